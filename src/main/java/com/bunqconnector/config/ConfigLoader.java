@@ -1,0 +1,110 @@
+package com.bunqconnector.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads {@code connector.json} and every {@code *.json} in the tenants directory with vertx-config,
+ * and validates them. The returned future fails with a {@link ConfigException} that names the file
+ * and the field of the first mistake found.
+ */
+public final class ConfigLoader {
+
+  /** The node file's name inside the configuration directory. */
+  public static final String NODE_FILE = "connector.json";
+
+  private final Vertx vertx;
+  private final Function<String, String> env;
+
+  /** A loader that resolves {@code ${VAR}} references from the process environment. */
+  public ConfigLoader(Vertx vertx) {
+    this(vertx, System::getenv);
+  }
+
+  /** A loader that resolves {@code ${VAR}} references with the given lookup (for tests). */
+  public ConfigLoader(Vertx vertx, Function<String, String> env) {
+    this.vertx = vertx;
+    this.env = env;
+  }
+
+  public Future<ConnectorConfig> load(Path confDir) {
+    String nodeFile = confDir.resolve(NODE_FILE).toString();
+    return readJson(nodeFile)
+        .map(json -> NodeConfig.parse(nodeFile, json, env))
+        .compose(node -> loadTenants(confDir.resolve(node.tenantsDir()), node)
+            .map(tenants -> new ConnectorConfig(node, tenants)));
+  }
+
+  private Future<List<TenantConfig>> loadTenants(Path dir, NodeConfig node) {
+    String dirName = dir.toString();
+    return vertx.fileSystem().exists(dirName)
+        .compose(exists -> exists
+            ? vertx.fileSystem().readDir(dirName, "[^.].*\\.json")
+            : Future.failedFuture(new ConfigException(node.file() + ": tenantsDir: directory " + dirName
+                + " does not exist")))
+        .compose(files -> {
+          List<String> sorted = files.stream().sorted().toList();
+          List<Future<TenantConfig>> parsed = new ArrayList<>();
+          for (String file : sorted) {
+            parsed.add(readJson(file).map(json -> TenantFile.parse(file, json, node.environment(), env)));
+          }
+          return Future.all(parsed).map(all -> checkUnique(all.list()));
+        });
+  }
+
+  private List<TenantConfig> checkUnique(List<TenantConfig> tenants) {
+    if (tenants.isEmpty()) {
+      throw new ConfigException("no tenant files (*.json) found");
+    }
+    Map<String, String> seen = new HashMap<>();
+    for (TenantConfig tenant : tenants) {
+      String other = seen.putIfAbsent(tenant.id(), tenant.file());
+      if (other != null) {
+        throw ConfigException.field(tenant.file(), "id", "'" + tenant.id() + "' is already used by " + other);
+      }
+    }
+    return tenants;
+  }
+
+  private Future<JsonObject> readJson(String file) {
+    return vertx.fileSystem().exists(file).compose(exists -> {
+      if (!exists) {
+        return Future.failedFuture(new ConfigException(file + ": file does not exist"));
+      }
+      ConfigStoreOptions store = new ConfigStoreOptions()
+          .setType("file")
+          .setFormat("json")
+          .setConfig(new JsonObject().put("path", file));
+      ConfigRetriever retriever = ConfigRetriever.create(vertx,
+          new ConfigRetrieverOptions().setScanPeriod(0).setIncludeDefaultStores(false).addStore(store));
+      return retriever.getConfig()
+          .eventually(retriever::close)
+          .recover(e -> Future.failedFuture(new ConfigException(file + ": is not a valid JSON object: "
+              + rootMessage(e), e)));
+    });
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
+  }
+
+  /** Resolves a file named in the node configuration against the configuration directory. */
+  public static Path resolve(Path confDir, String file) {
+    Path path = Path.of(file);
+    return path.isAbsolute() ? path : confDir.resolve(path);
+  }
+}

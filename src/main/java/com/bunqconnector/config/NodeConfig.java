@@ -1,0 +1,83 @@
+package com.bunqconnector.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+
+/**
+ * The node, read from {@code conf/connector.json}: where it listens, which bunq it talks to by
+ * default, whether it clusters, and the embedded emulator's settings.
+ *
+ * @param file               the file it was read from, for messages
+ * @param environment        the default environment of tenants that name none
+ * @param httpHost           host the callback endpoint binds to
+ * @param httpPort           port the callback endpoint binds to; 0 picks a free port
+ * @param publicBaseUrl      the base URL bunq reaches the callback endpoint at, or {@code null} to use the bound
+ *                           address (right only for the emulator)
+ * @param callbackBodyLimit  largest callback body accepted, in bytes
+ * @param emulatorEmbedded   whether {@code run} starts an emulator in the same process
+ * @param emulatorBaseUrl    base URL of a standalone emulator when not embedded
+ * @param emulator           the embedded emulator's options, as JSON
+ * @param clusterEnabled     whether the node joins a Hazelcast cluster
+ * @param clusterConfigFile  Hazelcast XML configuration used when clustering
+ * @param clusterHost        address the clustered event bus binds to
+ * @param workerPoolSize     threads of the crypto worker pool
+ * @param apiInstances       instances of the {@code bunq.api} verticle
+ * @param requestTimeoutMs   timeout of one HTTP request to bunq
+ * @param tenantsDir         directory of tenant files, relative to the configuration directory
+ * @param demo               settings of the demo job of {@code run}
+ */
+public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
+    int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
+    boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
+    int requestTimeoutMs, String tenantsDir, DemoConfig demo) {
+
+  /** Settings of the demo job that {@code run} drives against the configured users. */
+  public record DemoConfig(boolean enabled, int paymentRoundSeconds, String amount) {
+  }
+
+  static NodeConfig parse(String file, JsonObject json, Function<String, String> env) {
+    JsonFields root = new JsonFields(file, "", json, env);
+    Environment environment = Environment.parse(file, "environment", root.string("environment", "emulator"));
+    JsonFields http = root.object("http");
+    String publicBaseUrl = root.string("publicBaseUrl", null);
+    if (publicBaseUrl != null && !publicBaseUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+      throw root.error("publicBaseUrl", "must be an http(s) URL such as https://connector.example.com");
+    }
+    JsonFields emulator = root.object("emulator");
+    JsonFields cluster = root.object("cluster");
+    JsonFields demo = root.object("demo");
+    String amount = demo.string("amount", "1.00");
+    if (!amount.matches("\\d{1,6}\\.\\d{2}") || amount.equals("0.00")) {
+      throw demo.error("amount", "must be a positive amount with two decimals such as 1.00, was '" + amount + "'");
+    }
+    return new NodeConfig(
+        file,
+        environment,
+        http.string("host", "127.0.0.1"),
+        http.integer("port", 0, 0, 65535),
+        stripSlash(publicBaseUrl),
+        root.integer("callbackBodyLimit", 64 * 1024, 1024, 16 * 1024 * 1024),
+        emulator.bool("embedded", true),
+        stripSlash(emulator.string("baseUrl", null)),
+        emulatorOptions(json),
+        cluster.bool("enabled", false),
+        cluster.string("config", "cluster.xml"),
+        cluster.string("host", "127.0.0.1"),
+        root.integer("workerPoolSize", 4, 1, 256),
+        root.integer("apiInstances", 2, 1, 64),
+        root.integer("requestTimeoutMs", 30_000, 100, 600_000),
+        root.string("tenantsDir", "tenants"),
+        new DemoConfig(demo.bool("enabled", true), demo.integer("paymentRoundSeconds", 10, 1, 86_400), amount));
+  }
+
+  private static JsonObject emulatorOptions(JsonObject json) {
+    JsonObject emulator = json.getJsonObject("emulator", new JsonObject()).copy();
+    emulator.remove("embedded");
+    emulator.remove("baseUrl");
+    return emulator;
+  }
+
+  private static String stripSlash(String url) {
+    return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

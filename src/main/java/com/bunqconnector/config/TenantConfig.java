@@ -1,0 +1,65 @@
+package com.bunqconnector.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.regex.Pattern;
+
+/**
+ * One tenant, read from {@code conf/tenants/<tenant>.json}: its users, the bunq environment they
+ * live in, and which event-bus addresses receive which callback categories.
+ *
+ * @param id            tenant id, used in the callback path and in session keys
+ * @param file          the file it was read from, for messages
+ * @param environment   which bunq the users live in
+ * @param baseUrl       an explicit bunq base URL (ending in {@code /v1}), or {@code null} for the environment's
+ * @param callbackToken the secret path token of the tenant's callback URL
+ * @param users         the users, in file order, by id
+ * @param consumers     callback category to consumer addresses; the key {@code *} catches every category
+ */
+public record TenantConfig(String id, String file, Environment environment, String baseUrl, String callbackToken,
+    Map<String, UserConfig> users, Map<String, List<String>> consumers) {
+
+  /** The consumers key that receives callbacks of every category. */
+  public static final String ANY_CATEGORY = "*";
+
+  static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  static final Pattern CATEGORY = Pattern.compile("[A-Z][A-Z0-9_]{1,62}");
+
+  public TenantConfig {
+    users = Map.copyOf(new LinkedHashMap<>(users));
+    consumers = Map.copyOf(consumers);
+  }
+
+  public Optional<UserConfig> user(String userId) {
+    return Optional.ofNullable(users.get(userId));
+  }
+
+  /** The addresses for a category, including the catch-all ones; empty when nobody listens. */
+  public List<String> consumersFor(String category) {
+    List<String> exact = consumers.getOrDefault(category, List.of());
+    List<String> any = consumers.getOrDefault(ANY_CATEGORY, List.of());
+    if (any.isEmpty()) {
+      return exact;
+    }
+    return Stream.concat(exact.stream(), any.stream()).distinct().toList();
+  }
+
+  /** The categories to register with bunq: every consumers key except the catch-all. */
+  public Set<String> categories() {
+    return consumers.keySet().stream().filter(c -> !ANY_CATEGORY.equals(c))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** A printable form that never shows API keys or the callback token. */
+  @Override
+  public String toString() {
+    return "TenantConfig[id=" + id + ", file=" + file + ", environment=" + environment.id() + ", users="
+        + users.keySet() + ", consumers=" + consumers + "]";
+  }
+}

@@ -1,0 +1,90 @@
+package com.bunqconnector.config;
+
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Turns the JSON of one tenant file into a validated {@link TenantConfig}. */
+final class TenantFile {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private TenantFile() {
+  }
+
+  static TenantConfig parse(String file, JsonObject json, Environment nodeEnvironment, Function<String, String> env) {
+    JsonFields root = new JsonFields(file, "", json, env);
+    String id = root.requiredString("id");
+    if (!TenantConfig.ID.matcher(id).matches()) {
+      throw root.error("id", "must be lower-case letters, digits, '-' or '_' (at most 63), was '" + id + "'");
+    }
+    Environment environment = root.has("environment")
+        ? Environment.parse(file, "environment", root.string("environment", null))
+        : nodeEnvironment;
+    String baseUrl = root.string("baseUrl", null);
+    if (baseUrl != null && !baseUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+      throw root.error("baseUrl", "must be an http(s) URL such as https://api.bunq.com/v1");
+    }
+    String token = root.string("callbackToken", null);
+    if (token == null) {
+      token = HexFormat.of().formatHex(randomBytes(24));
+    } else if (!token.matches("[A-Za-z0-9_-]{16,128}")) {
+      throw root.error("callbackToken", "must be 16 to 128 letters, digits, '-' or '_'");
+    }
+    Map<String, UserConfig> users = users(root, environment);
+    Map<String, List<String>> consumers = consumers(root.object("callbacks"));
+    return new TenantConfig(id, file, environment, baseUrl, token, users, consumers);
+  }
+
+  private static Map<String, UserConfig> users(JsonFields root, Environment environment) {
+    List<JsonFields> entries = root.objects("users");
+    if (entries.isEmpty()) {
+      throw root.error("users", "must list at least one user");
+    }
+    Map<String, UserConfig> users = new LinkedHashMap<>();
+    for (JsonFields entry : entries) {
+      String userId = entry.requiredString("id");
+      if (!TenantConfig.ID.matcher(userId).matches()) {
+        throw entry.error("id", "must be lower-case letters, digits, '-' or '_' (at most 63), was '" + userId + "'");
+      }
+      if (users.containsKey(userId)) {
+        throw entry.error("id", "'" + userId + "' is listed twice");
+      }
+      String apiKey = entry.string("apiKey", null);
+      if (apiKey != null && apiKey.isBlank()) {
+        throw entry.error("apiKey", "is empty");
+      }
+      if (apiKey == null && !environment.createsSandboxUsers()) {
+        throw entry.error("apiKey", "is required in the " + environment.id() + " environment");
+      }
+      users.put(userId, new UserConfig(userId, apiKey, entry.strings("permittedIps")));
+    }
+    return users;
+  }
+
+  private static Map<String, List<String>> consumers(JsonFields callbacks) {
+    Map<String, List<String>> consumers = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> entry : callbacks.entries()) {
+      String category = entry.getKey();
+      if (!TenantConfig.ANY_CATEGORY.equals(category) && !TenantConfig.CATEGORY.matcher(category).matches()) {
+        throw callbacks.error(category, "is not a bunq callback category such as PAYMENT or MUTATION");
+      }
+      List<String> addresses = callbacks.strings(category);
+      if (addresses.isEmpty()) {
+        throw callbacks.error(category, "must list at least one consumer address");
+      }
+      consumers.put(category, addresses);
+    }
+    return consumers;
+  }
+
+  private static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+}

@@ -1,0 +1,161 @@
+package com.bunqconnector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+class ConfigLoaderTest {
+
+  @TempDir
+  Path conf;
+
+  @BeforeEach
+  void nodeFile() throws IOException {
+    Files.createDirectories(conf.resolve("tenants"));
+    Files.writeString(conf.resolve("connector.json"), "{\"environment\":\"emulator\",\"http\":{\"port\":0}}");
+  }
+
+  private void tenant(String name, String json) throws IOException {
+    Files.writeString(conf.resolve("tenants").resolve(name), json);
+  }
+
+  private ConfigLoader loader(Vertx vertx) {
+    return new ConfigLoader(vertx, Map.of("ACME_KEY", "sandbox_abc")::get);
+  }
+
+  @Test
+  void loadsTheShippedDemoConfiguration(Vertx vertx, VertxTestContext test) {
+    new ConfigLoader(vertx, name -> null).load(Path.of("conf")).onComplete(test.succeeding(config -> test.verify(() -> {
+      assertThat(config.tenants()).extracting(TenantConfig::id).containsExactly("acme", "globex");
+      assertThat(config.userCount()).isEqualTo(6);
+      assertThat(config.node().environment()).isEqualTo(Environment.EMULATOR);
+      assertThat(config.tenant("acme").orElseThrow().categories()).containsExactly("MUTATION", "PAYMENT");
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void readsUsersEnvironmentReferencesAndConsumers(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", """
+        {"id": "acme", "environment": "sandbox", "callbackToken": "0123456789abcdef0123",
+         "users": [{"id": "alice", "apiKey": "${ACME_KEY}", "permittedIps": ["*"]}, {"id": "bob"}],
+         "callbacks": {"PAYMENT": ["acme.pay"], "*": ["acme.all"]}}""");
+    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+      TenantConfig acme = config.tenant("acme").orElseThrow();
+      assertThat(acme.environment()).isEqualTo(Environment.SANDBOX);
+      assertThat(acme.user("alice").orElseThrow().apiKey()).isEqualTo("sandbox_abc");
+      assertThat(acme.user("alice").orElseThrow().permittedIps()).containsExactly("*");
+      assertThat(acme.user("bob").orElseThrow().apiKey()).isNull();
+      assertThat(acme.consumersFor("PAYMENT")).containsExactly("acme.pay", "acme.all");
+      assertThat(acme.consumersFor("SHARE")).containsExactly("acme.all");
+      assertThat(acme.categories()).containsExactly("PAYMENT");
+      assertThat(acme.toString()).doesNotContain("sandbox_abc").doesNotContain("0123456789abcdef0123");
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void generatesACallbackTokenWhenTheFileHasNone(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+      assertThat(config.tenant("a").orElseThrow().callbackToken()).matches("[0-9a-f]{48}");
+      test.completeNow();
+    })));
+  }
+
+  private void assertRejected(Vertx vertx, VertxTestContext test, String... expected) {
+    loader(vertx).load(conf).onComplete(test.failing(e -> test.verify(() -> {
+      assertThat(e).isInstanceOf(ConfigException.class);
+      assertThat(e.getMessage()).contains(expected);
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void namesFileAndFieldOfAMissingUserId(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"},{\"apiKey\":\"k\"}]}");
+    assertRejected(vertx, test, "acme.json", "users[1].id: is missing");
+  }
+
+  @Test
+  void namesTheFileOfMalformedJson(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("broken.json", "{\"id\": \"acme\", \"users\": [");
+    assertRejected(vertx, test, "broken.json", "is not a valid JSON object");
+  }
+
+  @Test
+  void namesAnUnsetEnvironmentVariable(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apiKey\":\"${NOT_SET_ANYWHERE}\"}]}");
+    assertRejected(vertx, test, "acme.json", "users[0].apiKey", "NOT_SET_ANYWHERE", "not set");
+  }
+
+  @Test
+  void requiresAnApiKeyInProduction(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"environment\":\"production\",\"users\":[{\"id\":\"alice\"}]}");
+    assertRejected(vertx, test, "acme.json", "users[0].apiKey", "required in the production environment");
+  }
+
+  @Test
+  void rejectsAnUnknownEnvironment(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"environment\":\"staging\",\"users\":[{\"id\":\"alice\"}]}");
+    assertRejected(vertx, test, "acme.json", "environment", "staging");
+  }
+
+  @Test
+  void rejectsWrongTypesNamingTheField(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],\"callbacks\":{\"PAYMENT\":\"acme.pay\"}}");
+    assertRejected(vertx, test, "acme.json", "callbacks.PAYMENT", "must be a list");
+  }
+
+  @Test
+  void rejectsABadCategory(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],\"callbacks\":{\"payment\":[\"a\"]}}");
+    assertRejected(vertx, test, "acme.json", "callbacks.payment", "not a bunq callback category");
+  }
+
+  @Test
+  void rejectsDuplicateUsersAndTenants(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}]}");
+    tenant("b.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"bob\"}]}");
+    assertRejected(vertx, test, "b.json", "'acme' is already used by", "a.json");
+  }
+
+  @Test
+  void rejectsATenantWithoutUsers(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[]}");
+    assertRejected(vertx, test, "acme.json", "users: must list at least one user");
+  }
+
+  @Test
+  void rejectsABadNodeFile(Vertx vertx, VertxTestContext test) throws IOException {
+    Files.writeString(conf.resolve("connector.json"), "{\"http\":{\"port\":70000}}");
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    assertRejected(vertx, test, "connector.json", "http.port", "between 0 and 65535");
+  }
+
+  @Test
+  void reportsAMissingTenantsDirectory(Vertx vertx, VertxTestContext test) throws IOException {
+    Files.delete(conf.resolve("tenants"));
+    assertRejected(vertx, test, "tenantsDir", "does not exist");
+  }
+
+  @Test
+  void userConfigNeverPrintsItsApiKey() {
+    assertThat(new UserConfig("alice", "sandbox_secret", List.of()).toString()).doesNotContain("sandbox_secret");
+  }
+}
