@@ -1,0 +1,27 @@
+package com.bunqconnector.api;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One call to bunq on behalf of a configured user.
+ *
+ * @param tenant tenant id
+ * @param user   the tenant's id of the user
+ * @param method HTTP method
+ * @param path   path below {@code /v1}, starting with {@code /}; {@code {userId}} is replaced by the user's bunq id
+ * @param query  query parameters (sent sorted by name)
+ * @param body   the exact JSON bytes to send, or {@code null}
+ */
+public record ApiCall(String tenant, String user, HttpMethod method, String path, Map<String, String> query,
+    Buffer body) {
+
+  /** The placeholder in {@link #path} that stands for the user's bunq id. */
+  public static final String USER_ID = "{userId}";
+
+  public ApiCall {
+    query = new TreeMap<>(query);
+  }
+}

@@ -1,0 +1,35 @@
+package com.bunqconnector.api;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A successful, verified bunq response.
+ *
+ * @param status     HTTP status (2xx)
+ * @param body       the parsed body, as bunq sent it
+ * @param responseId bunq's {@code X-Bunq-Client-Response-Id}, or {@code null}
+ */
+public record BunqResponse(int status, JsonObject body, String responseId) {
+
+  /** The {@code Response} array, empty when absent. */
+  public JsonArray items() {
+    JsonArray items = body.getJsonArray("Response");
+    return items == null ? new JsonArray() : items;
+  }
+
+  /** The {@code Pagination} object, or {@code null}. */
+  public JsonObject pagination() {
+    return body.getJsonObject("Pagination");
+  }
+
+  /** The object inside the first item whose single key is {@code type}, or {@code null}. */
+  public JsonObject item(String type) {
+    for (Object item : items()) {
+      if (item instanceof JsonObject wrapper && wrapper.getValue(type) instanceof JsonObject inner) {
+        return inner;
+      }
+    }
+    return null;
+  }
+}

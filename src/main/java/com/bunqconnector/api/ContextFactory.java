@@ -1,0 +1,199 @@
+package com.bunqconnector.api;
+
+import com.bunqconnector.crypto.CryptoWorker;
+import com.bunqconnector.crypto.RsaKeys;
+import com.bunqconnector.session.ContextCreator;
+import com.bunqconnector.session.SessionContext;
+import com.bunqconnector.session.UserSpec;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Opens a bunq context in bunq's order: a new RSA key pair (on the crypto pool), then
+ * {@code installation}, {@code device-server} and {@code session-server}. A user without an API
+ * key first gets one from {@code sandbox-user-person} where the environment allows it.
+ */
+public final class ContextFactory implements ContextCreator {
+
+  /** bunq's default auto-logout, used when a session user carries no {@code session_timeout}. */
+  static final long DEFAULT_SESSION_TIMEOUT_SECONDS = 604_800;
+
+  private static final List<String> USER_KINDS =
+      List.of("UserPerson", "UserCompany", "UserApiKey", "UserPaymentServiceProvider");
+
+  private final BunqHttp http;
+  private final CryptoWorker crypto;
+  private final AtomicLong installations = new AtomicLong();
+  private final AtomicLong devices = new AtomicLong();
+  private final AtomicLong sessions = new AtomicLong();
+  private final AtomicLong sandboxUsers = new AtomicLong();
+
+  public ContextFactory(BunqHttp http, CryptoWorker crypto) {
+    this.http = http;
+    this.crypto = crypto;
+  }
+
+  @Override
+  public Future<SessionContext> create(UserSpec spec) {
+    SessionContext.Builder context = SessionContext.builder(spec);
+    return apiKey(spec)
+        .compose(apiKey -> crypto.generateKeyPair()
+            .compose(keys -> install(spec, context.apiKey(apiKey), keys))
+            .compose(installation -> registerDevice(spec, context, apiKey, installation))
+            .compose(installation -> openSession(spec, context, apiKey, installation)))
+        .map(done -> context.build());
+  }
+
+  /** {@code installation} calls this factory made successfully. */
+  public long installationsCreated() {
+    return installations.get();
+  }
+
+  /** {@code device-server} calls this factory made successfully. */
+  public long devicesCreated() {
+    return devices.get();
+  }
+
+  /** {@code session-server} calls this factory made successfully. */
+  public long sessionsCreated() {
+    return sessions.get();
+  }
+
+  /** Sandbox users this factory created for users without an API key. */
+  public long sandboxUsersCreated() {
+    return sandboxUsers.get();
+  }
+
+  private Future<String> apiKey(UserSpec spec) {
+    if (spec.apiKey() != null) {
+      return Future.succeededFuture(spec.apiKey());
+    }
+    if (!spec.mayCreateSandboxUser()) {
+      return Future.failedFuture(new BunqApiException(ErrorCode.INVALID_REQUEST, 0,
+          List.of(spec.key() + " has no API key and its environment has no sandbox users"), null));
+    }
+    BunqRequest request = new BunqRequest(HttpMethod.POST, spec.baseUrl() + "/sandbox-user-person",
+        new JsonObject().toBuffer(), null, null, null);
+    return http.send(request).compose(response -> {
+      JsonObject apiKey = response.item("ApiKey");
+      if (apiKey == null || !(apiKey.getValue("api_key") instanceof String key) || key.isBlank()) {
+        return Future.failedFuture(malformed("sandbox-user-person", "ApiKey.api_key", response));
+      }
+      sandboxUsers.incrementAndGet();
+      return Future.succeededFuture(key);
+    });
+  }
+
+  /** What the later context calls need from the installation. */
+  private record Installation(String token, PrivateKey clientKey, PublicKey serverKey) {
+  }
+
+  private Future<Installation> install(UserSpec spec, SessionContext.Builder context, KeyPair keys) {
+    JsonObject body = new JsonObject().put("client_public_key", RsaKeys.publicKeyToPem(keys.getPublic()));
+    BunqRequest request = new BunqRequest(HttpMethod.POST, spec.baseUrl() + "/installation", body.toBuffer(),
+        null, null, null);
+    return http.send(request).compose(response -> {
+      JsonObject id = response.item("Id");
+      JsonObject token = response.item("Token");
+      JsonObject serverKey = response.item("ServerPublicKey");
+      if (token == null || !(token.getValue("token") instanceof String tokenValue)) {
+        return Future.failedFuture(malformed("installation", "Token.token", response));
+      }
+      if (serverKey == null || !(serverKey.getValue("server_public_key") instanceof String pem)) {
+        return Future.failedFuture(malformed("installation", "ServerPublicKey.server_public_key", response));
+      }
+      PublicKey parsed;
+      try {
+        parsed = RsaKeys.publicKeyFromPem(pem);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(malformed("installation", "ServerPublicKey (" + e.getMessage() + ")", response));
+      }
+      installations.incrementAndGet();
+      context.clientKeys(keys.getPrivate(), keys.getPublic())
+          .installation(id == null ? 0 : id.getLong("id", 0L), tokenValue, pem);
+      return Future.succeededFuture(new Installation(tokenValue, keys.getPrivate(), parsed));
+    });
+  }
+
+  private Future<Installation> registerDevice(UserSpec spec, SessionContext.Builder context, String apiKey,
+      Installation installation) {
+    JsonObject body = new JsonObject()
+        .put("description", "bunq-connector " + spec.key())
+        .put("secret", apiKey);
+    if (!spec.permittedIps().isEmpty()) {
+      body.put("permitted_ips", new JsonArray(spec.permittedIps()));
+    }
+    return signedPost(spec.baseUrl() + "/device-server", body, installation)
+        .compose(response -> {
+          JsonObject id = response.item("Id");
+          if (id == null || id.getValue("id") == null) {
+            return Future.failedFuture(malformed("device-server", "Id.id", response));
+          }
+          devices.incrementAndGet();
+          context.device(id.getLong("id"));
+          return Future.succeededFuture(installation);
+        });
+  }
+
+  private Future<Void> openSession(UserSpec spec, SessionContext.Builder context, String apiKey,
+      Installation installation) {
+    JsonObject body = new JsonObject().put("secret", apiKey);
+    return signedPost(spec.baseUrl() + "/session-server", body, installation)
+        .compose(response -> {
+          JsonObject id = response.item("Id");
+          JsonObject token = response.item("Token");
+          if (token == null || !(token.getValue("token") instanceof String tokenValue)) {
+            return Future.failedFuture(malformed("session-server", "Token.token", response));
+          }
+          for (String kind : USER_KINDS) {
+            JsonObject user = response.item(kind);
+            if (user != null && user.getValue("id") instanceof Number userId) {
+              sessions.incrementAndGet();
+              context.session(id == null ? 0 : id.getLong("id", 0L), tokenValue, sessionTimeout(kind, user),
+                      System.currentTimeMillis())
+                  .bunqUser(userId.longValue(), kind);
+              return Future.<Void>succeededFuture();
+            }
+          }
+          return Future.failedFuture(malformed("session-server", "a user object (" + USER_KINDS + ")", response));
+        });
+  }
+
+  /** The session timeout of a session user; an OAuth {@code UserApiKey} takes its requesting user's. */
+  static long sessionTimeout(String kind, JsonObject user) {
+    JsonObject holder = user;
+    if ("UserApiKey".equals(kind)) {
+      JsonObject requestedBy = user.getJsonObject("requested_by_user");
+      holder = null;
+      if (requestedBy != null) {
+        for (String inner : USER_KINDS) {
+          if (requestedBy.getValue(inner) instanceof JsonObject anchored) {
+            holder = anchored;
+            break;
+          }
+        }
+      }
+    }
+    Object timeout = holder == null ? null : holder.getValue("session_timeout");
+    return timeout instanceof Number seconds && seconds.longValue() > 0
+        ? seconds.longValue()
+        : DEFAULT_SESSION_TIMEOUT_SECONDS;
+  }
+
+  private Future<BunqResponse> signedPost(String url, JsonObject body, Installation installation) {
+    return http.send(new BunqRequest(HttpMethod.POST, url, body.toBuffer(), installation.token(),
+        installation.clientKey(), installation.serverKey()));
+  }
+
+  private static BunqApiException malformed(String call, String what, BunqResponse response) {
+    return new BunqApiException(ErrorCode.BUNQ_ERROR, response.status(),
+        List.of(call + " response lacks " + what), response.responseId());
+  }
+}

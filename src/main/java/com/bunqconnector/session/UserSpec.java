@@ -1,0 +1,32 @@
+package com.bunqconnector.session;
+
+import java.util.List;
+
+/**
+ * What it takes to open one user's bunq context: where bunq is and which credential to use.
+ *
+ * @param tenant              tenant id
+ * @param user                the tenant's id of the user
+ * @param baseUrl             bunq's base URL including {@code /v1}, without a trailing slash
+ * @param apiKey              the API key or OAuth access token; {@code null} to ask for a sandbox user
+ * @param permittedIps        IPs to bind the key to at device registration (empty: the caller's IP)
+ * @param mayCreateSandboxUser whether a missing key may be replaced by a new sandbox user
+ */
+public record UserSpec(String tenant, String user, String baseUrl, String apiKey, List<String> permittedIps,
+    boolean mayCreateSandboxUser) {
+
+  public UserSpec {
+    permittedIps = List.copyOf(permittedIps);
+  }
+
+  /** The key of this user's context in the session map. */
+  public String key() {
+    return SessionContext.key(tenant, user);
+  }
+
+  /** A printable form that never shows the API key. */
+  @Override
+  public String toString() {
+    return "UserSpec[" + key() + " at " + baseUrl + "]";
+  }
+}
