@@ -1,0 +1,103 @@
+package com.bunqconnector.bus;
+
+import com.bunqconnector.api.ApiCall;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a {@code bunq.api} request,
+ * {@code {"tenant","user","method","path","query","body"}}, into an {@link ApiCall}, or says
+ * which field is wrong.
+ */
+public final class ApiRequests {
+
+  private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE");
+  private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_.{}-]+)+");
+  private static final int MAX_PATH = 2048;
+
+  private ApiRequests() {
+  }
+
+  /** Parses the request. @throws InvalidRequestException naming the first bad field */
+  public static ApiCall parse(Object message) {
+    if (!(message instanceof JsonObject request)) {
+      throw new InvalidRequestException("message", "must be a JSON object, was "
+          + (message == null ? "empty" : message.getClass().getSimpleName()));
+    }
+    String tenant = requiredString(request, "tenant");
+    String user = requiredString(request, "user");
+    String method = requiredString(request, "method").toUpperCase(Locale.ROOT);
+    if (!METHODS.contains(method)) {
+      throw new InvalidRequestException("method", "must be one of GET, POST, PUT, DELETE, was '" + method + "'");
+    }
+    return new ApiCall(tenant, user, HttpMethod.valueOf(method), path(request), query(request),
+        body(request, method));
+  }
+
+  private static String requiredString(JsonObject request, String field) {
+    Object value = request.getValue(field);
+    if (!(value instanceof String text) || text.isBlank()) {
+      throw new InvalidRequestException(field, value == null ? "is missing" : "must be a non-empty string");
+    }
+    return text;
+  }
+
+  private static String path(JsonObject request) {
+    String path = requiredString(request, "path");
+    if (path.startsWith("/v1/")) {
+      path = path.substring(3);
+    }
+    if (path.length() > MAX_PATH || !PATH.matcher(path).matches() || path.contains("..")) {
+      throw new InvalidRequestException("path", "must be a bunq path such as /user/{userId}/monetary-account"
+          + " (letters, digits, '-', '_', '.', '{userId}'; query parameters go in 'query')");
+    }
+    String withoutPlaceholder = path.replace(ApiCall.USER_ID, "");
+    if (withoutPlaceholder.contains("{") || withoutPlaceholder.contains("}")) {
+      throw new InvalidRequestException("path", "the only placeholder is " + ApiCall.USER_ID);
+    }
+    return path;
+  }
+
+  private static Map<String, String> query(JsonObject request) {
+    Object value = request.getValue("query");
+    Map<String, String> query = new TreeMap<>();
+    if (value == null) {
+      return query;
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new InvalidRequestException("query", "must be an object of parameter names to values");
+    }
+    for (Map.Entry<String, Object> entry : object) {
+      Object parameter = entry.getValue();
+      if (!(parameter instanceof String || parameter instanceof Number || parameter instanceof Boolean)) {
+        throw new InvalidRequestException("query." + entry.getKey(), "must be a string, number or boolean");
+      }
+      query.put(entry.getKey(), parameter.toString());
+    }
+    return query;
+  }
+
+  private static Buffer body(JsonObject request, String method) {
+    Object value = request.getValue("body");
+    if (value == null) {
+      return null;
+    }
+    if (method.equals("GET") || method.equals("DELETE")) {
+      throw new InvalidRequestException("body", method + " requests carry no body");
+    }
+    if (value instanceof JsonObject object) {
+      return object.toBuffer();
+    }
+    if (value instanceof JsonArray array) {
+      return array.toBuffer();
+    }
+    throw new InvalidRequestException("body", "must be a JSON object or list");
+  }
+}

@@ -1,0 +1,82 @@
+package com.bunqconnector.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.bunqconnector.api.ApiCall;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ApiRequestsTest {
+
+  private static JsonObject request() {
+    return new JsonObject().put("tenant", "acme").put("user", "alice").put("method", "get")
+        .put("path", "/v1/user/{userId}/monetary-account/12/payment");
+  }
+
+  @Test
+  void readsAFullRequest() {
+    ApiCall call = ApiRequests.parse(request()
+        .put("method", "POST")
+        .put("query", new JsonObject().put("count", 10).put("older_id", "5"))
+        .put("body", new JsonObject().put("description", "caf\u00e9")));
+    assertThat(call.method()).isEqualTo(HttpMethod.POST);
+    assertThat(call.path()).isEqualTo("/user/{userId}/monetary-account/12/payment");
+    assertThat(call.query()).containsEntry("count", "10").containsEntry("older_id", "5");
+    assertThat(call.body().toString()).isEqualTo("{\"description\":\"caf\u00e9\"}");
+  }
+
+  @Test
+  void acceptsALowerCaseMethodAndAListBody() {
+    ApiCall call = ApiRequests.parse(request().put("method", "put").put("body", new JsonArray().add(1)));
+    assertThat(call.method()).isEqualTo(HttpMethod.PUT);
+    assertThat(call.body().toString()).isEqualTo("[1]");
+  }
+
+  @ParameterizedTest(name = "{0} = {1} is rejected naming {2}")
+  @CsvSource(delimiter = '|', value = {
+      "tenant | | tenant: is missing",
+      "user | '' | user: must be a non-empty string",
+      "method | PATCH | method: must be one of",
+      "path | user/1 | path: must be a bunq path",
+      "path | /user/../installation | path: must be a bunq path",
+      "path | /user/1?count=2 | path: must be a bunq path",
+      "path | /user/{id}/x | path: the only placeholder is {userId}",
+      "path | http://evil.example/v1/user | path: must be a bunq path"})
+  void rejectsABadField(String field, String value, String message) {
+    JsonObject request = request();
+    if (value == null) {
+      request.remove(field);
+    } else {
+      request.put(field, value);
+    }
+    assertThatThrownBy(() -> ApiRequests.parse(request)).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void rejectsABodyOnAGet() {
+    assertThatThrownBy(() -> ApiRequests.parse(request().put("body", new JsonObject())))
+        .hasMessageContaining("body: GET requests carry no body");
+  }
+
+  @Test
+  void rejectsNonScalarQueryValuesAndNonObjectBodies() {
+    assertThatThrownBy(() -> ApiRequests.parse(request().put("query", new JsonObject().put("x", new JsonArray()))))
+        .hasMessageContaining("query.x");
+    assertThatThrownBy(() -> ApiRequests.parse(request().put("method", "POST").put("body", "text")))
+        .hasMessageContaining("body: must be a JSON object or list");
+    assertThatThrownBy(() -> ApiRequests.parse(request().put("query", "count=1")))
+        .hasMessageContaining("query: must be an object");
+  }
+
+  @Test
+  void rejectsAMessageThatIsNotAnObject() {
+    assertThatThrownBy(() -> ApiRequests.parse("GET /user")).hasMessageContaining("message: must be a JSON object");
+    assertThatThrownBy(() -> ApiRequests.parse(null)).hasMessageContaining("message");
+  }
+}
