@@ -1,0 +1,164 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.crypto.CryptoWorker;
+import com.bunqconnector.crypto.RsaKeys;
+import com.bunqconnector.emulator.Model.Device;
+import com.bunqconnector.emulator.Model.Installation;
+import com.bunqconnector.emulator.Model.Session;
+import com.bunqconnector.emulator.Model.User;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The anonymous and context-creating endpoints: {@code sandbox-user-person}, {@code installation},
+ * {@code device-server} and {@code session-server}, with bunq's token, signature and API-key checks.
+ */
+final class AuthRoutes {
+
+  private static final Logger log = LoggerFactory.getLogger(AuthRoutes.class);
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+  private final EmulatorState state;
+  private final EmulatorOptions options;
+  private final Guard guard;
+  private final CryptoWorker crypto;
+
+  AuthRoutes(EmulatorState state, EmulatorOptions options, Guard guard, CryptoWorker crypto) {
+    this.state = state;
+    this.options = options;
+    this.guard = guard;
+    this.crypto = crypto;
+  }
+
+  void mount(Router router, Replies replies) {
+    router.post("/v1/sandbox-user-person").handler(replies.handler(this::sandboxUser));
+    router.post("/v1/installation").handler(replies.handler(this::installation));
+    router.post("/v1/device-server").handler(replies.handler(this::deviceServer));
+    router.post("/v1/session-server").handler(replies.handler(this::sessionServer));
+  }
+
+  private Future<JsonObject> sandboxUser(RoutingContext ctx) {
+    Bodies.object(ctx, true);
+    // TODO(#3): sandbox-user-company and the sugardaddy@bunq.com request-inquiry top-up.
+    User user = state.createSandboxUser(new BigDecimal(options.getInitialBalance()),
+        options.getSessionTimeoutSeconds());
+    log.info("Created sandbox user {}", user.id());
+    return Future.succeededFuture(Envelopes.response(
+        Envelopes.wrap("ApiKey", new JsonObject().put("api_key", user.apiKey()))));
+  }
+
+  /**
+   * Registers a client key. The answer is signed with the fresh server key: the client cannot check
+   * it yet (all SDKs skip it), but it costs nothing and lets a client confirm the key pair afterwards.
+   */
+  private Future<JsonObject> installation(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, false);
+    String pem = Bodies.string(body, "client_public_key");
+    PublicKey clientKey;
+    try {
+      clientKey = RsaKeys.publicKeyFromPem(pem);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("Field \"client_public_key\" is not a valid RSA public key in PEM format: "
+          + e.getMessage());
+    }
+    return crypto.generateKeyPair().map(serverKeys -> {
+      Instant now = state.now();
+      Installation installation = new Installation(state.nextId(), state.nextId(), now, state.newToken(), clientKey,
+          serverKeys);
+      state.addInstallation(installation);
+      ctx.put(Replies.INSTALLATION_KEY, installation);
+      log.info("Created installation {}", installation.id());
+      String time = Timestamps.format(now);
+      return Envelopes.response(
+          Envelopes.id(installation.id()),
+          Envelopes.wrap("Token", new JsonObject()
+              .put("id", installation.tokenId())
+              .put("created", time)
+              .put("updated", time)
+              .put("token", installation.token())),
+          Envelopes.wrap("ServerPublicKey", new JsonObject()
+              .put("server_public_key", RsaKeys.publicKeyToPem(serverKeys.getPublic()))));
+    });
+  }
+
+  private Future<JsonObject> deviceServer(RoutingContext ctx) {
+    Installation installation = guard.installation(ctx);
+    return guard.signature(ctx, installation, false).map(ok -> {
+      JsonObject body = Bodies.object(ctx, false);
+      String description = Bodies.string(body, "description");
+      String secret = Bodies.string(body, "secret");
+      List<String> ips = permittedIps(body, callerIp(ctx));
+      User user = state.userByApiKey(secret).orElseThrow(() -> ApiError.badRequest(ApiError.BAD_CREDENTIALS));
+      Device device = new Device(state.nextId(), state.now(), description, installation.id(), secret, ips);
+      state.putDevice(device);
+      log.info("Registered device {} for user {} on installation {}", device.id(), user.id(), installation.id());
+      return Envelopes.response(Envelopes.id(device.id()));
+    });
+  }
+
+  private Future<JsonObject> sessionServer(RoutingContext ctx) {
+    if (guard.hasSessionToken(ctx)) {
+      throw ApiError.badRequest("Authentication token already has a user session.");
+    }
+    Installation installation = guard.installation(ctx);
+    return guard.signature(ctx, installation, true).map(ok -> {
+      JsonObject body = Bodies.object(ctx, false);
+      String secret = Bodies.string(body, "secret");
+      User user = state.userByApiKey(secret).orElseThrow(() -> ApiError.badRequest(ApiError.BAD_CREDENTIALS));
+      boolean permitted = state.device(installation.id(), secret)
+          .map(device -> device.permits(callerIp(ctx)))
+          .orElse(false);
+      if (!permitted) {
+        throw ApiError.badRequest(ApiError.BAD_CREDENTIALS);
+      }
+      // TODO(#3): enforce bunq's limit of one session-server call per 30 s per IP (429).
+      Instant now = state.now();
+      long id = state.nextId();
+      Session session = new Session(id, now, state.newToken(), installation, user,
+          now.plusSeconds(user.sessionTimeoutSeconds()));
+      state.addSession(session);
+      log.info("Opened session {} for user {} on installation {}", id, user.id(), installation.id());
+      String time = Timestamps.format(now);
+      return Envelopes.response(
+          Envelopes.id(id),
+          Envelopes.wrap("Token", new JsonObject()
+              .put("id", id)
+              .put("created", time)
+              .put("updated", time)
+              .put("token", session.token())),
+          Envelopes.wrap("UserPerson", BunqJson.userPerson(user)));
+    });
+  }
+
+  /** {@code permitted_ips} as bunq reads it: missing, null or empty binds the key to the caller. */
+  private static List<String> permittedIps(JsonObject body, String callerIp) {
+    JsonArray raw = Bodies.optionalArray(body, "permitted_ips");
+    List<String> ips = new ArrayList<>();
+    if (raw != null) {
+      for (int i = 0; i < raw.size(); i++) {
+        Object ip = raw.getValue(i);
+        if (!(ip instanceof String text) || !("*".equals(text) || IPV4.matcher(text).matches())) {
+          throw ApiError.badRequest("Field \"permitted_ips\" contains an invalid IP address at index " + i + ".");
+        }
+        ips.add(text);
+      }
+    }
+    return ips.isEmpty() ? List.of(callerIp) : List.copyOf(ips);
+  }
+
+  private static String callerIp(RoutingContext ctx) {
+    return ctx.request().remoteAddress().host();
+  }
+}

@@ -1,0 +1,65 @@
+package com.bunqconnector.emulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * A local, in-memory emulator of bunq's public REST API (sandbox flavour): sandbox users,
+ * installation, device-server, session-server, users, monetary accounts, payments with bunq
+ * pagination, URL notification filters and callbacks, with bunq's envelopes, headers, error texts
+ * and RSA body signatures (client signatures verified over the raw bytes, every response signed
+ * with the installation's server key).
+ *
+ * <p>All state lives in one verticle on one event-loop context and is lost on {@link #stop()}.
+ * Key generation and signing run on a worker pool named {@code bunq-emulator-crypto}.
+ *
+ * <p>Not thread-safe to start and stop concurrently; {@link #port()} and {@link #baseUrl()} may be
+ * read from any thread once {@link #start} has completed.
+ */
+public final class BunqEmulator {
+
+  private final Vertx vertx;
+  private final String deploymentId;
+  private final EmulatorVerticle verticle;
+  private final String host;
+  private Future<Void> stopped;
+
+  private BunqEmulator(Vertx vertx, String deploymentId, EmulatorVerticle verticle, String host) {
+    this.vertx = vertx;
+    this.deploymentId = deploymentId;
+    this.verticle = verticle;
+    this.host = host;
+  }
+
+  /**
+   * Starts an emulator listening on {@code options.host}:{@code options.port} (port 0 picks a free
+   * port). The options are copied. Fails if the port cannot be bound.
+   */
+  public static Future<BunqEmulator> start(Vertx vertx, EmulatorOptions options) {
+    EmulatorOptions copy = new EmulatorOptions(options);
+    EmulatorVerticle verticle = new EmulatorVerticle(copy);
+    return vertx.deployVerticle(verticle).map(id -> new BunqEmulator(vertx, id, verticle, copy.getHost()));
+  }
+
+  /** The port actually listened on. */
+  public int port() {
+    return verticle.port();
+  }
+
+  /** The API base URL, {@code http://<host>:<port>/v1}, without a trailing slash. */
+  public String baseUrl() {
+    String shownHost = host.contains(":") ? "[" + host + "]" : host;
+    return "http://" + shownHost + ":" + port() + "/v1";
+  }
+
+  /**
+   * Stops the server, cancels pending callback retries and releases the web client and crypto
+   * worker. Idempotent: later calls return the first call's future.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      stopped = vertx.undeploy(deploymentId);
+    }
+    return stopped;
+  }
+}

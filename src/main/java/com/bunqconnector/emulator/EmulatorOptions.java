@@ -1,0 +1,203 @@
+package com.bunqconnector.emulator;
+
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link BunqEmulator}: where it listens, how sandbox users start, how long
+ * sessions live and how callbacks are retried. A plain mutable data object with fluent setters,
+ * a JSON constructor and {@link #toJson()}; field names in JSON equal the setter names.
+ */
+public class EmulatorOptions {
+
+  /** Default listen host: loopback only. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Default listen port: 0, a random free port chosen by the OS. */
+  public static final int DEFAULT_PORT = 0;
+  /** Default opening balance of each sandbox user's account, in EUR, so demo users can pay each other. */
+  public static final String DEFAULT_INITIAL_BALANCE = "500.00";
+  /** Default session lifetime in seconds: one week, bunq's default auto-logout. */
+  public static final int DEFAULT_SESSION_TIMEOUT_SECONDS = 604_800;
+  /** Default pause between callback delivery attempts: one minute, as bunq. */
+  public static final long DEFAULT_CALLBACK_RETRY_INTERVAL_MS = 60_000;
+  /** Default number of retries after a failed callback delivery: 5, as bunq (6 attempts in all). */
+  public static final int DEFAULT_CALLBACK_RETRIES = 5;
+  /** Default time allowed for one callback delivery attempt. */
+  public static final long DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
+  /** Default number of worker threads for key generation and signing. */
+  public static final int DEFAULT_CRYPTO_POOL_SIZE = 2;
+
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private String initialBalance = DEFAULT_INITIAL_BALANCE;
+  private int sessionTimeoutSeconds = DEFAULT_SESSION_TIMEOUT_SECONDS;
+  private long callbackRetryIntervalMs = DEFAULT_CALLBACK_RETRY_INTERVAL_MS;
+  private int callbackRetries = DEFAULT_CALLBACK_RETRIES;
+  private long callbackTimeoutMs = DEFAULT_CALLBACK_TIMEOUT_MS;
+  private int cryptoPoolSize = DEFAULT_CRYPTO_POOL_SIZE;
+  /** The emulator's time source; programmatic only (not in JSON), so tests can move time on. */
+  private Clock clock = Clock.systemUTC();
+
+  /** Options with every default. */
+  public EmulatorOptions() {
+  }
+
+  /** A copy of {@code other}. */
+  public EmulatorOptions(EmulatorOptions other) {
+    this(other.toJson());
+    this.clock = other.clock;
+  }
+
+  /**
+   * Options from JSON; absent keys keep their defaults.
+   *
+   * @throws IllegalArgumentException if a value is out of range (the message names the field)
+   */
+  public EmulatorOptions(JsonObject json) {
+    setHost(json.getString("host", DEFAULT_HOST));
+    setPort(json.getInteger("port", DEFAULT_PORT));
+    setInitialBalance(json.getString("initialBalance", DEFAULT_INITIAL_BALANCE));
+    setSessionTimeoutSeconds(json.getInteger("sessionTimeoutSeconds", DEFAULT_SESSION_TIMEOUT_SECONDS));
+    setCallbackRetryIntervalMs(json.getLong("callbackRetryIntervalMs", DEFAULT_CALLBACK_RETRY_INTERVAL_MS));
+    setCallbackRetries(json.getInteger("callbackRetries", DEFAULT_CALLBACK_RETRIES));
+    setCallbackTimeoutMs(json.getLong("callbackTimeoutMs", DEFAULT_CALLBACK_TIMEOUT_MS));
+    setCryptoPoolSize(json.getInteger("cryptoPoolSize", DEFAULT_CRYPTO_POOL_SIZE));
+  }
+
+  /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("host", host)
+        .put("port", port)
+        .put("initialBalance", initialBalance)
+        .put("sessionTimeoutSeconds", sessionTimeoutSeconds)
+        .put("callbackRetryIntervalMs", callbackRetryIntervalMs)
+        .put("callbackRetries", callbackRetries)
+        .put("callbackTimeoutMs", callbackTimeoutMs)
+        .put("cryptoPoolSize", cryptoPoolSize);
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  /** Sets the interface to listen on. */
+  public EmulatorOptions setHost(String host) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must not be empty");
+    }
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  /** Sets the port to listen on; 0 picks a free port. */
+  public EmulatorOptions setPort(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be 0..65535, was " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  public String getInitialBalance() {
+    return initialBalance;
+  }
+
+  /** Sets the opening balance (a non-negative decimal with at most two places) of new sandbox accounts. */
+  public EmulatorOptions setInitialBalance(String initialBalance) {
+    BigDecimal value;
+    try {
+      value = new BigDecimal(initialBalance);
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new IllegalArgumentException("initialBalance must be a decimal string, was " + initialBalance);
+    }
+    if (value.signum() < 0 || value.scale() > 2) {
+      throw new IllegalArgumentException("initialBalance must be >= 0 with at most 2 decimals, was "
+          + initialBalance);
+    }
+    this.initialBalance = initialBalance;
+    return this;
+  }
+
+  public int getSessionTimeoutSeconds() {
+    return sessionTimeoutSeconds;
+  }
+
+  /** Sets the {@code session_timeout} of sandbox users, after which their sessions expire. */
+  public EmulatorOptions setSessionTimeoutSeconds(int sessionTimeoutSeconds) {
+    if (sessionTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("sessionTimeoutSeconds must be >= 1, was " + sessionTimeoutSeconds);
+    }
+    this.sessionTimeoutSeconds = sessionTimeoutSeconds;
+    return this;
+  }
+
+  public long getCallbackRetryIntervalMs() {
+    return callbackRetryIntervalMs;
+  }
+
+  /** Sets the pause between callback delivery attempts. */
+  public EmulatorOptions setCallbackRetryIntervalMs(long callbackRetryIntervalMs) {
+    if (callbackRetryIntervalMs < 1) {
+      throw new IllegalArgumentException("callbackRetryIntervalMs must be >= 1, was " + callbackRetryIntervalMs);
+    }
+    this.callbackRetryIntervalMs = callbackRetryIntervalMs;
+    return this;
+  }
+
+  public int getCallbackRetries() {
+    return callbackRetries;
+  }
+
+  /** Sets how many times a failed callback is retried before it is recorded as failed. */
+  public EmulatorOptions setCallbackRetries(int callbackRetries) {
+    if (callbackRetries < 0) {
+      throw new IllegalArgumentException("callbackRetries must be >= 0, was " + callbackRetries);
+    }
+    this.callbackRetries = callbackRetries;
+    return this;
+  }
+
+  public long getCallbackTimeoutMs() {
+    return callbackTimeoutMs;
+  }
+
+  /** Sets the time allowed for one callback delivery attempt. */
+  public EmulatorOptions setCallbackTimeoutMs(long callbackTimeoutMs) {
+    if (callbackTimeoutMs < 1) {
+      throw new IllegalArgumentException("callbackTimeoutMs must be >= 1, was " + callbackTimeoutMs);
+    }
+    this.callbackTimeoutMs = callbackTimeoutMs;
+    return this;
+  }
+
+  public int getCryptoPoolSize() {
+    return cryptoPoolSize;
+  }
+
+  /** Sets the number of worker threads used for key generation and signing. */
+  public EmulatorOptions setCryptoPoolSize(int cryptoPoolSize) {
+    if (cryptoPoolSize < 1) {
+      throw new IllegalArgumentException("cryptoPoolSize must be >= 1, was " + cryptoPoolSize);
+    }
+    this.cryptoPoolSize = cryptoPoolSize;
+    return this;
+  }
+
+  /** The clock the emulator reads: creation times, session expiry. */
+  public Clock getClock() {
+    return clock;
+  }
+
+  /** Replaces the emulator's clock (for tests that let a session expire without waiting). */
+  public EmulatorOptions setClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+}

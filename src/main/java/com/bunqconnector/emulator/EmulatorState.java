@@ -1,0 +1,176 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.Model.Device;
+import com.bunqconnector.emulator.Model.Filter;
+import com.bunqconnector.emulator.Model.Installation;
+import com.bunqconnector.emulator.Model.Payment;
+import com.bunqconnector.emulator.Model.Session;
+import com.bunqconnector.emulator.Model.User;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything the emulator knows, in memory. Not thread-safe by design: every access happens on
+ * the emulator verticle's context, so no locks are needed.
+ */
+final class EmulatorState {
+
+  private static final String[] FIRST_NAMES = {"Alice", "Bram", "Charlotte", "Daan", "Emma", "Finn", "Julia", "Lars"};
+  private static final String[] LAST_NAMES = {"de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder"};
+
+  private final SecureRandom random = new SecureRandom();
+  private final Clock clock;
+  /** One id sequence for every object type, starting where real bunq ids look plausible. */
+  private final AtomicLong ids = new AtomicLong(1_822_000);
+  private long nextAccountNumber = 2_025_100_000L;
+
+  private final Map<Long, User> users = new LinkedHashMap<>();
+  private final Map<String, User> usersByApiKey = new HashMap<>();
+  /** EMAIL and PHONE_NUMBER alias values, as sent by clients, to their owner. */
+  private final Map<String, User> usersByAlias = new HashMap<>();
+  private final Map<Long, Account> accounts = new LinkedHashMap<>();
+  private final Map<String, Account> accountsByIban = new HashMap<>();
+  private final Map<String, Installation> installationsByToken = new HashMap<>();
+  /** Devices keyed by installation id + API key: one registration per pair. */
+  private final Map<String, Device> devices = new HashMap<>();
+  private final Map<String, Session> sessionsByToken = new HashMap<>();
+  /** Payments per monetary account, keyed (and so ordered) by id. */
+  private final Map<Long, NavigableMap<Long, Payment>> payments = new HashMap<>();
+  private final Map<Long, List<Filter>> filtersByUser = new HashMap<>();
+  private final List<JsonObject> failedCallbacks = new ArrayList<>();
+
+  EmulatorState(Clock clock) {
+    this.clock = clock;
+  }
+
+  long nextId() {
+    return ids.incrementAndGet();
+  }
+
+  /** 64 lowercase hex characters, the shape of bunq's installation and session tokens. */
+  String newToken() {
+    return hex(32);
+  }
+
+  /** Creates a UserPerson with an API key and one funded EUR MonetaryAccountBank. */
+  User createSandboxUser(BigDecimal openingBalance, int sessionTimeoutSeconds) {
+    long id = nextId();
+    String first = FIRST_NAMES[random.nextInt(FIRST_NAMES.length)];
+    String last = LAST_NAMES[random.nextInt(LAST_NAMES.length)];
+    String email = "sandbox+" + id + "@bunq.example";
+    String phone = String.format("+3162%07d", id % 10_000_000);
+    String apiKey = "sandbox_" + hex(28);
+    User user = new User(id, Timestamps.now(clock), UUID.randomUUID().toString(), first, last, email, phone, apiKey,
+        sessionTimeoutSeconds);
+    users.put(id, user);
+    usersByApiKey.put(apiKey, user);
+    usersByAlias.put(email.toLowerCase(), user);
+    usersByAlias.put(phone, user);
+    nextAccountNumber = Iban.nextValidAccountNumber(nextAccountNumber + 1);
+    String iban = Iban.forAccountNumber(String.format("%010d", nextAccountNumber));
+    Account account = new Account(nextId(), user.created(), UUID.randomUUID().toString(), iban, user, openingBalance);
+    accounts.put(account.id, account);
+    accountsByIban.put(iban, account);
+    return user;
+  }
+
+  Optional<User> userByApiKey(String apiKey) {
+    return Optional.ofNullable(usersByApiKey.get(apiKey));
+  }
+
+  Optional<User> user(long id) {
+    return Optional.ofNullable(users.get(id));
+  }
+
+  Optional<User> userByAlias(String type, String value) {
+    String key = "EMAIL".equals(type) ? value.toLowerCase() : value;
+    return Optional.ofNullable(usersByAlias.get(key));
+  }
+
+  /** The user's accounts in creation order. */
+  List<Account> accountsOf(User user) {
+    return accounts.values().stream().filter(a -> a.owner.id() == user.id()).toList();
+  }
+
+  Optional<Account> accountByIban(String iban) {
+    return Optional.ofNullable(accountsByIban.get(iban.replace(" ", "").toUpperCase()));
+  }
+
+  void addInstallation(Installation installation) {
+    installationsByToken.put(installation.token(), installation);
+  }
+
+  Optional<Installation> installationByToken(String token) {
+    return Optional.ofNullable(installationsByToken.get(token));
+  }
+
+  /** Records (or replaces) the device of this API key on this installation. */
+  void putDevice(Device device) {
+    devices.put(device.installationId() + "/" + device.apiKey(), device);
+  }
+
+  Optional<Device> device(long installationId, String apiKey) {
+    return Optional.ofNullable(devices.get(installationId + "/" + apiKey));
+  }
+
+  void addSession(Session session) {
+    sessionsByToken.put(session.token(), session);
+  }
+
+  /** The session for a token, expired or not. */
+  Optional<Session> sessionByToken(String token) {
+    return Optional.ofNullable(sessionsByToken.get(token));
+  }
+
+  void addPayment(Payment payment) {
+    payments.computeIfAbsent(payment.accountId(), k -> new TreeMap<>()).put(payment.id(), payment);
+  }
+
+  /** The account's payments, ascending by id. */
+  NavigableMap<Long, Payment> paymentsOf(long accountId) {
+    return payments.getOrDefault(accountId, new TreeMap<>());
+  }
+
+  List<Filter> filtersOf(long userId) {
+    return filtersByUser.getOrDefault(userId, List.of());
+  }
+
+  void replaceFilters(long userId, List<Filter> filters) {
+    filtersByUser.put(userId, List.copyOf(filters));
+  }
+
+  /** Keeps a callback that failed for good. */
+  void recordFailedCallback(JsonObject failure) {
+    // TODO(#3): expose these through GET/POST /v1/user/{id}/notification-filter-failure.
+    failedCallbacks.add(failure);
+  }
+
+  List<JsonObject> failedCallbacks() {
+    return List.copyOf(failedCallbacks);
+  }
+
+  Instant now() {
+    return Timestamps.now(clock);
+  }
+
+  private String hex(int bytes) {
+    byte[] raw = new byte[bytes];
+    random.nextBytes(raw);
+    return HexFormat.of().formatHex(raw);
+  }
+}

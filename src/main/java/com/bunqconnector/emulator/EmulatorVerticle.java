@@ -1,0 +1,90 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.crypto.CryptoWorker;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the emulator's HTTP server, state, web client and crypto worker. Every request, timer and
+ * callback response runs on this verticle's single event-loop context, so the state needs no locks.
+ */
+final class EmulatorVerticle extends VerticleBase {
+
+  /** Largest request body accepted; larger ones get a 400 Error envelope. */
+  static final long BODY_LIMIT_BYTES = 1024 * 1024;
+  private static final String CRYPTO_POOL = "bunq-emulator-crypto";
+  private static final Logger log = LoggerFactory.getLogger(EmulatorVerticle.class);
+
+  private final EmulatorOptions options;
+  private volatile int port;
+  private HttpServer server;
+  private CryptoWorker crypto;
+  private CallbackSender callbacks;
+
+  EmulatorVerticle(EmulatorOptions options) {
+    this.options = options;
+  }
+
+  int port() {
+    return port;
+  }
+
+  @Override
+  public Future<?> start() {
+    crypto = new CryptoWorker(vertx, CRYPTO_POOL, options.getCryptoPoolSize());
+    EmulatorState state = new EmulatorState(options.getClock());
+    WebClient client = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("bunq-emulator")
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
+    callbacks = new CallbackSender(vertx, client, state, options);
+    Replies replies = new Replies(crypto);
+    Guard guard = new Guard(state, crypto);
+    Router router = Router.router(vertx);
+    router.route().handler(guard::identify);
+    // TODO(#3): per-IP rate limits (429), rejection of reused X-Bunq-Client-Request-Ids, OAuth, fault injection.
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    new AuthRoutes(state, options, guard, crypto).mount(router, replies);
+    new UserRoutes(state, guard).mount(router, replies);
+    new PaymentRoutes(state, guard, callbacks).mount(router, replies);
+    installErrorHandlers(router, replies);
+    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> {
+          server = s;
+          port = s.actualPort();
+          log.info("bunq emulator listening on {}:{}", options.getHost(), port);
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    callbacks.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+  }
+
+  private static void installErrorHandlers(Router router, Replies replies) {
+    router.errorHandler(404, ctx -> replies.fail(ctx, ApiError.notFound(
+        "The requested URL " + ctx.request().path() + " was not found.")));
+    router.errorHandler(405, ctx -> replies.fail(ctx, new ApiError(405,
+        "Method " + ctx.request().method() + " is not allowed for " + ctx.request().path() + ".")));
+    router.errorHandler(413, ctx -> replies.fail(ctx, ApiError.badRequest(
+        "The request body is larger than the limit of " + BODY_LIMIT_BYTES + " bytes.")));
+    router.errorHandler(400, ctx -> replies.fail(ctx, ApiError.badRequest("The request could not be read.")));
+    router.errorHandler(500, ctx -> replies.fail(ctx, failure(ctx)));
+  }
+
+  private static Throwable failure(RoutingContext ctx) {
+    return ctx.failure() != null ? ctx.failure() : new IllegalStateException("request failed without a cause");
+  }
+}

@@ -1,0 +1,101 @@
+package com.bunqconnector.emulator;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+
+/**
+ * bunq's cursor pagination over objects ordered by id. Pages list newest (highest id) first.
+ * {@code older_url} continues with ids below the page, {@code newer_url} with ids above it;
+ * {@code future_url} appears only when the page holds the newest object, to poll for later ones.
+ * Generated URLs are server-relative, start with {@code /v1/} and always carry {@code count}.
+ */
+final class Paging {
+
+  /** Items per page when the client gives no {@code count}. */
+  static final int DEFAULT_COUNT = 10;
+  /** The largest {@code count} bunq accepts. */
+  static final int MAX_COUNT = 200;
+
+  /** One page: the items (newest first) and the {@code Pagination} object. */
+  record Page<T>(List<T> items, JsonObject pagination) {
+  }
+
+  private Paging() {
+  }
+
+  /**
+   * Cuts one page out of {@code all} as the query asks.
+   *
+   * @throws ApiError 400 if {@code count}, {@code older_id} or {@code newer_id} is malformed
+   */
+  static <T> Page<T> page(String path, MultiMap query, NavigableMap<Long, T> all) {
+    int count = (int) longParam(query, "count", DEFAULT_COUNT);
+    if (count < 1 || count > MAX_COUNT) {
+      throw ApiError.badRequest("Query parameter \"count\" must be between 1 and " + MAX_COUNT + ".");
+    }
+    Long older = query.contains("older_id") ? longParam(query, "older_id", 0) : null;
+    Long newer = query.contains("newer_id") ? longParam(query, "newer_id", 0) : null;
+    if (older != null && newer != null) {
+      throw ApiError.badRequest("Query parameters \"older_id\" and \"newer_id\" cannot be combined.");
+    }
+    List<Map.Entry<Long, T>> slice = new ArrayList<>();
+    if (newer != null) {
+      for (Map.Entry<Long, T> entry : all.tailMap(newer, false).entrySet()) {
+        if (slice.size() == count) {
+          break;
+        }
+        slice.add(entry);
+      }
+      Collections.reverse(slice);
+    } else {
+      NavigableMap<Long, T> source = older != null ? all.headMap(older, false) : all;
+      for (Map.Entry<Long, T> entry : source.descendingMap().entrySet()) {
+        if (slice.size() == count) {
+          break;
+        }
+        slice.add(entry);
+      }
+    }
+    List<T> items = slice.stream().map(Map.Entry::getValue).toList();
+    return new Page<>(items, pagination(path, count, all, slice, newer));
+  }
+
+  private static <T> JsonObject pagination(String path, int count, NavigableMap<Long, T> all,
+      List<Map.Entry<Long, T>> slice, Long newerParam) {
+    String base = path + "?count=" + count;
+    if (slice.isEmpty()) {
+      // Nothing to anchor on; a poller that asked for newer items keeps its cursor.
+      String future = newerParam != null ? base + "&newer_id=" + newerParam : null;
+      return urls(future, null, null);
+    }
+    long highest = slice.get(0).getKey();
+    long lowest = slice.get(slice.size() - 1).getKey();
+    boolean hasNewer = all.higherKey(highest) != null;
+    boolean hasOlder = all.lowerKey(lowest) != null;
+    String newerUrl = hasNewer ? base + "&newer_id=" + highest : null;
+    String futureUrl = hasNewer ? null : base + "&newer_id=" + highest;
+    String olderUrl = hasOlder ? base + "&older_id=" + lowest : null;
+    return urls(futureUrl, newerUrl, olderUrl);
+  }
+
+  private static JsonObject urls(String future, String newer, String older) {
+    return new JsonObject().put("future_url", future).put("newer_url", newer).put("older_url", older);
+  }
+
+  private static long longParam(MultiMap query, String name, long fallback) {
+    String raw = query.get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("Query parameter \"" + name + "\" must be an integer.");
+    }
+  }
+}

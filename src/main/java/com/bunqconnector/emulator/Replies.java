@@ -1,0 +1,102 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.crypto.CryptoWorker;
+import com.bunqconnector.emulator.Model.Installation;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes every emulator response the bunq way: JSON body, a fresh {@code X-Bunq-Client-Response-Id},
+ * the echoed {@code X-Bunq-Client-Request-Id}, and, when the request named an installation, an
+ * {@code X-Bunq-Server-Signature} over the exact body bytes made on the crypto worker pool.
+ */
+final class Replies {
+
+  static final String RESPONSE_ID = "X-Bunq-Client-Response-Id";
+  static final String REQUEST_ID = "X-Bunq-Client-Request-Id";
+  static final String SERVER_SIGNATURE = "X-Bunq-Server-Signature";
+  /** Routing-context key of the {@link Installation} whose server key signs the response. */
+  static final String INSTALLATION_KEY = "bunq.installation";
+
+  private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+  private final CryptoWorker crypto;
+
+  Replies(CryptoWorker crypto) {
+    this.crypto = crypto;
+  }
+
+  /**
+   * Wraps an action: its successful JSON becomes a 200, an {@link ApiError} the matching Error
+   * envelope, anything else (also when thrown synchronously) a 500 Error envelope.
+   */
+  Handler<RoutingContext> handler(Function<RoutingContext, Future<JsonObject>> action) {
+    return ctx -> {
+      Future<JsonObject> result;
+      try {
+        result = action.apply(ctx);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(body -> send(ctx, 200, body), failure -> fail(ctx, failure));
+    };
+  }
+
+  /** Puts the response-id and request-id headers on the response; safe to call more than once. */
+  void addIdHeaders(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (!response.headers().contains(RESPONSE_ID)) {
+      response.putHeader(RESPONSE_ID, UUID.randomUUID().toString());
+    }
+    String requestId = ctx.request().getHeader(REQUEST_ID);
+    if (requestId != null && !response.headers().contains(REQUEST_ID)) {
+      response.putHeader(REQUEST_ID, requestId);
+    }
+  }
+
+  /** Answers with the Error envelope for {@code failure}. */
+  void fail(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof ApiError error) {
+      log.debug("{} {} -> {} {}", ctx.request().method(), ctx.request().path(), error.status(), error.description());
+      send(ctx, error.status(), Envelopes.error(error.description()));
+    } else {
+      log.error("Unexpected failure handling {} {}", ctx.request().method(), ctx.request().path(), failure);
+      send(ctx, 500, Envelopes.error("Internal server error. Please contact bunq support."));
+    }
+  }
+
+  /** Sends the body with the given status, signed when the request identified an installation. */
+  void send(RoutingContext ctx, int status, JsonObject body) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.headWritten()) {
+      return;
+    }
+    addIdHeaders(ctx);
+    Buffer bytes = body.toBuffer();
+    response.setStatusCode(status).putHeader("Content-Type", "application/json");
+    Installation installation = ctx.get(INSTALLATION_KEY);
+    if (installation == null) {
+      response.end(bytes);
+      return;
+    }
+    crypto.sign(installation.serverKeys().getPrivate(), bytes.getBytes())
+        .onComplete(signature -> {
+          if (!response.ended()) {
+            response.putHeader(SERVER_SIGNATURE, signature).end(bytes);
+          }
+        }, failure -> {
+          log.error("Signing a response for installation {} failed", installation.id(), failure);
+          if (!response.ended()) {
+            response.setStatusCode(500).end(Envelopes.error("Internal server error.").toBuffer());
+          }
+        });
+  }
+}

@@ -1,0 +1,93 @@
+package com.bunqconnector.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bunqconnector.emulator.TestClient.Reply;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class NotificationFilterTest {
+
+  private BunqEmulator emulator;
+  private TestClient client;
+  private String path;
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    emulator = Emulators.start(vertx, new EmulatorOptions());
+    client = TestClient.withSession(emulator.baseUrl());
+    path = "/user/" + client.userId + "/notification-filter-url";
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Emulators.stop(emulator);
+  }
+
+  @Test
+  void postReplacesTheWholeSetAndEmptyListClearsIt() {
+    Reply first = post(new JsonArray()
+        .add(filter("MUTATION", "https://example.com/a"))
+        .add(filter("PAYMENT", "https://example.com/a")));
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.items()).hasSize(2);
+    JsonObject item = first.item(0, "NotificationFilterUrl");
+    assertThat(item.fieldNames()).containsExactly("id", "created", "updated", "category", "notification_target");
+    assertThat(item.getString("category")).isEqualTo("MUTATION");
+
+    Reply second = post(new JsonArray().add(filter("REQUEST", "http://127.0.0.1:9/cb")));
+    assertThat(second.items()).hasSize(1);
+    Reply listed = client.get(path);
+    assertThat(listed.items()).hasSize(1);
+    assertThat(listed.item(0, "NotificationFilterUrl").getString("notification_target"))
+        .isEqualTo("http://127.0.0.1:9/cb");
+    assertThat(client.serverSignatureValid(listed)).isTrue();
+
+    assertThat(post(new JsonArray()).items()).isEmpty();
+    assertThat(client.get(path).items()).isEmpty();
+  }
+
+  @Test
+  void rejectsAThirdUrlInOneCategory() {
+    Reply reply = post(new JsonArray()
+        .add(filter("MUTATION", "https://example.com/1"))
+        .add(filter("MUTATION", "https://example.com/2"))
+        .add(filter("MUTATION", "https://example.com/3")));
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.errorDescription()).contains("MUTATION");
+  }
+
+  @Test
+  void rejectsUnknownCategoryAndInvalidTargetNamingTheField() {
+    Reply category = post(new JsonArray().add(filter("WEATHER", "https://example.com/1")));
+    assertThat(category.status()).isEqualTo(400);
+    assertThat(category.errorDescription()).contains("notification_filters[0].category");
+    Reply target = post(new JsonArray()
+        .add(filter("MUTATION", "https://example.com/1"))
+        .add(filter("PAYMENT", "ftp:x")));
+    assertThat(target.status()).isEqualTo(400);
+    assertThat(target.errorDescription()).contains("notification_filters[1].notification_target");
+    Reply missing = client.send("POST", path, client.sessionToken, "{}", false);
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.errorDescription()).contains("notification_filters");
+  }
+
+  private Reply post(JsonArray filters) {
+    String body = new JsonObject().put("notification_filters", filters).encode();
+    return client.send("POST", path, client.sessionToken, body, false);
+  }
+
+  private static JsonObject filter(String category, String target) {
+    return new JsonObject().put("category", category).put("notification_target", target);
+  }
+}
