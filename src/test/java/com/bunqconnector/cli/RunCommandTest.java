@@ -1,0 +1,93 @@
+package com.bunqconnector.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code run} command as a user runs it: configuration files in, summary line out. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RunCommandTest {
+
+  private static final Pattern SUMMARY = Pattern.compile("summary: tenants=(\\d+) users=(\\d+) sessions=(\\d+)"
+      + " installations_created=(\\d+) sessions_created=(\\d+) payments=(\\d+) callbacks_received=(\\d+)"
+      + " callbacks_delivered=(\\d+) errors=(\\d+)");
+
+  @TempDir
+  Path conf;
+
+  /** The shipped configuration, with payment rounds every second so a short run makes several. */
+  private void shippedConfigWithFastRounds() throws IOException {
+    Files.createDirectories(conf.resolve("tenants"));
+    for (String file : List.of("connector.json", "tenants/acme.json", "tenants/globex.json")) {
+      Files.copy(Path.of("conf").resolve(file), conf.resolve(file));
+    }
+    String node = Files.readString(conf.resolve("connector.json"))
+        .replace("\"paymentRoundSeconds\": 10", "\"paymentRoundSeconds\": 1");
+    assertThat(node).contains("\"paymentRoundSeconds\": 1,");
+    Files.writeString(conf.resolve("connector.json"), node);
+  }
+
+  private static String run(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      Main.commandLine().execute(args);
+    } finally {
+      System.setOut(original);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shippedDemoEndsWithASummaryWhereEveryCallbackWasDelivered() throws IOException {
+    shippedConfigWithFastRounds();
+    String out = run("run", "--conf", conf.toString(), "--duration", "3s");
+    List<String> lines = out.lines().toList();
+    Matcher summary = SUMMARY.matcher(lines.get(lines.size() - 1));
+    assertThat(summary.matches()).as("last line: " + lines.get(lines.size() - 1)).isTrue();
+    assertThat(summary.group(1)).isEqualTo("2");
+    assertThat(summary.group(2)).isEqualTo("6");
+    assertThat(summary.group(3)).as("sessions").isEqualTo("6");
+    assertThat(summary.group(4)).as("installations_created").isEqualTo("6");
+    assertThat(summary.group(5)).as("sessions_created").isEqualTo("6");
+    assertThat(Long.parseLong(summary.group(6))).as("payments").isPositive();
+    assertThat(Long.parseLong(summary.group(7))).as("callbacks_received").isEqualTo(4 * Long.parseLong(
+        summary.group(6)));
+    assertThat(summary.group(8)).as("callbacks_delivered").isEqualTo(summary.group(7));
+    assertThat(summary.group(9)).as("errors").isEqualTo("0");
+  }
+
+  @Test
+  void malformedTenantFileStopsTheRunNamingFileAndField() throws IOException {
+    shippedConfigWithFastRounds();
+    Files.writeString(conf.resolve("tenants/globex.json"), "{\"id\":\"globex\",\"users\":[{\"id\":7}]}");
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err))
+        .execute("run", "--conf", conf.toString(), "--duration", "3s");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("globex.json").contains("users[0].id").contains("must be a string");
+  }
+
+  @Test
+  void badDurationIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err)).execute("run", "--duration", "soon");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not a duration");
+  }
+}
