@@ -70,6 +70,8 @@ public final class CallbackVerticle extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(router)
         .listen()
+        .recover(e -> Future.failedFuture(new IllegalStateException("callback endpoint cannot listen on " + host + ":"
+            + port + ": " + e.getMessage(), e)))
         .onSuccess(listening -> {
           server = listening;
           log.info("Callback endpoint listening on http://{}:{}{}", host, listening.actualPort(), PATH_PREFIX);

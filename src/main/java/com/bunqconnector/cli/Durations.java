@@ -11,7 +11,7 @@ import picocli.CommandLine.TypeConversionException;
 /** Reads durations such as {@code 30s}, {@code 500ms}, {@code 5m}, {@code 2h} or ISO {@code PT30S}. */
 final class Durations implements ITypeConverter<Duration> {
 
-  private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern SHORT = Pattern.compile("(-?\\d{1,9})(ms|s|m|h)");
 
   @Override
   public Duration convert(String value) {

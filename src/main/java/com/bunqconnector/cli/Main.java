@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code bunq-connector} command line: {@code run} (the main job). */
-@Command(name = "bunq-connector", mixinStandardHelpOptions = true, version = "bunq-connector 0.1",
+@Command(name = "bunq-connector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Runs the bunq API for many users at once, with a bunq emulator.",
     subcommands = {RunCommand.class})
 public final class Main implements Runnable {
@@ -23,6 +23,15 @@ public final class Main implements Runnable {
           commandLine.getErr().println("bunq-connector: " + e.getMessage());
           return 1;
         });
+  }
+
+  /** The version from the jar's manifest, or {@code development} when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"bunq-connector " + (version == null ? "development" : version)};
+    }
   }
 
   @Override

@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,7 +41,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the connector with the demo job (the main job).")
-final class RunCommand implements Runnable {
+final class RunCommand implements Callable<Integer> {
+
+  /** Exit code of a run that ended with errors in its summary. */
+  static final int EXIT_ERRORS = 3;
 
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -47,7 +52,7 @@ final class RunCommand implements Runnable {
   Path conf = Path.of("conf");
 
   @Option(names = "--duration", paramLabel = "DURATION", converter = Durations.class,
-      description = "stop by itself after this long, e.g. 30s, 5m (default: run until interrupted)")
+      description = "stop by itself after this long: 500ms, 30s, 5m, 2h or PT1H (default: until interrupted)")
   Duration duration;
 
   @Option(names = "--cluster", description = "join the Hazelcast cluster whatever connector.json says")
@@ -57,18 +62,18 @@ final class RunCommand implements Runnable {
   private final CountDownLatch finished = new CountDownLatch(1);
 
   @Override
-  public void run() {
+  public Integer call() {
     Thread hook = new Thread(this::interrupted, "bunq-connector-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      execute();
+      return execute().errors() == 0 ? 0 : EXIT_ERRORS;
     } finally {
       finished.countDown();
       removeHook(hook);
     }
   }
 
-  private void execute() {
+  private Summary execute() {
     Vertx loader = Vertx.vertx();
     ConnectorConfig config;
     try {
@@ -86,6 +91,7 @@ final class RunCommand implements Runnable {
       vertx.close().await();
     }
     System.out.println(summary.line());
+    return summary;
   }
 
   private Summary runJob(Vertx vertx, ConnectorConfig config) {
@@ -145,6 +151,9 @@ final class RunCommand implements Runnable {
     if (!cluster && !node.clusterEnabled()) {
       return Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(20, node.workerPoolSize())));
     }
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     Path file = ConfigLoader.resolve(conf, node.clusterConfigFile());
     Config hazelcast;
     try {
@@ -160,11 +169,20 @@ final class RunCommand implements Runnable {
   }
 
   private static EmulatorOptions emulatorOptions(NodeConfig node) {
+    EmulatorOptions options;
     try {
-      return new EmulatorOptions(node.emulator());
+      options = new EmulatorOptions(node.emulator());
     } catch (IllegalArgumentException | ClassCastException e) {
       throw new ConfigException(node.file() + ": emulator: " + e.getMessage(), e);
     }
+    Set<String> known = options.toJson().fieldNames();
+    for (String key : node.emulator().fieldNames()) {
+      if (!known.contains(key)) {
+        throw new ConfigException(node.file() + ": emulator." + key + ": is not a known field; known here: "
+            + new TreeSet<>(known) + " and embedded, baseUrl");
+      }
+    }
+    return options;
   }
 
   private static boolean needsEmbeddedEmulator(ConnectorConfig config) {

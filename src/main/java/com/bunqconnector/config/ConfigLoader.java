@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads {@code connector.json} and every {@code *.json} in the tenants directory with vertx-config,
@@ -22,6 +24,8 @@ public final class ConfigLoader {
 
   /** The node file's name inside the configuration directory. */
   public static final String NODE_FILE = "connector.json";
+
+  private static final Pattern LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
 
   private final Vertx vertx;
   private final Function<String, String> env;
@@ -53,18 +57,20 @@ public final class ConfigLoader {
             : Future.failedFuture(new ConfigException(node.file() + ": tenantsDir: directory " + dirName
                 + " does not exist")))
         .compose(files -> {
-          List<String> sorted = files.stream().sorted().toList();
+          // readDir answers absolute paths: name files as the user wrote the directory.
+          List<String> sorted = files.stream().map(file -> dir.resolve(Path.of(file).getFileName()).toString())
+              .sorted().toList();
           List<Future<TenantConfig>> parsed = new ArrayList<>();
           for (String file : sorted) {
             parsed.add(readJson(file).map(json -> TenantFile.parse(file, json, node.environment(), env)));
           }
-          return Future.all(parsed).map(all -> checkUnique(all.list()));
+          return Future.all(parsed).map(all -> checkUnique(dirName, all.list()));
         });
   }
 
-  private List<TenantConfig> checkUnique(List<TenantConfig> tenants) {
+  private List<TenantConfig> checkUnique(String dir, List<TenantConfig> tenants) {
     if (tenants.isEmpty()) {
-      throw new ConfigException("no tenant files (*.json) found");
+      throw new ConfigException(dir + ": no tenant files (*.json) in this directory");
     }
     Map<String, String> seen = new HashMap<>();
     for (TenantConfig tenant : tenants) {
@@ -94,12 +100,21 @@ public final class ConfigLoader {
     });
   }
 
-  private static String rootMessage(Throwable e) {
+  /** The parser's own words, without Jackson's source-location boilerplate but with line and column. */
+  static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return String.valueOf(root.getMessage());
+    String message = String.valueOf(root.getMessage()).replaceFirst("^Failed to decode:\\s*", "");
+    int source = message.indexOf(" at [Source:");
+    if (source >= 0) {
+      Matcher where = LOCATION.matcher(message.substring(source));
+      message = message.substring(0, source).strip() + (where.find()
+          ? " (line " + where.group(1) + ", column " + where.group(2) + ")"
+          : "");
+    }
+    return message;
   }
 
   /** Resolves a file named in the node configuration against the configuration directory. */

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +42,18 @@ final class JsonFields {
 
   ConfigException error(String key, String problem) {
     return ConfigException.field(file, fieldPath(key), problem);
+  }
+
+  /**
+   * Refuses keys outside the known ones, so that a misspelt field ({@code apikey}) is an error rather
+   * than a silently ignored setting.
+   */
+  void allowOnly(Set<String> known) {
+    for (String key : json.fieldNames()) {
+      if (!known.contains(key)) {
+        throw error(key, "is not a known field; known here: " + new TreeSet<>(known));
+      }
+    }
   }
 
   boolean has(String key) {

@@ -1,6 +1,7 @@
 package com.bunqconnector.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -37,15 +38,20 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
 
   static NodeConfig parse(String file, JsonObject json, Function<String, String> env) {
     JsonFields root = new JsonFields(file, "", json, env);
+    root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
+        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo"));
     Environment environment = Environment.parse(file, "environment", root.string("environment", "emulator"));
     JsonFields http = root.object("http");
+    http.allowOnly(Set.of("host", "port"));
     String publicBaseUrl = root.string("publicBaseUrl", null);
     if (publicBaseUrl != null && !publicBaseUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
       throw root.error("publicBaseUrl", "must be an http(s) URL such as https://connector.example.com");
     }
     JsonFields emulator = root.object("emulator");
     JsonFields cluster = root.object("cluster");
+    cluster.allowOnly(Set.of("enabled", "config", "host"));
     JsonFields demo = root.object("demo");
+    demo.allowOnly(Set.of("enabled", "paymentRoundSeconds", "amount"));
     String amount = demo.string("amount", "1.00");
     if (!amount.matches("\\d{1,6}\\.\\d{2}") || amount.equals("0.00")) {
       throw demo.error("amount", "must be a positive amount with two decimals such as 1.00, was '" + amount + "'");

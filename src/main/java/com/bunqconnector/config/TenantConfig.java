@@ -1,5 +1,6 @@
 package com.bunqconnector.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +29,21 @@ public record TenantConfig(String id, String file, Environment environment, Stri
   /** The consumers key that receives callbacks of every category. */
   public static final String ANY_CATEGORY = "*";
 
+  /**
+   * The callback categories bunq documents (PROTOCOL.md 7.2: the 17 of the docs and the three more of
+   * the OpenAPI enum). A name outside this set is almost always a typo, which bunq would refuse at
+   * registration, so it is refused when the file is read.
+   */
+  public static final Set<String> CATEGORIES = Set.of("BILLING", "BUNQME_TAB", "CARD_TRANSACTION_FAILED",
+      "CARD_TRANSACTION_SUCCESSFUL", "CHAT", "DRAFT_PAYMENT", "IDEAL", "MONETARY_ACCOUNT_PROFILE", "MUTATION", "OAUTH",
+      "PAYMENT", "PROMOTION", "REQUEST", "SCHEDULE_RESULT", "SCHEDULE_STATUS", "SHARE", "SOFORT", "SUPPORT",
+      "TAB_RESULT", "USER_APPROVAL");
+
   static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-  static final Pattern CATEGORY = Pattern.compile("[A-Z][A-Z0-9_]{1,62}");
 
   public TenantConfig {
-    users = Map.copyOf(new LinkedHashMap<>(users));
-    consumers = Map.copyOf(consumers);
+    users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
+    consumers = Collections.unmodifiableMap(new LinkedHashMap<>(consumers));
   }
 
   public Optional<UserConfig> user(String userId) {

@@ -6,18 +6,24 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /** Turns the JSON of one tenant file into a validated {@link TenantConfig}. */
 final class TenantFile {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Set<String> TENANT_FIELDS =
+      Set.of("id", "environment", "baseUrl", "callbackToken", "users", "callbacks");
+  private static final Set<String> USER_FIELDS = Set.of("id", "apiKey", "permittedIps");
 
   private TenantFile() {
   }
 
   static TenantConfig parse(String file, JsonObject json, Environment nodeEnvironment, Function<String, String> env) {
     JsonFields root = new JsonFields(file, "", json, env);
+    root.allowOnly(TENANT_FIELDS);
     String id = root.requiredString("id");
     if (!TenantConfig.ID.matcher(id).matches()) {
       throw root.error("id", "must be lower-case letters, digits, '-' or '_' (at most 63), was '" + id + "'");
@@ -47,6 +53,7 @@ final class TenantFile {
     }
     Map<String, UserConfig> users = new LinkedHashMap<>();
     for (JsonFields entry : entries) {
+      entry.allowOnly(USER_FIELDS);
       String userId = entry.requiredString("id");
       if (!TenantConfig.ID.matcher(userId).matches()) {
         throw entry.error("id", "must be lower-case letters, digits, '-' or '_' (at most 63), was '" + userId + "'");
@@ -70,8 +77,9 @@ final class TenantFile {
     Map<String, List<String>> consumers = new LinkedHashMap<>();
     for (Map.Entry<String, Object> entry : callbacks.entries()) {
       String category = entry.getKey();
-      if (!TenantConfig.ANY_CATEGORY.equals(category) && !TenantConfig.CATEGORY.matcher(category).matches()) {
-        throw callbacks.error(category, "is not a bunq callback category such as PAYMENT or MUTATION");
+      if (!TenantConfig.ANY_CATEGORY.equals(category) && !TenantConfig.CATEGORIES.contains(category)) {
+        throw callbacks.error(category, "is not a bunq callback category; known: "
+            + new TreeSet<>(TenantConfig.CATEGORIES) + ", or * for all");
       }
       List<String> addresses = callbacks.strings(category);
       if (addresses.isEmpty()) {

@@ -41,25 +41,35 @@ class RunCommandTest {
     Files.writeString(conf.resolve("connector.json"), node);
   }
 
-  private static String run(String... args) {
+  /** What a run printed on standard output, and its exit code. */
+  private record Outcome(String out, int code) {
+    Matcher summary() {
+      List<String> lines = out.lines().toList();
+      Matcher summary = SUMMARY.matcher(lines.get(lines.size() - 1));
+      assertThat(summary.matches()).as("last line: " + lines.get(lines.size() - 1)).isTrue();
+      return summary;
+    }
+  }
+
+  private static Outcome run(String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    int code;
     try {
-      Main.commandLine().execute(args);
+      code = Main.commandLine().execute(args);
     } finally {
       System.setOut(original);
     }
-    return out.toString(StandardCharsets.UTF_8);
+    return new Outcome(out.toString(StandardCharsets.UTF_8), code);
   }
 
   @Test
   void shippedDemoEndsWithASummaryWhereEveryCallbackWasDelivered() throws IOException {
     shippedConfigWithFastRounds();
-    String out = run("run", "--conf", conf.toString(), "--duration", "3s");
-    List<String> lines = out.lines().toList();
-    Matcher summary = SUMMARY.matcher(lines.get(lines.size() - 1));
-    assertThat(summary.matches()).as("last line: " + lines.get(lines.size() - 1)).isTrue();
+    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "3s");
+    assertThat(outcome.code()).isZero();
+    Matcher summary = outcome.summary();
     assertThat(summary.group(1)).isEqualTo("2");
     assertThat(summary.group(2)).isEqualTo("6");
     assertThat(summary.group(3)).as("sessions").isEqualTo("6");
@@ -70,6 +80,33 @@ class RunCommandTest {
         summary.group(6)));
     assertThat(summary.group(8)).as("callbacks_delivered").isEqualTo(summary.group(7));
     assertThat(summary.group(9)).as("errors").isEqualTo("0");
+  }
+
+  @Test
+  void rejectedApiKeyFailsOnlyItsUserAndTheRunExitsWithErrors() throws IOException {
+    shippedConfigWithFastRounds();
+    String acme = Files.readString(conf.resolve("tenants/acme.json"))
+        .replace("{ \"id\": \"bob\" }", "{ \"id\": \"bob\", \"apiKey\": \"sandbox_" + "0".repeat(56) + "\" }");
+    assertThat(acme).contains("sandbox_000");
+    Files.writeString(conf.resolve("tenants/acme.json"), acme);
+    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "2s");
+    assertThat(outcome.code()).isEqualTo(RunCommand.EXIT_ERRORS);
+    Matcher summary = outcome.summary();
+    assertThat(summary.group(3)).as("sessions").isEqualTo("5");
+    assertThat(Long.parseLong(summary.group(6))).as("payments").isPositive();
+    assertThat(Long.parseLong(summary.group(9))).as("errors").isPositive();
+  }
+
+  @Test
+  void unknownEmulatorOptionStopsTheRunNamingIt() throws IOException {
+    shippedConfigWithFastRounds();
+    String node = Files.readString(conf.resolve("connector.json")).replace("\"initialBalance\"", "\"initalBalance\"");
+    Files.writeString(conf.resolve("connector.json"), node);
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err))
+        .execute("run", "--conf", conf.toString(), "--duration", "1s");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("connector.json: emulator.initalBalance: is not a known field");
   }
 
   @Test
@@ -89,5 +126,8 @@ class RunCommandTest {
     int code = Main.commandLine().setErr(new PrintWriter(err)).execute("run", "--duration", "soon");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("'soon' is not a duration");
+    err.getBuffer().setLength(0);
+    assertThat(Main.commandLine().setErr(new PrintWriter(err)).execute("run", "--duration", "-5s")).isEqualTo(2);
+    assertThat(err.toString()).contains("must be positive");
   }
 }

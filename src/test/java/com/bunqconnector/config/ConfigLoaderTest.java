@@ -93,9 +93,36 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void namesTheFileOfMalformedJson(Vertx vertx, VertxTestContext test) throws IOException {
-    tenant("broken.json", "{\"id\": \"acme\", \"users\": [");
-    assertRejected(vertx, test, "broken.json", "is not a valid JSON object");
+  void namesTheFileAndPlaceOfMalformedJson(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("broken.json", "{\"id\": \"acme\",\n \"users\": [");
+    loader(vertx).load(conf).onComplete(test.failing(e -> test.verify(() -> {
+      assertThat(e.getMessage()).contains("broken.json: is not a valid JSON object:").contains("(line 2, column")
+          .doesNotContain("REDACTED").doesNotContain("[Source");
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void rejectsMisspeltFieldsInsteadOfIgnoringThem(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apikey\":\"k\"}]}");
+    assertRejected(vertx, test, "acme.json", "users[0].apikey: is not a known field", "apiKey");
+  }
+
+  @Test
+  void rejectsMisspeltNodeFields(Vertx vertx, VertxTestContext test) throws IOException {
+    Files.writeString(conf.resolve("connector.json"), "{\"requestTimeoutMS\": 5}");
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    assertRejected(vertx, test, "connector.json", "requestTimeoutMS: is not a known field");
+  }
+
+  @Test
+  void keepsUsersInFileOrder(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"zoe\"},{\"id\":\"adam\"},{\"id\":\"mia\"},"
+        + "{\"id\":\"bob\"},{\"id\":\"eve\"}]}");
+    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+      assertThat(config.tenant("a").orElseThrow().users().keySet()).containsExactly("zoe", "adam", "mia", "bob", "eve");
+      test.completeNow();
+    })));
   }
 
   @Test
@@ -124,8 +151,8 @@ class ConfigLoaderTest {
 
   @Test
   void rejectsABadCategory(Vertx vertx, VertxTestContext test) throws IOException {
-    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],\"callbacks\":{\"payment\":[\"a\"]}}");
-    assertRejected(vertx, test, "acme.json", "callbacks.payment", "not a bunq callback category");
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],\"callbacks\":{\"PAYMENTS\":[\"a\"]}}");
+    assertRejected(vertx, test, "acme.json", "callbacks.PAYMENTS", "not a bunq callback category", "PAYMENT");
   }
 
   @Test
@@ -152,6 +179,11 @@ class ConfigLoaderTest {
   void reportsAMissingTenantsDirectory(Vertx vertx, VertxTestContext test) throws IOException {
     Files.delete(conf.resolve("tenants"));
     assertRejected(vertx, test, "tenantsDir", "does not exist");
+  }
+
+  @Test
+  void reportsAnEmptyTenantsDirectoryByName(Vertx vertx, VertxTestContext test) {
+    assertRejected(vertx, test, "tenants: no tenant files (*.json) in this directory");
   }
 
   @Test
