@@ -2,13 +2,15 @@ package com.bunqconnector.api;
 
 import com.bunqconnector.crypto.CryptoWorker;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,20 +21,35 @@ import java.util.concurrent.TimeoutException;
  * signed on the crypto worker pool, and a 2xx answer accepted only when its
  * {@code X-Bunq-Server-Signature} verifies over the exact bytes received.
  *
+ * <p>Each request has one deadline for the whole exchange (a peer that sends a byte a second
+ * does not hold it open), a bound on the response size, and never follows a redirect, so the
+ * session token only ever goes to the configured host.
+ *
  * <p>Does not log: failures travel as {@link BunqApiException}s in the returned future.
  */
 public final class BunqHttp {
 
+  /** Largest response body accepted by default: far above bunq's largest page (200 items). */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
   private static final byte[] EMPTY = new byte[0];
 
-  private final WebClient client;
+  private final Vertx vertx;
+  private final HttpClient client;
   private final CryptoWorker crypto;
   private final long timeoutMs;
+  private final int maxResponseBytes;
 
-  public BunqHttp(WebClient client, CryptoWorker crypto, long timeoutMs) {
+  /**
+   * @param timeoutMs        deadline of one whole request, from sending to the last byte of the answer
+   * @param maxResponseBytes largest response body read; a larger one fails the request
+   */
+  public BunqHttp(Vertx vertx, HttpClient client, CryptoWorker crypto, long timeoutMs, int maxResponseBytes) {
+    this.vertx = vertx;
     this.client = client;
     this.crypto = crypto;
     this.timeoutMs = timeoutMs;
+    this.maxResponseBytes = maxResponseBytes;
   }
 
   /**
@@ -51,9 +68,16 @@ public final class BunqHttp {
         .compose(response -> accept(request, response));
   }
 
-  private Future<HttpResponse<Buffer>> transmit(BunqRequest request, String signature) {
-    HttpRequest<Buffer> http = client.requestAbs(request.method(), request.url())
-        .timeout(timeoutMs)
+  /** A response as read off the wire: status, the headers we use, and the raw body. */
+  private record Raw(int status, String responseId, String signature, Buffer body) {
+  }
+
+  private Future<Raw> transmit(BunqRequest request, String signature) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(request.method())
+        .setAbsoluteURI(request.url())
+        .setFollowRedirects(false)
+        .setIdleTimeout(timeoutMs)
         .putHeader("Cache-Control", "no-cache")
         .putHeader("User-Agent", BunqHeaders.USER_AGENT)
         .putHeader(BunqHeaders.LANGUAGE, "en_US")
@@ -61,24 +85,54 @@ public final class BunqHttp {
         .putHeader(BunqHeaders.GEOLOCATION, "0 0 0 0 000")
         .putHeader(BunqHeaders.REQUEST_ID, UUID.randomUUID().toString());
     if (request.authToken() != null) {
-      http.putHeader(BunqHeaders.AUTHENTICATION, request.authToken());
+      options.putHeader(BunqHeaders.AUTHENTICATION, request.authToken());
     }
     if (signature != null) {
-      http.putHeader(BunqHeaders.CLIENT_SIGNATURE, signature);
+      options.putHeader(BunqHeaders.CLIENT_SIGNATURE, signature);
     }
-    Future<HttpResponse<Buffer>> sent;
-    if (request.body() == null) {
-      sent = http.send();
-    } else {
-      sent = http.putHeader("Content-Type", "application/json").sendBuffer(request.body());
+    if (request.body() != null) {
+      options.putHeader("Content-Type", "application/json");
     }
-    return sent.recover(e -> Future.failedFuture(transportFailure(request, e)));
+    Promise<Raw> result = Promise.promise();
+    long deadline = vertx.setTimer(timeoutMs, id -> result.tryFail(new TimeoutException()));
+    client.request(options)
+        .compose(http -> {
+          result.future().onFailure(e -> http.reset(0, e));
+          return request.body() == null ? http.send() : http.send(request.body());
+        })
+        .compose(this::read)
+        .onComplete(read -> {
+          vertx.cancelTimer(deadline);
+          if (read.succeeded()) {
+            result.tryComplete(read.result());
+          } else {
+            result.tryFail(read.cause());
+          }
+        });
+    return result.future().recover(e -> Future.failedFuture(transportFailure(request, e)));
   }
 
-  private Future<BunqResponse> accept(BunqRequest request, HttpResponse<Buffer> response) {
-    int status = response.statusCode();
-    String responseId = response.getHeader(BunqHeaders.RESPONSE_ID);
-    Buffer raw = response.body() == null ? Buffer.buffer() : response.body();
+  private Future<Raw> read(HttpClientResponse response) {
+    Promise<Raw> read = Promise.promise();
+    Buffer body = Buffer.buffer();
+    response.handler(chunk -> {
+      if (body.length() + chunk.length() > maxResponseBytes) {
+        read.tryFail(new IllegalStateException("the response is larger than " + maxResponseBytes + " bytes"));
+        response.request().reset();
+      } else {
+        body.appendBuffer(chunk);
+      }
+    });
+    response.exceptionHandler(read::tryFail);
+    response.endHandler(end -> read.tryComplete(new Raw(response.statusCode(),
+        response.getHeader(BunqHeaders.RESPONSE_ID), response.getHeader(BunqHeaders.SERVER_SIGNATURE), body)));
+    return read.future();
+  }
+
+  private Future<BunqResponse> accept(BunqRequest request, Raw response) {
+    int status = response.status();
+    String responseId = response.responseId();
+    Buffer raw = response.body();
     if (status < 200 || status > 299) {
       return Future.failedFuture(new BunqApiException(ErrorCode.forStatus(status), status,
           errorDescriptions(status, raw), responseId));
@@ -86,7 +140,7 @@ public final class BunqHttp {
     if (request.verifier() == null) {
       return parse(status, raw, responseId);
     }
-    String signature = response.getHeader(BunqHeaders.SERVER_SIGNATURE);
+    String signature = response.signature();
     if (signature == null) {
       return Future.failedFuture(new BunqApiException(ErrorCode.BAD_SIGNATURE, status,
           List.of("bunq's response carries no " + BunqHeaders.SERVER_SIGNATURE + " header"), responseId));
@@ -98,12 +152,21 @@ public final class BunqHttp {
   }
 
   private static Future<BunqResponse> parse(int status, Buffer raw, String responseId) {
+    JsonObject body;
     try {
-      return Future.succeededFuture(new BunqResponse(status, new JsonObject(raw), responseId));
+      body = new JsonObject(raw);
     } catch (DecodeException | ClassCastException e) {
       return Future.failedFuture(new BunqApiException(ErrorCode.BUNQ_ERROR, status,
           List.of("bunq's " + status + " response is not a JSON object"), responseId));
     }
+    Object items = body.getValue("Response");
+    Object pagination = body.getValue("Pagination");
+    if (items != null && !(items instanceof JsonArray) || pagination != null && !(pagination instanceof JsonObject)) {
+      return Future.failedFuture(new BunqApiException(ErrorCode.BUNQ_ERROR, status,
+          List.of("bunq's " + status + " response has a Response that is not a list or a Pagination that is not"
+              + " an object"), responseId));
+    }
+    return Future.succeededFuture(new BunqResponse(status, body, responseId));
   }
 
   static List<String> errorDescriptions(int status, Buffer raw) {
@@ -129,7 +192,8 @@ public final class BunqHttp {
   private static BunqApiException transportFailure(BunqRequest request, Throwable e) {
     if (e instanceof TimeoutException) {
       return new BunqApiException(ErrorCode.TIMEOUT, 0,
-          List.of(request.method() + " " + pathOf(request.url()) + " got no answer within the timeout"), null);
+          List.of(request.method() + " " + pathOf(request.url()) + " got no complete answer within the timeout"),
+          null);
     }
     return new BunqApiException(ErrorCode.BUNQ_ERROR, 0,
         List.of(request.method() + " " + pathOf(request.url()) + " failed: " + e.getMessage()), null);

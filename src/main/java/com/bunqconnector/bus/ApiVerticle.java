@@ -46,7 +46,12 @@ public final class ApiVerticle extends VerticleBase {
     }
     client.call(call).onComplete(result -> {
       if (result.succeeded()) {
-        message.reply(reply(result.result()));
+        try {
+          message.reply(reply(result.result()));
+        } catch (RuntimeException e) {
+          log.error("Replying to bunq.api for {}/{} failed", call.tenant(), call.user(), e);
+          fail(message, e);
+        }
       } else {
         Throwable failure = result.cause();
         if (failure instanceof BunqApiException) {

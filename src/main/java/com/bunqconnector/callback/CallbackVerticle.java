@@ -4,16 +4,20 @@ import com.bunqconnector.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,9 @@ public final class CallbackVerticle extends VerticleBase {
 
   /** The path prefix of callback URLs. */
   public static final String PATH_PREFIX = "/callbacks/";
+
+  /** Seconds a connection may stay silent before it is closed: a stalled client holds nothing for long. */
+  static final int IDLE_TIMEOUT_SECONDS = 30;
 
   private final Map<String, TenantConfig> tenants;
   private final String host;
@@ -58,16 +65,28 @@ public final class CallbackVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.post(PATH_PREFIX + ":tenant/:token")
+        .handler((PlatformHandler) this::checkContentType)
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(this::receive);
     router.errorHandler(413, ctx -> reject(ctx, 413, "callback body is larger than " + bodyLimit + " bytes"));
     router.errorHandler(404, ctx -> reject(ctx, 404, "not found"));
     router.errorHandler(405, ctx -> reject(ctx, 405, "callbacks are POSTed"));
+    router.errorHandler(400, ctx -> reject(ctx, 400, "malformed request"));
     router.errorHandler(500, ctx -> {
-      log.error("Callback handling failed", ctx.failure());
+      if (ctx.failure() instanceof HttpClosedException) {
+        log.debug("Callback client went away before its request ended");
+      } else {
+        log.error("Callback handling failed", ctx.failure());
+      }
       reject(ctx, 500, "internal error");
     });
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(options)
+        .invalidRequestHandler(request -> {
+          stats.countRejected();
+          request.response().setStatusCode(400).end("malformed request");
+        })
         .requestHandler(router)
         .listen()
         .recover(e -> Future.failedFuture(new IllegalStateException("callback endpoint cannot listen on " + host + ":"
@@ -83,6 +102,21 @@ public final class CallbackVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /**
+   * bunq posts JSON. Anything else is refused before the body is read, so that no form or multipart
+   * decoder ever runs on what a stranger sends.
+   */
+  private void checkContentType(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!mime.isEmpty() && !mime.equals("application/json") && !mime.endsWith("+json")
+        && !mime.equals("text/plain")) {
+      reject(ctx, 415, "callbacks are JSON (Content-Type application/json), not " + mime);
+      return;
+    }
+    ctx.next();
+  }
+
   private void receive(RoutingContext ctx) {
     TenantConfig tenant = tenants.get(ctx.pathParam("tenant"));
     if (tenant == null || !sameToken(tenant.callbackToken(), ctx.pathParam("token"))) {
@@ -90,7 +124,18 @@ public final class CallbackVerticle extends VerticleBase {
       reject(ctx, 404, "not found");
       return;
     }
-    String user = ctx.queryParams().get("user");
+    List<String> users;
+    try {
+      users = ctx.queryParams().getAll("user");
+    } catch (IllegalArgumentException e) {
+      reject(ctx, 400, "the query string is malformed");
+      return;
+    }
+    if (users.size() > 1) {
+      reject(ctx, 400, "the query names more than one user");
+      return;
+    }
+    String user = users.isEmpty() ? null : users.get(0);
     if (user != null && tenant.user(user).isEmpty()) {
       log.warn("Rejected callback for tenant {}: unknown user", tenant.id());
       reject(ctx, 404, "not found");

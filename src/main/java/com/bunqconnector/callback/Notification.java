@@ -43,6 +43,10 @@ record Notification(JsonObject body, String category, String eventType, String o
     if (keys.size() != 1) {
       throw new IllegalArgumentException("NotificationUrl.object must hold exactly one object, holds " + keys.size());
     }
-    return new Notification(body, category, (String) eventType, keys.iterator().next());
+    String objectType = keys.iterator().next();
+    if (!(object.getValue(objectType) instanceof JsonObject)) {
+      throw new IllegalArgumentException("NotificationUrl.object." + objectType + " is not an object");
+    }
+    return new Notification(body, category, (String) eventType, objectType);
   }
 }

@@ -20,9 +20,9 @@ import com.bunqconnector.session.UserSpec;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,7 +35,7 @@ public final class ConnectorNode {
   private final Vertx vertx;
   private final ConnectorConfig config;
   private final CryptoWorker crypto;
-  private final WebClient web;
+  private final HttpClient web;
   private final ContextFactory factory;
   private final SessionStore store;
   private final SessionManager sessions;
@@ -49,12 +49,11 @@ public final class ConnectorNode {
     this.config = config;
     NodeConfig node = config.node();
     this.crypto = new CryptoWorker(vertx, CryptoWorker.DEFAULT_POOL_NAME, node.workerPoolSize());
-    this.web = WebClient.create(vertx, new WebClientOptions()
+    this.web = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout(Math.min(node.requestTimeoutMs(), 10_000))
-            .setKeepAlive(true)
-            .setUserAgentEnabled(false),
+            .setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(16));
-    BunqHttp http = new BunqHttp(web, crypto, node.requestTimeoutMs());
+    BunqHttp http = new BunqHttp(vertx, web, crypto, node.requestTimeoutMs(), BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
     this.factory = new ContextFactory(http, crypto);
     this.store = new SessionStore(vertx);
     this.sessions = new SessionManager(store, factory);

@@ -42,6 +42,7 @@ final class DemoJobVerticle extends VerticleBase {
   private final AtomicLong expectedCallbacks = new AtomicLong();
   private final List<Future<?>> inFlight = new ArrayList<>();
   private final Promise<Void> firstRound = Promise.promise();
+  private Future<Void> prepared = Future.succeededFuture();
   private long roundTimer = -1;
   private boolean stopped;
   private long round;
@@ -59,6 +60,11 @@ final class DemoJobVerticle extends VerticleBase {
     return errors.get();
   }
 
+  /** Callbacks the successful payments should cause, by the tenants' PAYMENT and MUTATION consumers. */
+  long expectedCallbacks() {
+    return expectedCallbacks.get();
+  }
+
   /** Completes when the first round's payments have ended (or when there was nothing to pay). */
   Future<Void> firstRound() {
     return firstRound.future();
@@ -66,7 +72,8 @@ final class DemoJobVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    prepare().onComplete(done -> {
+    prepared = prepare();
+    prepared.onComplete(done -> {
       if (!stopped && !accounts.isEmpty()) {
         payRound();
         Future.join(new ArrayList<>(inFlight)).onComplete(paid -> firstRound.tryComplete());
@@ -84,7 +91,8 @@ final class DemoJobVerticle extends VerticleBase {
     context.runOnContext(v -> {
       stopped = true;
       vertx.cancelTimer(roundTimer);
-      Future.join(new ArrayList<>(inFlight)).onComplete(all -> stoppedPayments.complete());
+      prepared.transform(done -> Future.join(new ArrayList<>(inFlight)))
+          .onComplete(all -> stoppedPayments.complete());
     });
     return stoppedPayments.future();
   }

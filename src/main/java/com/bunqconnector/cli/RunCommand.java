@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.nio.file.Path;
@@ -46,19 +47,24 @@ final class RunCommand implements Callable<Integer> {
   /** Exit code of a run that ended with errors in its summary. */
   static final int EXIT_ERRORS = 3;
 
+  private static final int DEMO_READY_TIMEOUT_MINUTES = 5;
+
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   @Option(names = "--conf", paramLabel = "DIR", description = "configuration directory (default: ${DEFAULT-VALUE})")
   Path conf = Path.of("conf");
 
   @Option(names = "--duration", paramLabel = "DURATION", converter = Durations.class,
-      description = "stop by itself after this long: 500ms, 30s, 5m, 2h or PT1H (default: until interrupted)")
+      description = "stop by itself this long after the demo's first payments: 500ms, 30s, 5m, 2h or PT1H"
+          + " (default: run until interrupted)")
   Duration duration;
 
   @Option(names = "--cluster", description = "join the Hazelcast cluster whatever connector.json says")
   boolean cluster;
 
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+  /** Counted down when the demo has made its first round of payments, or when a stop is requested. */
+  private final CountDownLatch demoReady = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
 
   @Override
@@ -67,6 +73,8 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return execute().errors() == 0 ? 0 : EXIT_ERRORS;
+    } catch (ConfigException e) {
+      throw new IllegalStateException("configuration rejected: " + e.getMessage(), e);
     } finally {
       finished.countDown();
       removeHook(hook);
@@ -78,8 +86,6 @@ final class RunCommand implements Callable<Integer> {
     ConnectorConfig config;
     try {
       config = new ConfigLoader(loader).load(conf).await();
-    } catch (ConfigException e) {
-      throw new IllegalStateException("configuration rejected: " + e.getMessage(), e);
     } finally {
       loader.close().await();
     }
@@ -97,7 +103,11 @@ final class RunCommand implements Callable<Integer> {
   private Summary runJob(Vertx vertx, ConnectorConfig config) {
     String emulatorUrl = null;
     if (needsEmbeddedEmulator(config)) {
-      BunqEmulator emulator = BunqEmulator.start(vertx, emulatorOptions(config.node())).await();
+      EmulatorOptions options = emulatorOptions(config.node());
+      BunqEmulator emulator = BunqEmulator.start(vertx, options)
+          .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot listen on "
+              + options.getHost() + ":" + options.getPort() + ": " + e.getMessage(), e)))
+          .await();
       emulatorUrl = emulator.baseUrl();
       log.info("Embedded bunq emulator at {}", emulatorUrl);
     }
@@ -105,17 +115,33 @@ final class RunCommand implements Callable<Integer> {
     DemoConsumerVerticle consumer = new DemoConsumerVerticle(consumerAddresses(config));
     vertx.deployVerticle(consumer).await();
     DemoJobVerticle job = new DemoJobVerticle(node, config.node().demo());
-    if (config.node().demo().enabled()) {
+    boolean demo = config.node().demo().enabled();
+    if (demo) {
       vertx.deployVerticle(job).await();
+      job.firstRound().onComplete(done -> demoReady.countDown());
+      awaitDemoReady();
     }
     log.info("Running{}; interrupt to stop", duration == null ? "" : " for " + duration);
     awaitStop();
     log.info("Stopping");
-    job.stopPayments().timeout(30, TimeUnit.SECONDS).otherwiseEmpty().await();
-    job.settle(node.callbackStats(), 10_000).await();
+    if (demo) {
+      job.stopPayments().timeout(30, TimeUnit.SECONDS).otherwiseEmpty().await();
+      job.settle(node.callbackStats(), 10_000).await();
+    }
     Summary summary = summarise(config, node, job);
     node.close().await();
     return summary;
+  }
+
+  /** --duration counts from here: sessions opened, callbacks registered, first payments made. */
+  private void awaitDemoReady() {
+    try {
+      if (!demoReady.await(DEMO_READY_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        log.warn("The demo was not ready after {} minutes; running on", DEMO_READY_TIMEOUT_MINUTES);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void awaitStop() {
@@ -132,6 +158,7 @@ final class RunCommand implements Callable<Integer> {
 
   private void interrupted() {
     stopRequested.countDown();
+    demoReady.countDown();
     try {
       finished.await(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -168,19 +195,30 @@ final class RunCommand implements Callable<Integer> {
         .await();
   }
 
+  /**
+   * The embedded emulator's options from connector.json. Field names and types are checked against
+   * the emulator's own defaults, so a misspelt or mistyped option is named instead of ignored.
+   */
   private static EmulatorOptions emulatorOptions(NodeConfig node) {
+    JsonObject defaults = new EmulatorOptions().toJson();
+    for (String key : node.emulator().fieldNames()) {
+      Object value = node.emulator().getValue(key);
+      if (!defaults.containsKey(key)) {
+        throw new ConfigException(node.file() + ": emulator." + key + ": is not a known field; known here: "
+            + new TreeSet<>(defaults.fieldNames()) + " and embedded, baseUrl");
+      }
+      Object example = defaults.getValue(key);
+      boolean whole = value instanceof Integer || value instanceof Long;
+      if (example instanceof Number ? !whole : example instanceof String && !(value instanceof String)) {
+        throw new ConfigException(node.file() + ": emulator." + key + ": must be "
+            + (example instanceof Number ? "a whole number" : "a string") + ", was " + value);
+      }
+    }
     EmulatorOptions options;
     try {
       options = new EmulatorOptions(node.emulator());
     } catch (IllegalArgumentException | ClassCastException e) {
       throw new ConfigException(node.file() + ": emulator: " + e.getMessage(), e);
-    }
-    Set<String> known = options.toJson().fieldNames();
-    for (String key : node.emulator().fieldNames()) {
-      if (!known.contains(key)) {
-        throw new ConfigException(node.file() + ": emulator." + key + ": is not a known field; known here: "
-            + new TreeSet<>(known) + " and embedded, baseUrl");
-      }
     }
     return options;
   }
@@ -211,10 +249,14 @@ final class RunCommand implements Callable<Integer> {
         .filter(f -> f.succeeded() && f.result() != null && f.result().expiresAt() > now)
         .count();
     CallbackStats callbacks = node.callbackStats();
+    long missing = Math.max(0, job.expectedCallbacks() - callbacks.received());
+    if (missing > 0) {
+      log.error("{} callbacks that the demo's payments should have caused never arrived", missing);
+    }
     return new Summary(config.tenants().size(), config.userCount(), sessions,
         node.contexts().installationsCreated(), node.contexts().sessionsCreated(), job.payments(),
         callbacks.received(), callbacks.delivered(),
-        job.errors() + callbacks.failed() + callbacks.unrouted() + callbacks.rejected());
+        job.errors() + callbacks.failed() + callbacks.unrouted() + callbacks.rejected() + missing);
   }
 
   /** The figures the main job ends with. */

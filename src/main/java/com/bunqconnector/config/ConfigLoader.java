@@ -53,9 +53,13 @@ public final class ConfigLoader {
     String dirName = dir.toString();
     return vertx.fileSystem().exists(dirName)
         .compose(exists -> exists
-            ? vertx.fileSystem().readDir(dirName, "[^.].*\\.json")
+            ? vertx.fileSystem().props(dirName)
             : Future.failedFuture(new ConfigException(node.file() + ": tenantsDir: directory " + dirName
                 + " does not exist")))
+        .compose(props -> props.isDirectory()
+            ? vertx.fileSystem().readDir(dirName, "[^.].*\\.json")
+            : Future.failedFuture(new ConfigException(node.file() + ": tenantsDir: " + dirName
+                + " is not a directory")))
         .compose(files -> {
           // readDir answers absolute paths: name files as the user wrote the directory.
           List<String> sorted = files.stream().map(file -> dir.resolve(Path.of(file).getFileName()).toString())

@@ -2,6 +2,7 @@ package com.bunqconnector.config;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.function.Function;
 
 /**
@@ -36,6 +37,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   public record DemoConfig(boolean enabled, int paymentRoundSeconds, String amount) {
   }
 
+  private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+(/[^\\s?#]*)?");
+
   static NodeConfig parse(String file, JsonObject json, Function<String, String> env) {
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
@@ -43,10 +46,11 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     Environment environment = Environment.parse(file, "environment", root.string("environment", "emulator"));
     JsonFields http = root.object("http");
     http.allowOnly(Set.of("host", "port"));
-    String publicBaseUrl = root.string("publicBaseUrl", null);
-    if (publicBaseUrl != null && !publicBaseUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
-      throw root.error("publicBaseUrl", "must be an http(s) URL such as https://connector.example.com");
+    String httpHost = http.string("host", "127.0.0.1");
+    if (httpHost.isBlank()) {
+      throw http.error("host", "must not be empty (127.0.0.1, 0.0.0.0 or a host name)");
     }
+    String publicBaseUrl = url(root, "publicBaseUrl");
     JsonFields emulator = root.object("emulator");
     JsonFields cluster = root.object("cluster");
     cluster.allowOnly(Set.of("enabled", "config", "host"));
@@ -59,12 +63,12 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     return new NodeConfig(
         file,
         environment,
-        http.string("host", "127.0.0.1"),
+        httpHost,
         http.integer("port", 0, 0, 65535),
         stripSlash(publicBaseUrl),
         root.integer("callbackBodyLimit", 64 * 1024, 1024, 16 * 1024 * 1024),
         emulator.bool("embedded", true),
-        stripSlash(emulator.string("baseUrl", null)),
+        stripSlash(url(emulator, "baseUrl")),
         emulatorOptions(json),
         cluster.bool("enabled", false),
         cluster.string("config", "cluster.xml"),
@@ -74,6 +78,14 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
         root.integer("requestTimeoutMs", 30_000, 100, 600_000),
         root.string("tenantsDir", "tenants"),
         new DemoConfig(demo.bool("enabled", true), demo.integer("paymentRoundSeconds", 10, 1, 86_400), amount));
+  }
+
+  private static String url(JsonFields fields, String key) {
+    String url = fields.string(key, null);
+    if (url != null && !URL.matcher(url).matches()) {
+      throw fields.error(key, "must be an http(s) URL such as https://connector.example.com, was '" + url + "'");
+    }
+    return url;
   }
 
   private static JsonObject emulatorOptions(JsonObject json) {

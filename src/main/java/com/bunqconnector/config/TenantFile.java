@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /** Turns the JSON of one tenant file into a validated {@link TenantConfig}. */
 final class TenantFile {
@@ -17,6 +18,10 @@ final class TenantFile {
   private static final Set<String> TENANT_FIELDS =
       Set.of("id", "environment", "baseUrl", "callbackToken", "users", "callbacks");
   private static final Set<String> USER_FIELDS = Set.of("id", "apiKey", "permittedIps");
+  /** Event-bus addresses the connector itself serves, such as bunq.api: never a consumer of callbacks. */
+  private static final String RESERVED_ADDRESS_PREFIX = "bunq.";
+  private static final Pattern IPV4_OR_ANY =
+      Pattern.compile("\\*|((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
   private TenantFile() {
   }
@@ -68,7 +73,14 @@ final class TenantFile {
       if (apiKey == null && !environment.createsSandboxUsers()) {
         throw entry.error("apiKey", "is required in the " + environment.id() + " environment");
       }
-      users.put(userId, new UserConfig(userId, apiKey, entry.strings("permittedIps")));
+      List<String> permittedIps = entry.strings("permittedIps");
+      for (int i = 0; i < permittedIps.size(); i++) {
+        if (!IPV4_OR_ANY.matcher(permittedIps.get(i)).matches()) {
+          throw entry.error("permittedIps[" + i + "]", "must be an IPv4 address or *, was '" + permittedIps.get(i)
+              + "'");
+        }
+      }
+      users.put(userId, new UserConfig(userId, apiKey, permittedIps));
     }
     return users;
   }
@@ -84,6 +96,12 @@ final class TenantFile {
       List<String> addresses = callbacks.strings(category);
       if (addresses.isEmpty()) {
         throw callbacks.error(category, "must list at least one consumer address");
+      }
+      for (String address : addresses) {
+        if (address.startsWith(RESERVED_ADDRESS_PREFIX)) {
+          throw callbacks.error(category, "'" + address + "' is one of the connector's own addresses ("
+              + RESERVED_ADDRESS_PREFIX + "*); callbacks cannot be sent there");
+        }
       }
       consumers.put(category, addresses);
     }

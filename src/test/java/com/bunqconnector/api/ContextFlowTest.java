@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ class ContextFlowTest {
 
   private Vertx vertx;
   private BunqEmulator emulator;
-  private WebClient web;
   private CryptoWorker crypto;
   private ContextFactory factory;
   private SessionStore store;
@@ -44,9 +42,8 @@ class ContextFlowTest {
   void start() {
     vertx = Vertx.vertx();
     emulator = BunqEmulator.start(vertx, new EmulatorOptions()).await();
-    web = WebClient.create(vertx);
     crypto = new CryptoWorker(vertx, "test-crypto", 2);
-    BunqHttp http = new BunqHttp(web, crypto, 10_000);
+    BunqHttp http = new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000, BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
     factory = new ContextFactory(http, crypto);
     store = new SessionStore(vertx);
     sessions = new SessionManager(store, factory);

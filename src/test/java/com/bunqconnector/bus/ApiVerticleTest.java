@@ -19,7 +19,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +37,8 @@ class ApiVerticleTest {
     vertx = Vertx.vertx();
     BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()).await();
     CryptoWorker crypto = new CryptoWorker(vertx, "test-crypto", 2);
-    BunqHttp http = new BunqHttp(WebClient.create(vertx), crypto, 10_000);
+    BunqHttp http = new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000,
+        BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
     SessionManager sessions = new SessionManager(new SessionStore(vertx), new ContextFactory(http, crypto));
     for (String user : List.of("alice", "bob")) {
       sessions.register(new UserSpec("acme", user, emulator.baseUrl(), null, List.of(), true));

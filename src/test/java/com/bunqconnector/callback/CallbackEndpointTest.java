@@ -151,6 +151,36 @@ class CallbackEndpointTest {
   }
 
   @Test
+  void formAndMultipartBodiesAreRefusedBeforeAnyDecoding() {
+    HttpResponse<Buffer> form = web.post(port, "127.0.0.1", "/callbacks/acme/" + TOKEN)
+        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("a=%ZZ")).await();
+    assertThat(form.statusCode()).isEqualTo(415);
+    assertThat(form.bodyAsString()).contains("callbacks are JSON");
+    HttpResponse<Buffer> multipart = web.post(port, "127.0.0.1", "/callbacks/acme/" + TOKEN)
+        .putHeader("Content-Type", "multipart/form-data; boundary=x").sendBuffer(Buffer.buffer("--x--")).await();
+    assertThat(multipart.statusCode()).isEqualTo(415);
+  }
+
+  @Test
+  void malformedOrAmbiguousQueryGets400() throws Exception {
+    String body = fixture("Mutation");
+    assertThat(post("/callbacks/acme/" + TOKEN + "?user=%ZZ", body).statusCode()).isEqualTo(400);
+    HttpResponse<Buffer> twoUsers = post("/callbacks/acme/" + TOKEN + "?user=alice&user=mallory", body);
+    assertThat(twoUsers.statusCode()).isEqualTo(400);
+    assertThat(twoUsers.bodyAsString()).contains("more than one user");
+    assertThat(post("/callbacks/acme/%ZZ", body).statusCode()).isEqualTo(400);
+    assertThat(delivered.poll(200, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void objectThatIsNotAnObjectGets400() {
+    HttpResponse<Buffer> response = post("/callbacks/acme/" + TOKEN,
+        "{\"NotificationUrl\":{\"category\":\"PAYMENT\",\"object\":{\"Payment\":5}}}");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.bodyAsString()).contains("NotificationUrl.object.Payment is not an object");
+  }
+
+  @Test
   void oversizedBodyGets413() {
     String big = "{\"NotificationUrl\":{\"category\":\"PAYMENT\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}}";
     assertThat(post("/callbacks/acme/" + TOKEN, big).statusCode()).isEqualTo(413);

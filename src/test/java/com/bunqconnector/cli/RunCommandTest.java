@@ -110,6 +110,32 @@ class RunCommandTest {
   }
 
   @Test
+  void runWithoutTheDemoStopsCleanlyWithASummary() throws IOException {
+    shippedConfigWithFastRounds();
+    String node = Files.readString(conf.resolve("connector.json")).replace("\"enabled\": true", "\"enabled\": false");
+    Files.writeString(conf.resolve("connector.json"), node);
+    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "500ms");
+    assertThat(outcome.code()).isZero();
+    Matcher summary = outcome.summary();
+    assertThat(summary.group(6)).as("payments").isEqualTo("0");
+    assertThat(summary.group(9)).as("errors").isEqualTo("0");
+  }
+
+  @Test
+  void mistypedEmulatorOptionStopsTheRunNamingIt() throws IOException {
+    shippedConfigWithFastRounds();
+    String node = Files.readString(conf.resolve("connector.json")).replace("\"port\": 0,\n    \"initialBalance\"",
+        "\"port\": \"x\",\n    \"initialBalance\"");
+    assertThat(node).contains("\"port\": \"x\"");
+    Files.writeString(conf.resolve("connector.json"), node);
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err))
+        .execute("run", "--conf", conf.toString(), "--duration", "1s");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("configuration rejected:").contains("emulator.port: must be a whole number");
+  }
+
+  @Test
   void malformedTenantFileStopsTheRunNamingFileAndField() throws IOException {
     shippedConfigWithFastRounds();
     Files.writeString(conf.resolve("tenants/globex.json"), "{\"id\":\"globex\",\"users\":[{\"id\":7}]}");

@@ -187,6 +187,52 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesTheConnectorsOwnAddressesAsConsumers(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"a\"}],\"callbacks\":{\"*\":[\"x\",\"bunq.api\"]}}");
+    assertRejected(vertx, test, "acme.json", "callbacks.*", "'bunq.api' is one of the connector's own addresses");
+  }
+
+  @Test
+  void refusesAPermittedIpThatIsNotAnIpv4Address(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"a\",\"permittedIps\":[\"*\",\"not-an-ip\"]}]}");
+    assertRejected(vertx, test, "acme.json", "users[0].permittedIps[1]", "IPv4 address or *");
+  }
+
+  @Test
+  void refusesAnEmptyHostABadEmulatorUrlAndAHugePort(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    Files.writeString(conf.resolve("connector.json"), "{\"http\":{\"host\":\"\"}}");
+    ConfigLoader loader = loader(vertx);
+    loader.load(conf).onComplete(test.failing(host -> {
+      test.verify(() -> assertThat(host.getMessage()).contains("http.host: must not be empty"));
+      writeNode("{\"emulator\":{\"baseUrl\":\"not a url\"}}");
+      loader.load(conf).onComplete(test.failing(url -> {
+        test.verify(() -> assertThat(url.getMessage()).contains("emulator.baseUrl: must be an http(s) URL"));
+        writeNode("{\"http\":{\"port\":10000000000}}");
+        loader.load(conf).onComplete(test.failing(port -> test.verify(() -> {
+          assertThat(port.getMessage()).contains("http.port: must be between 0 and 65535, was 10000000000");
+          test.completeNow();
+        })));
+      }));
+    }));
+  }
+
+  private void writeNode(String json) {
+    try {
+      Files.writeString(conf.resolve("connector.json"), json);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void reportsATenantsDirThatIsAFile(Vertx vertx, VertxTestContext test) throws IOException {
+    Files.delete(conf.resolve("tenants"));
+    Files.writeString(conf.resolve("tenants"), "not a directory");
+    assertRejected(vertx, test, "tenantsDir", "is not a directory");
+  }
+
+  @Test
   void userConfigNeverPrintsItsApiKey() {
     assertThat(new UserConfig("alice", "sandbox_secret", List.of()).toString()).doesNotContain("sandbox_secret");
   }
