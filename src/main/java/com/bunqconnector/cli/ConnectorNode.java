@@ -14,6 +14,7 @@ import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.UserConfig;
 import com.bunqconnector.crypto.CryptoWorker;
+import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.UserSpec;
@@ -44,7 +45,7 @@ public final class ConnectorNode {
   private CallbackVerticle callbacks;
   private FilterRegistrar filters;
 
-  private ConnectorNode(Vertx vertx, ConnectorConfig config, String emulatorBaseUrl) {
+  private ConnectorNode(Vertx vertx, ConnectorConfig config, SecretBox secrets, String emulatorBaseUrl) {
     this.vertx = vertx;
     this.config = config;
     NodeConfig node = config.node();
@@ -55,7 +56,7 @@ public final class ConnectorNode {
         new PoolOptions().setHttp1MaxSize(16));
     BunqHttp http = new BunqHttp(vertx, web, crypto, node.requestTimeoutMs(), BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
     this.factory = new ContextFactory(http, crypto);
-    this.store = new SessionStore(vertx);
+    this.store = new SessionStore(vertx, secrets);
     this.sessions = new SessionManager(store, factory);
     this.client = new BunqClient(sessions, http);
     for (TenantConfig tenant : config.tenants()) {
@@ -70,12 +71,14 @@ public final class ConnectorNode {
   /**
    * Wires and starts a node.
    *
+   * @param secrets         the box that seals secrets under the node's master key
    * @param emulatorBaseUrl base URL of the embedded emulator, or {@code null} when none runs
    */
-  public static Future<ConnectorNode> start(Vertx vertx, ConnectorConfig config, String emulatorBaseUrl) {
+  public static Future<ConnectorNode> start(Vertx vertx, ConnectorConfig config, SecretBox secrets,
+      String emulatorBaseUrl) {
     ConnectorNode node;
     try {
-      node = new ConnectorNode(vertx, config, emulatorBaseUrl);
+      node = new ConnectorNode(vertx, config, secrets, emulatorBaseUrl);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }

@@ -7,6 +7,7 @@ import com.bunqconnector.config.ConnectorConfig;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.config.TenantConfig;
+import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.session.SessionContext;
@@ -89,10 +90,11 @@ final class RunCommand implements Callable<Integer> {
     } finally {
       loader.close().await();
     }
+    SecretBox secrets = MasterKeys.resolve(config.node(), conf, System::getenv);
     Vertx vertx = startVertx(config.node());
     Summary summary;
     try {
-      summary = runJob(vertx, config);
+      summary = runJob(vertx, config, secrets);
     } finally {
       vertx.close().await();
     }
@@ -100,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
     return summary;
   }
 
-  private Summary runJob(Vertx vertx, ConnectorConfig config) {
+  private Summary runJob(Vertx vertx, ConnectorConfig config, SecretBox secrets) {
     String emulatorUrl = null;
     if (needsEmbeddedEmulator(config)) {
       EmulatorOptions options = emulatorOptions(config.node());
@@ -111,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
       emulatorUrl = emulator.baseUrl();
       log.info("Embedded bunq emulator at {}", emulatorUrl);
     }
-    ConnectorNode node = ConnectorNode.start(vertx, config, emulatorUrl).await();
+    ConnectorNode node = ConnectorNode.start(vertx, config, secrets, emulatorUrl).await();
     DemoConsumerVerticle consumer = new DemoConsumerVerticle(consumerAddresses(config));
     vertx.deployVerticle(consumer).await();
     DemoJobVerticle job = new DemoJobVerticle(node, config.node().demo());

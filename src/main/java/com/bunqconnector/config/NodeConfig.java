@@ -27,22 +27,37 @@ import java.util.function.Function;
  * @param requestTimeoutMs   timeout of one HTTP request to bunq
  * @param tenantsDir         directory of tenant files, relative to the configuration directory
  * @param demo               settings of the demo job of {@code run}
+ * @param masterKey          where the master key that seals secrets comes from
  */
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
-    int requestTimeoutMs, String tenantsDir, DemoConfig demo) {
+    int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey) {
+
+  /**
+   * Where the node's master key comes from: the environment variable {@code env} if it is set,
+   * else the file {@code file} (relative to the configuration directory), else, if
+   * {@code ephemeral}, a random key that lives as long as the node (contexts then do not outlive
+   * it, and a cluster cannot share them).
+   */
+  public record MasterKeyConfig(String env, String file, boolean ephemeral) {
+  }
 
   /** Settings of the demo job that {@code run} drives against the configured users. */
   public record DemoConfig(boolean enabled, int paymentRoundSeconds, String amount) {
   }
+
+  /** The environment variable read for the master key unless masterKey.env names another. */
+  public static final String DEFAULT_MASTER_KEY_ENV = "BUNQ_CONNECTOR_MASTER_KEY";
 
   private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+(/[^\\s?#]*)?");
 
   static NodeConfig parse(String file, JsonObject json, Function<String, String> env) {
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
-        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo"));
+        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey"));
+    JsonFields masterKey = root.object("masterKey");
+    masterKey.allowOnly(Set.of("env", "file", "ephemeral"));
     Environment environment = Environment.parse(file, "environment", root.string("environment", "emulator"));
     JsonFields http = root.object("http");
     http.allowOnly(Set.of("host", "port"));
@@ -77,7 +92,9 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
         root.integer("apiInstances", 2, 1, 64),
         root.integer("requestTimeoutMs", 30_000, 100, 600_000),
         root.string("tenantsDir", "tenants"),
-        new DemoConfig(demo.bool("enabled", true), demo.integer("paymentRoundSeconds", 10, 1, 86_400), amount));
+        new DemoConfig(demo.bool("enabled", true), demo.integer("paymentRoundSeconds", 10, 1, 86_400), amount),
+        new MasterKeyConfig(masterKey.string("env", DEFAULT_MASTER_KEY_ENV), masterKey.string("file", null),
+            masterKey.bool("ephemeral", false)));
   }
 
   private static String url(JsonFields fields, String key) {

@@ -1,29 +1,41 @@
 package com.bunqconnector.session;
 
+import com.bunqconnector.crypto.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.util.List;
 
 /**
  * The {@code bunq.sessions} map of contexts keyed {@code tenant/user}: cluster-wide when the
  * node runs clustered, node-local otherwise.
+ *
+ * <p>The API key, the client private key and the installation and session tokens enter the map
+ * sealed under the node's master key ({@link SecretBox}), each bound to its user and field:
+ * Hazelcast does not encrypt member traffic or memory. Reading a context that this node's key
+ * does not open fails with {@link com.bunqconnector.crypto.SealedSecretException} naming the user.
  */
 public final class SessionStore {
 
   /** Name of the shared map that holds the contexts. */
   public static final String MAP_NAME = "bunq.sessions";
 
-  // TODO(#4): contexts enter the map unsealed; issue 4 seals keys and tokens under a node master key.
-  private final Future<AsyncMap<String, JsonObject>> map;
+  /** The context fields that are secrets, sealed in the map. */
+  static final List<String> SECRET_FIELDS = List.of("apiKey", "clientPrivateKey", "installationToken",
+      "sessionToken");
 
-  public SessionStore(Vertx vertx) {
+  private final Future<AsyncMap<String, JsonObject>> map;
+  private final SecretBox box;
+
+  public SessionStore(Vertx vertx, SecretBox box) {
     this.map = vertx.sharedData().<String, JsonObject>getAsyncMap(MAP_NAME);
+    this.box = box;
   }
 
   /** The stored context, or {@code null} when the user has none. */
   public Future<SessionContext> get(String key) {
-    return map.compose(m -> m.get(key)).map(json -> json == null ? null : SessionContext.fromJson(json));
+    return map.compose(m -> m.get(key)).map(json -> json == null ? null : open(key, json));
   }
 
   /**
@@ -31,8 +43,30 @@ public final class SessionStore {
    * afterwards (the given one, or the one that was there first).
    */
   public Future<SessionContext> putIfAbsent(SessionContext context) {
-    return map.compose(m -> m.putIfAbsent(context.key(), context.toJson()))
-        .map(previous -> previous == null ? context : SessionContext.fromJson(previous));
+    return map.compose(m -> m.putIfAbsent(context.key(), seal(context)))
+        .map(previous -> previous == null ? context : open(context.key(), previous));
+  }
+
+  private JsonObject seal(SessionContext context) {
+    JsonObject json = context.toJson();
+    for (String field : SECRET_FIELDS) {
+      String value = json.getString(field);
+      if (value != null) {
+        json.put(field, box.seal(value, context.key() + "#" + field));
+      }
+    }
+    return json;
+  }
+
+  private SessionContext open(String key, JsonObject sealed) {
+    JsonObject json = sealed.copy();
+    for (String field : SECRET_FIELDS) {
+      String value = json.getString(field);
+      if (value != null) {
+        json.put(field, box.open(value, key + "#" + field));
+      }
+    }
+    return SessionContext.fromJson(json);
   }
 
   public Future<Integer> size() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.crypto.CryptoWorker;
+import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
@@ -16,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ class ContextFlowTest {
     crypto = new CryptoWorker(vertx, "test-crypto", 2);
     BunqHttp http = new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000, BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
     factory = new ContextFactory(http, crypto);
-    store = new SessionStore(vertx);
+    store = new SessionStore(vertx, SecretBox.ephemeral());
     sessions = new SessionManager(store, factory);
     client = new BunqClient(sessions, http);
     sessions.register(spec("alice", null));
@@ -148,9 +148,7 @@ class ContextFlowTest {
     JsonObject forged = real.toJson()
         .put("user", "bob")
         .put("serverPublicKey", RsaKeys.publicKeyToPem(RsaKeys.generate().getPublic()));
-    AsyncMap<String, JsonObject> map = vertx.sharedData().<String, JsonObject>getAsyncMap(SessionStore.MAP_NAME)
-        .await();
-    map.put("acme/bob", forged).await();
+    store.putIfAbsent(SessionContext.fromJson(forged)).await();
     sessions.register(spec("bob", null));
     Future<BunqResponse> call = client.call(new ApiCall("acme", "bob", HttpMethod.GET, "/user", Map.of(), null));
     assertThatThrownBy(call::await).isInstanceOfSatisfying(BunqApiException.class,

@@ -7,6 +7,7 @@ import com.bunqconnector.api.BunqClient;
 import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.ContextFactory;
 import com.bunqconnector.crypto.CryptoWorker;
+import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.session.SessionManager;
@@ -39,7 +40,7 @@ class ApiVerticleTest {
     CryptoWorker crypto = new CryptoWorker(vertx, "test-crypto", 2);
     BunqHttp http = new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000,
         BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
-    SessionManager sessions = new SessionManager(new SessionStore(vertx), new ContextFactory(http, crypto));
+    SessionManager sessions = new SessionManager(new SessionStore(vertx, SecretBox.ephemeral()), new ContextFactory(http, crypto));
     for (String user : List.of("alice", "bob")) {
       sessions.register(new UserSpec("acme", user, emulator.baseUrl(), null, List.of(), true));
     }

@@ -7,6 +7,7 @@ import com.bunqconnector.callback.CallbackStats;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.ConnectorConfig;
 import com.bunqconnector.config.TenantConfig;
+import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.session.SessionContext;
@@ -58,7 +59,7 @@ class MainJobEndToEndTest {
     try (LogCapture logs = new LogCapture()) {
       ConnectorConfig config = new ConfigLoader(vertx).load(conf).await();
       BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()).await();
-      ConnectorNode node = ConnectorNode.start(vertx, config, emulator.baseUrl()).await();
+      ConnectorNode node = ConnectorNode.start(vertx, config, SecretBox.ephemeral(), emulator.baseUrl()).await();
       DemoConsumerVerticle consumer = new DemoConsumerVerticle(Set.of("acme.payments", "acme.mutations",
           "globex.payments"));
       vertx.deployVerticle(consumer).await();

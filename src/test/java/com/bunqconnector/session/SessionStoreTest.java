@@ -1,0 +1,84 @@
+package com.bunqconnector.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.bunqconnector.crypto.RsaKeys;
+import com.bunqconnector.crypto.SealedSecretException;
+import com.bunqconnector.crypto.SecretBox;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class SessionStoreTest {
+
+  private static final KeyPair KEYS = RsaKeys.generate();
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  private static SessionContext context() {
+    UserSpec spec = new UserSpec("acme", "alice", "http://127.0.0.1:1/v1", null, List.of(), true);
+    return SessionContext.builder(spec)
+        .apiKey("sandbox_" + "a1".repeat(28))
+        .clientKeys(KEYS.getPrivate(), KEYS.getPublic())
+        .installation(7, "b2".repeat(32), RsaKeys.publicKeyToPem(KEYS.getPublic()))
+        .device(8)
+        .session(9, "c3".repeat(32), 3600, System.currentTimeMillis())
+        .bunqUser(1234, "UserPerson")
+        .build();
+  }
+
+  @Test
+  void secretsAreSealedInTheMapAndOpenOnRead() {
+    SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
+    SessionContext context = context();
+    store.putIfAbsent(context).await();
+
+    JsonObject raw = vertx.sharedData().<String, JsonObject>getAsyncMap(SessionStore.MAP_NAME).await()
+        .get("acme/alice").await();
+    String stored = raw.encode();
+    assertThat(stored).doesNotContain(context.apiKey()).doesNotContain(context.sessionToken())
+        .doesNotContain(context.installationToken()).doesNotContain("PRIVATE KEY");
+    assertThat(raw.getLong("bunqUserId")).isEqualTo(1234);
+
+    SessionContext read = store.get("acme/alice").await();
+    assertThat(read.toJson()).isEqualTo(context.toJson());
+    assertThat(read.clientPrivateKey()).isEqualTo(KEYS.getPrivate());
+  }
+
+  @Test
+  void nodeWithAnotherMasterKeyCannotReadContextsAndSaysWhose() {
+    new SessionStore(vertx, SecretBox.ephemeral()).putIfAbsent(context()).await();
+    SessionStore stranger = new SessionStore(vertx, SecretBox.ephemeral());
+    assertThatThrownBy(() -> stranger.get("acme/alice").await()).isInstanceOf(SealedSecretException.class)
+        .hasMessageContaining("acme/alice#");
+  }
+
+  @Test
+  void secretMovedToAnotherUserDoesNotOpen() {
+    SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
+    store.putIfAbsent(context()).await();
+    AsyncMap<String, JsonObject> map = vertx.sharedData().<String, JsonObject>getAsyncMap(SessionStore.MAP_NAME).await();
+    JsonObject copied = map.get("acme/alice").await().copy().put("user", "mallory");
+    map.put("acme/mallory", copied).await();
+    assertThatThrownBy(() -> store.get("acme/mallory").await()).isInstanceOf(SealedSecretException.class);
+  }
+}
