@@ -40,6 +40,10 @@ public class EmulatorOptions {
   /** The emulator's time source; programmatic only (not in JSON), so tests can move time on. */
   private Clock clock = Clock.systemUTC();
 
+  // --- Rate limits (issue #3, emu-limits) ---
+  /** bunq's per-IP, per-endpoint rate limits; JSON key {@code rateLimits}, an object. */
+  private RateLimitOptions rateLimits = new RateLimitOptions();
+
   /** Options with every default. */
   public EmulatorOptions() {
   }
@@ -64,6 +68,7 @@ public class EmulatorOptions {
     setCallbackRetries(json.getInteger("callbackRetries", DEFAULT_CALLBACK_RETRIES));
     setCallbackTimeoutMs(json.getLong("callbackTimeoutMs", DEFAULT_CALLBACK_TIMEOUT_MS));
     setCryptoPoolSize(json.getInteger("cryptoPoolSize", DEFAULT_CRYPTO_POOL_SIZE));
+    setRateLimits(new RateLimitOptions(json.getJsonObject("rateLimits", new JsonObject())));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -76,7 +81,8 @@ public class EmulatorOptions {
         .put("callbackRetryIntervalMs", callbackRetryIntervalMs)
         .put("callbackRetries", callbackRetries)
         .put("callbackTimeoutMs", callbackTimeoutMs)
-        .put("cryptoPoolSize", cryptoPoolSize);
+        .put("cryptoPoolSize", cryptoPoolSize)
+        .put("rateLimits", rateLimits.toJson());
   }
 
   public String getHost() {
@@ -198,6 +204,19 @@ public class EmulatorOptions {
   /** Replaces the emulator's clock (for tests that let a session expire without waiting). */
   public EmulatorOptions setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  // --- Rate limits (issue #3, emu-limits) ---
+
+  /** The rate limits (a live object: changing it before {@link BunqEmulator#start} changes these options). */
+  public RateLimitOptions getRateLimits() {
+    return rateLimits;
+  }
+
+  /** Replaces the rate limits; the emulator copies them at start. */
+  public EmulatorOptions setRateLimits(RateLimitOptions rateLimits) {
+    this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
     return this;
   }
 }

@@ -50,8 +50,9 @@ final class EmulatorVerticle extends VerticleBase {
     Guard guard = new Guard(state, crypto);
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
-    // TODO(#3): per-IP rate limits (429), rejection of reused X-Bunq-Client-Request-Ids, OAuth, fault injection.
+    // TODO(#3): rejection of reused X-Bunq-Client-Request-Ids, OAuth, fault injection.
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    mountLimits(router, replies);
     new AuthRoutes(state, options, guard, crypto).mount(router, replies);
     new UserRoutes(state, guard).mount(router, replies);
     new PaymentRoutes(state, guard, callbacks).mount(router, replies);
@@ -71,6 +72,11 @@ final class EmulatorVerticle extends VerticleBase {
     callbacks.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+  }
+
+  /** For every {@code /v1} call, in this order: rate limits. */
+  private void mountLimits(Router router, Replies replies) {
+    router.route("/v1/*").handler(new RateLimiter(options.getRateLimits(), options.getClock(), replies)::handle);
   }
 
   private static void installErrorHandlers(Router router, Replies replies) {

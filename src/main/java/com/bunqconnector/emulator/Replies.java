@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes every emulator response the bunq way: JSON body, a fresh {@code X-Bunq-Client-Response-Id},
  * the echoed {@code X-Bunq-Client-Request-Id}, and, when the request named an installation, an
- * {@code X-Bunq-Server-Signature} over the exact body bytes made on the crypto worker pool.
+ * {@code X-Bunq-Server-Signature} over the exact body bytes made on the crypto worker pool. A 429 is
+ * never signed (bunq does not sign them).
  */
 final class Replies {
 
@@ -73,7 +74,7 @@ final class Replies {
     }
   }
 
-  /** Sends the body with the given status, signed when the request identified an installation. */
+  /** Sends the body with the given status, signed when the request identified an installation (but not a 429). */
   void send(RoutingContext ctx, int status, JsonObject body) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.headWritten()) {
@@ -82,7 +83,7 @@ final class Replies {
     addIdHeaders(ctx);
     Buffer bytes = body.toBuffer();
     response.setStatusCode(status).putHeader("Content-Type", "application/json");
-    Installation installation = ctx.get(INSTALLATION_KEY);
+    Installation installation = status == 429 ? null : ctx.get(INSTALLATION_KEY);
     if (installation == null) {
       response.end(bytes);
       return;

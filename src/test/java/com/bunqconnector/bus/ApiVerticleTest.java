@@ -9,6 +9,7 @@ import com.bunqconnector.api.ContextFactory;
 import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
+import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.UserSpec;
@@ -36,7 +37,9 @@ class ApiVerticleTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()).await();
+    BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()
+        // Several sessions open at once from 127.0.0.1; pacing session creation is the connector's #4/#6.
+        .setRateLimits(new RateLimitOptions().setSessionServerCalls(10))).await();
     CryptoWorker crypto = new CryptoWorker(vertx, "test-crypto", 2);
     BunqHttp http = new BunqHttp(WebClient.create(vertx), crypto, 10_000);
     SessionManager sessions = new SessionManager(new SessionStore(vertx), new ContextFactory(http, crypto));

@@ -9,6 +9,7 @@ import com.bunqconnector.config.ConnectorConfig;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
+import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Vertx;
@@ -57,7 +58,9 @@ class MainJobEndToEndTest {
     ConcurrentLinkedQueue<Message<JsonObject>> seen = new ConcurrentLinkedQueue<>();
     try (LogCapture logs = new LogCapture()) {
       ConnectorConfig config = new ConfigLoader(vertx).load(conf).await();
-      BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()).await();
+      BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()
+          // Several sessions open at once from 127.0.0.1; pacing session creation is the connector's #4/#6.
+          .setRateLimits(new RateLimitOptions().setSessionServerCalls(10))).await();
       ConnectorNode node = ConnectorNode.start(vertx, config, emulator.baseUrl()).await();
       DemoConsumerVerticle consumer = new DemoConsumerVerticle(Set.of("acme.payments", "acme.mutations",
           "globex.payments"));
