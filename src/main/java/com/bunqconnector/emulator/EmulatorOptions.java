@@ -28,6 +28,8 @@ public class EmulatorOptions {
   public static final long DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
   /** Default number of worker threads for key generation and signing. */
   public static final int DEFAULT_CRYPTO_POOL_SIZE = 2;
+  /** Default memory of {@code X-Bunq-Client-Request-Id}s per installation: one hour. */
+  public static final int DEFAULT_REQUEST_ID_TTL_SECONDS = 3_600;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -40,9 +42,11 @@ public class EmulatorOptions {
   /** The emulator's time source; programmatic only (not in JSON), so tests can move time on. */
   private Clock clock = Clock.systemUTC();
 
-  // --- Rate limits (issue #3, emu-limits) ---
+  // --- Limits and request ids (issue #3, emu-limits) ---
   /** bunq's per-IP, per-endpoint rate limits; JSON key {@code rateLimits}, an object. */
   private RateLimitOptions rateLimits = new RateLimitOptions();
+  /** How long a used request id stays refused on its installation. */
+  private int requestIdTtlSeconds = DEFAULT_REQUEST_ID_TTL_SECONDS;
 
   /** Options with every default. */
   public EmulatorOptions() {
@@ -69,6 +73,7 @@ public class EmulatorOptions {
     setCallbackTimeoutMs(json.getLong("callbackTimeoutMs", DEFAULT_CALLBACK_TIMEOUT_MS));
     setCryptoPoolSize(json.getInteger("cryptoPoolSize", DEFAULT_CRYPTO_POOL_SIZE));
     setRateLimits(new RateLimitOptions(json.getJsonObject("rateLimits", new JsonObject())));
+    setRequestIdTtlSeconds(json.getInteger("requestIdTtlSeconds", DEFAULT_REQUEST_ID_TTL_SECONDS));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -82,7 +87,8 @@ public class EmulatorOptions {
         .put("callbackRetries", callbackRetries)
         .put("callbackTimeoutMs", callbackTimeoutMs)
         .put("cryptoPoolSize", cryptoPoolSize)
-        .put("rateLimits", rateLimits.toJson());
+        .put("rateLimits", rateLimits.toJson())
+        .put("requestIdTtlSeconds", requestIdTtlSeconds);
   }
 
   public String getHost() {
@@ -207,7 +213,7 @@ public class EmulatorOptions {
     return this;
   }
 
-  // --- Rate limits (issue #3, emu-limits) ---
+  // --- Limits and request ids (issue #3, emu-limits) ---
 
   /** The rate limits (a live object: changing it before {@link BunqEmulator#start} changes these options). */
   public RateLimitOptions getRateLimits() {
@@ -217,6 +223,19 @@ public class EmulatorOptions {
   /** Replaces the rate limits; the emulator copies them at start. */
   public EmulatorOptions setRateLimits(RateLimitOptions rateLimits) {
     this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+    return this;
+  }
+
+  public int getRequestIdTtlSeconds() {
+    return requestIdTtlSeconds;
+  }
+
+  /** Sets how long a used {@code X-Bunq-Client-Request-Id} is remembered (and refused) per installation. */
+  public EmulatorOptions setRequestIdTtlSeconds(int requestIdTtlSeconds) {
+    if (requestIdTtlSeconds < 1) {
+      throw new IllegalArgumentException("requestIdTtlSeconds must be >= 1, was " + requestIdTtlSeconds);
+    }
+    this.requestIdTtlSeconds = requestIdTtlSeconds;
     return this;
   }
 }

@@ -50,7 +50,7 @@ final class EmulatorVerticle extends VerticleBase {
     Guard guard = new Guard(state, crypto);
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
-    // TODO(#3): rejection of reused X-Bunq-Client-Request-Ids, OAuth, fault injection.
+    // TODO(#3): OAuth, fault injection.
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     mountLimits(router, replies);
     new AuthRoutes(state, options, guard, crypto).mount(router, replies);
@@ -74,9 +74,11 @@ final class EmulatorVerticle extends VerticleBase {
     return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
   }
 
-  /** For every {@code /v1} call, in this order: rate limits. */
+  /** For every {@code /v1} call, in this order: rate limits, request-id reuse. */
   private void mountLimits(Router router, Replies replies) {
     router.route("/v1/*").handler(new RateLimiter(options.getRateLimits(), options.getClock(), replies)::handle);
+    RequestIds requestIds = new RequestIds(options.getClock(), options.getRequestIdTtlSeconds(), replies);
+    router.route("/v1/*").handler(requestIds::handle);
   }
 
   private static void installErrorHandlers(Router router, Replies replies) {

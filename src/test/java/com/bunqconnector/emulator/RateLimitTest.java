@@ -121,7 +121,8 @@ class RateLimitTest {
   @Test
   void limitOptionsRoundTripThroughJsonAndNameUnknownOrBadFields() {
     EmulatorOptions options = new EmulatorOptions(new JsonObject()
-        .put("rateLimits", new JsonObject().put("sessionServerCalls", 10).put("postWindowMs", 1_000)));
+        .put("rateLimits", new JsonObject().put("sessionServerCalls", 10).put("postWindowMs", 1_000))
+        .put("requestIdTtlSeconds", 60));
     assertThat(options.getRateLimits().getSessionServerCalls()).isEqualTo(10);
     assertThat(options.getRateLimits().getPostWindowMs()).isEqualTo(1_000);
     assertThat(options.getRateLimits().getGetCalls()).isEqualTo(RateLimitOptions.DEFAULT_GET_CALLS);
@@ -131,5 +132,7 @@ class RateLimitTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rateLimits.gets");
     assertThatThrownBy(() -> new RateLimitOptions().setPutCalls(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rateLimits.putCalls");
+    assertThatThrownBy(() -> new EmulatorOptions().setRequestIdTtlSeconds(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestIdTtlSeconds");
   }
 }
