@@ -42,9 +42,11 @@ public class EmulatorOptions {
   /** The emulator's time source; programmatic only (not in JSON), so tests can move time on. */
   private Clock clock = Clock.systemUTC();
 
-  // --- Limits and request ids (issue #3, emu-limits) ---
+  // --- Limits, request ids and signature strictness (issue #3, emu-limits) ---
   /** bunq's per-IP, per-endpoint rate limits; JSON key {@code rateLimits}, an object. */
   private RateLimitOptions rateLimits = new RateLimitOptions();
+  /** Whether a present but wrong signature fails every call with a token, not only where bunq requires one. */
+  private boolean strictSignatures;
   /** How long a used request id stays refused on its installation. */
   private int requestIdTtlSeconds = DEFAULT_REQUEST_ID_TTL_SECONDS;
 
@@ -73,6 +75,7 @@ public class EmulatorOptions {
     setCallbackTimeoutMs(json.getLong("callbackTimeoutMs", DEFAULT_CALLBACK_TIMEOUT_MS));
     setCryptoPoolSize(json.getInteger("cryptoPoolSize", DEFAULT_CRYPTO_POOL_SIZE));
     setRateLimits(new RateLimitOptions(json.getJsonObject("rateLimits", new JsonObject())));
+    setStrictSignatures(json.getBoolean("strictSignatures", false));
     setRequestIdTtlSeconds(json.getInteger("requestIdTtlSeconds", DEFAULT_REQUEST_ID_TTL_SECONDS));
   }
 
@@ -88,6 +91,7 @@ public class EmulatorOptions {
         .put("callbackTimeoutMs", callbackTimeoutMs)
         .put("cryptoPoolSize", cryptoPoolSize)
         .put("rateLimits", rateLimits.toJson())
+        .put("strictSignatures", strictSignatures)
         .put("requestIdTtlSeconds", requestIdTtlSeconds);
   }
 
@@ -213,7 +217,7 @@ public class EmulatorOptions {
     return this;
   }
 
-  // --- Limits and request ids (issue #3, emu-limits) ---
+  // --- Limits, request ids and signature strictness (issue #3, emu-limits) ---
 
   /** The rate limits (a live object: changing it before {@link BunqEmulator#start} changes these options). */
   public RateLimitOptions getRateLimits() {
@@ -223,6 +227,20 @@ public class EmulatorOptions {
   /** Replaces the rate limits; the emulator copies them at start. */
   public EmulatorOptions setRateLimits(RateLimitOptions rateLimits) {
     this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+    return this;
+  }
+
+  public boolean isStrictSignatures() {
+    return strictSignatures;
+  }
+
+  /**
+   * In strict mode a present {@code X-Bunq-Client-Signature} is verified on every call that carries a
+   * token, and a wrong one fails with 401. Off (the default), signatures are checked only where bunq
+   * requires them (session-server and payment-executing calls) and ignored elsewhere.
+   */
+  public EmulatorOptions setStrictSignatures(boolean strictSignatures) {
+    this.strictSignatures = strictSignatures;
     return this;
   }
 

@@ -47,12 +47,12 @@ final class EmulatorVerticle extends VerticleBase {
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
     callbacks = new CallbackSender(vertx, client, state, options);
     Replies replies = new Replies(crypto);
-    Guard guard = new Guard(state, crypto);
+    Guard guard = new Guard(state, crypto, options.isStrictSignatures());
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
     // TODO(#3): OAuth, fault injection.
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    mountLimits(router, replies);
+    mountLimits(router, replies, guard);
     new AuthRoutes(state, options, guard, crypto).mount(router, replies);
     new UserRoutes(state, guard).mount(router, replies);
     new PaymentRoutes(state, guard, callbacks).mount(router, replies);
@@ -74,11 +74,13 @@ final class EmulatorVerticle extends VerticleBase {
     return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
   }
 
-  /** For every {@code /v1} call, in this order: rate limits, request-id reuse. */
-  private void mountLimits(Router router, Replies replies) {
+  /** For every {@code /v1} call, in this order: rate limits, request-id reuse, strict signatures. */
+  private void mountLimits(Router router, Replies replies, Guard guard) {
     router.route("/v1/*").handler(new RateLimiter(options.getRateLimits(), options.getClock(), replies)::handle);
     RequestIds requestIds = new RequestIds(options.getClock(), options.getRequestIdTtlSeconds(), replies);
     router.route("/v1/*").handler(requestIds::handle);
+    router.route("/v1/*").handler(ctx -> guard.strictSignature(ctx)
+        .onComplete(ok -> ctx.next(), failure -> replies.fail(ctx, failure)));
   }
 
   private static void installErrorHandlers(Router router, Replies replies) {

@@ -122,10 +122,12 @@ class RateLimitTest {
   void limitOptionsRoundTripThroughJsonAndNameUnknownOrBadFields() {
     EmulatorOptions options = new EmulatorOptions(new JsonObject()
         .put("rateLimits", new JsonObject().put("sessionServerCalls", 10).put("postWindowMs", 1_000))
+        .put("strictSignatures", true)
         .put("requestIdTtlSeconds", 60));
     assertThat(options.getRateLimits().getSessionServerCalls()).isEqualTo(10);
     assertThat(options.getRateLimits().getPostWindowMs()).isEqualTo(1_000);
     assertThat(options.getRateLimits().getGetCalls()).isEqualTo(RateLimitOptions.DEFAULT_GET_CALLS);
+    assertThat(options.isStrictSignatures()).isTrue();
     assertThat(new EmulatorOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
 
     assertThatThrownBy(() -> new EmulatorOptions(new JsonObject().put("rateLimits", new JsonObject().put("gets", 1))))
