@@ -7,7 +7,10 @@ import com.bunqconnector.emulator.Model.Session;
 import com.bunqconnector.emulator.Model.User;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 
 /**
  * bunq's request checks: which token authenticates the call, whether the body signature holds,
@@ -16,9 +19,10 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>Tokens: a token the emulator never issued (or none at all) is 403 {@code Insufficient
  * authentication.}; a known token that does not authorise the call (an installation token where a
- * session is needed, a session that expired) is 401 {@code Insufficient authorisation.}. bunq sends
- * both texts for dead tokens; which one when is not documented, and this split (unknown credentials
- * vs. known but no longer valid ones) is the emulator's reading of the reports.
+ * session is needed, a session that expired, was expired early or whose API key was revoked) is 401
+ * {@code Insufficient authorisation.}. bunq sends both texts for dead tokens; which one when is not
+ * documented, and this split (unknown credentials vs. known but no longer valid ones) is the
+ * emulator's reading of the reports.
  *
  * <p>Signatures: where bunq requires one, it must be present (466) and valid (401). Elsewhere a
  * signature is ignored, unless {@link EmulatorOptions#isStrictSignatures()} is on: then a present
@@ -31,14 +35,18 @@ final class Guard {
   private static final String SESSION_KEY = "bunq.session";
   /** Routing-context key set once the signature of the call has been verified. */
   private static final String SIGNATURE_VERIFIED_KEY = "bunq.signatureVerified";
+  /** Calls whose body {@code secret} is an API key, refused when that key has been revoked. */
+  private static final Set<String> SECRET_PATHS = Set.of("/v1/device-server", "/v1/session-server");
 
   private final EmulatorState state;
   private final CryptoWorker crypto;
+  private final CredentialFaults credentials;
   private final boolean strictSignatures;
 
-  Guard(EmulatorState state, CryptoWorker crypto, boolean strictSignatures) {
+  Guard(EmulatorState state, CryptoWorker crypto, CredentialFaults credentials, boolean strictSignatures) {
     this.state = state;
     this.crypto = crypto;
+    this.credentials = credentials;
     this.strictSignatures = strictSignatures;
   }
 
@@ -71,14 +79,14 @@ final class Guard {
 
   /**
    * The live session whose token authenticates this call; 401 for an installation token or a session
-   * that expired, 403 for a missing or unknown token.
+   * that expired or was ended, 403 for a missing or unknown token.
    */
   Session session(RoutingContext ctx) {
     Session session = ctx.get(SESSION_KEY);
     if (session == null) {
       throw refusal(ctx);
     }
-    if (session.isExpired(state.now())) {
+    if (session.isExpired(state.now()) || credentials.isEnded(session)) {
       throw ApiError.unauthorised();
     }
     // TODO(#3): extend sessions used shortly before expiry and re-check the device's IP binding here.
@@ -141,6 +149,26 @@ final class Guard {
       return Future.succeededFuture();
     }
     return verify(ctx, installation, signature);
+  }
+
+  /**
+   * Refuses device-server and session-server calls whose {@code secret} is a revoked API key with
+   * bunq's credentials error, before the call reaches its route. Bodies that do not parse pass: the
+   * route names what is wrong with them.
+   */
+  void refuseRevokedKeys(RoutingContext ctx) {
+    if (!HttpMethod.POST.equals(ctx.request().method()) || !SECRET_PATHS.contains(ctx.request().path())) {
+      return;
+    }
+    Object secret;
+    try {
+      secret = new JsonObject(rawBody(ctx)).getValue("secret");
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (secret instanceof String key && credentials.isRevoked(key)) {
+      throw ApiError.badRequest(ApiError.BAD_CREDENTIALS);
+    }
   }
 
   private Future<Void> verify(RoutingContext ctx, Installation installation, String signature) {
