@@ -39,7 +39,10 @@ final class CredentialFaults {
     this.crypto = crypto;
   }
 
-  /** The key pair the installation's responses are signed with now. */
+  /**
+   * The key pair the installation's responses are signed with now. Whatever shows an installation's
+   * server public key (such as {@code GET /v1/installation/{id}/server-public-key}) must read it here.
+   */
   KeyPair serverKeys(Installation installation) {
     return rotatedServerKeys.getOrDefault(installation.id(), installation.serverKeys());
   }
