@@ -9,6 +9,8 @@ final class ApiError extends RuntimeException {
 
   /** Text bunq sends for a missing, unknown or expired token. */
   static final String INSUFFICIENT_AUTHORISATION = "Insufficient authorisation.";
+  /** Text bunq sends (with 403) for a token it does not know; see {@link Guard} for when the emulator does. */
+  static final String INSUFFICIENT_AUTHENTICATION = "Insufficient authentication.";
   /** Text bunq sends for an unknown API key or a caller IP the key is not bound to. */
   static final String BAD_CREDENTIALS = "User credentials are incorrect. Incorrect API key or IP address.";
   /** Text bunq sends for a signature that does not verify. */
@@ -30,6 +32,11 @@ final class ApiError extends RuntimeException {
 
   static ApiError unauthorised() {
     return new ApiError(401, INSUFFICIENT_AUTHORISATION);
+  }
+
+  /** 403 {@code Insufficient authentication.}: the call carries no token the emulator issued. */
+  static ApiError unauthenticated() {
+    return new ApiError(403, INSUFFICIENT_AUTHENTICATION);
   }
 
   static ApiError notFound(String description) {

@@ -46,6 +46,14 @@ public final class BunqEmulator {
     return verticle.port();
   }
 
+  /**
+   * Fault injection into this emulator (latency, 5xx, dropped connections, forced 429s, server key
+   * rotation, API key revocation, early session expiry); usable from any thread once started.
+   */
+  public Faults faults() {
+    return verticle.faults();
+  }
+
   /** The API base URL, {@code http://<host>:<port>/v1}, without a trailing slash. */
   public String baseUrl() {
     String shownHost = host.contains(":") ? "[" + host + "]" : host;

@@ -28,6 +28,8 @@ public class EmulatorOptions {
   public static final long DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
   /** Default number of worker threads for key generation and signing. */
   public static final int DEFAULT_CRYPTO_POOL_SIZE = 2;
+  /** Default memory of {@code X-Bunq-Client-Request-Id}s per installation: one hour. */
+  public static final int DEFAULT_REQUEST_ID_TTL_SECONDS = 3_600;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -39,6 +41,14 @@ public class EmulatorOptions {
   private int cryptoPoolSize = DEFAULT_CRYPTO_POOL_SIZE;
   /** The emulator's time source; programmatic only (not in JSON), so tests can move time on. */
   private Clock clock = Clock.systemUTC();
+
+  // --- Limits, request ids and signature strictness (issue #3, emu-limits) ---
+  /** bunq's per-IP, per-endpoint rate limits; JSON key {@code rateLimits}, an object. */
+  private RateLimitOptions rateLimits = new RateLimitOptions();
+  /** Whether a present but wrong signature fails every call with a token, not only where bunq requires one. */
+  private boolean strictSignatures;
+  /** How long a used request id stays refused on its installation. */
+  private int requestIdTtlSeconds = DEFAULT_REQUEST_ID_TTL_SECONDS;
 
   /** Options with every default. */
   public EmulatorOptions() {
@@ -64,6 +74,9 @@ public class EmulatorOptions {
     setCallbackRetries(json.getInteger("callbackRetries", DEFAULT_CALLBACK_RETRIES));
     setCallbackTimeoutMs(json.getLong("callbackTimeoutMs", DEFAULT_CALLBACK_TIMEOUT_MS));
     setCryptoPoolSize(json.getInteger("cryptoPoolSize", DEFAULT_CRYPTO_POOL_SIZE));
+    setRateLimits(new RateLimitOptions(json.getJsonObject("rateLimits", new JsonObject())));
+    setStrictSignatures(json.getBoolean("strictSignatures", false));
+    setRequestIdTtlSeconds(json.getInteger("requestIdTtlSeconds", DEFAULT_REQUEST_ID_TTL_SECONDS));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -76,7 +89,10 @@ public class EmulatorOptions {
         .put("callbackRetryIntervalMs", callbackRetryIntervalMs)
         .put("callbackRetries", callbackRetries)
         .put("callbackTimeoutMs", callbackTimeoutMs)
-        .put("cryptoPoolSize", cryptoPoolSize);
+        .put("cryptoPoolSize", cryptoPoolSize)
+        .put("rateLimits", rateLimits.toJson())
+        .put("strictSignatures", strictSignatures)
+        .put("requestIdTtlSeconds", requestIdTtlSeconds);
   }
 
   public String getHost() {
@@ -198,6 +214,46 @@ public class EmulatorOptions {
   /** Replaces the emulator's clock (for tests that let a session expire without waiting). */
   public EmulatorOptions setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  // --- Limits, request ids and signature strictness (issue #3, emu-limits) ---
+
+  /** The rate limits (a live object: changing it before {@link BunqEmulator#start} changes these options). */
+  public RateLimitOptions getRateLimits() {
+    return rateLimits;
+  }
+
+  /** Replaces the rate limits; the emulator copies them at start. */
+  public EmulatorOptions setRateLimits(RateLimitOptions rateLimits) {
+    this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+    return this;
+  }
+
+  public boolean isStrictSignatures() {
+    return strictSignatures;
+  }
+
+  /**
+   * In strict mode a present {@code X-Bunq-Client-Signature} is verified on every call that carries a
+   * token, and a wrong one fails with 401. Off (the default), signatures are checked only where bunq
+   * requires them (session-server and payment-executing calls) and ignored elsewhere.
+   */
+  public EmulatorOptions setStrictSignatures(boolean strictSignatures) {
+    this.strictSignatures = strictSignatures;
+    return this;
+  }
+
+  public int getRequestIdTtlSeconds() {
+    return requestIdTtlSeconds;
+  }
+
+  /** Sets how long a used {@code X-Bunq-Client-Request-Id} is remembered (and refused) per installation. */
+  public EmulatorOptions setRequestIdTtlSeconds(int requestIdTtlSeconds) {
+    if (requestIdTtlSeconds < 1) {
+      throw new IllegalArgumentException("requestIdTtlSeconds must be >= 1, was " + requestIdTtlSeconds);
+    }
+    this.requestIdTtlSeconds = requestIdTtlSeconds;
     return this;
   }
 }

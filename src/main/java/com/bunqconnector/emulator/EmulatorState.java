@@ -13,6 +13,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -172,5 +174,22 @@ final class EmulatorState {
     byte[] raw = new byte[bytes];
     random.nextBytes(raw);
     return HexFormat.of().formatHex(raw);
+  }
+
+  // --- Read-only views for fault injection (issue #3, emu-limits) ---
+
+  /** Every installation, in no particular order; read-only. */
+  Collection<Installation> installations() {
+    return Collections.unmodifiableCollection(installationsByToken.values());
+  }
+
+  /** Every device registration, in no particular order; read-only. */
+  Collection<Device> devices() {
+    return Collections.unmodifiableCollection(devices.values());
+  }
+
+  /** Every session, expired ones included, in no particular order; read-only. */
+  Collection<Session> sessions() {
+    return Collections.unmodifiableCollection(sessionsByToken.values());
   }
 }

@@ -29,6 +29,7 @@ final class EmulatorVerticle extends VerticleBase {
   private HttpServer server;
   private CryptoWorker crypto;
   private CallbackSender callbacks;
+  private volatile Faults faults;
 
   EmulatorVerticle(EmulatorOptions options) {
     this.options = options;
@@ -36,6 +37,11 @@ final class EmulatorVerticle extends VerticleBase {
 
   int port() {
     return port;
+  }
+
+  /** Fault injection into this emulator; set once started. */
+  Faults faults() {
+    return faults;
   }
 
   @Override
@@ -46,12 +52,14 @@ final class EmulatorVerticle extends VerticleBase {
         .setUserAgent("bunq-emulator")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
     callbacks = new CallbackSender(vertx, client, state, options);
-    Replies replies = new Replies(crypto);
-    Guard guard = new Guard(state, crypto);
+    CredentialFaults credentials = new CredentialFaults(state, crypto);
+    Replies replies = new Replies(crypto, credentials);
+    Guard guard = new Guard(state, crypto, credentials, options.isStrictSignatures());
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
-    // TODO(#3): per-IP rate limits (429), rejection of reused X-Bunq-Client-Request-Ids, OAuth, fault injection.
+    // TODO(#3): OAuth.
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    mountLimitsAndFaults(router, credentials, replies, guard);
     new AuthRoutes(state, options, guard, crypto).mount(router, replies);
     new UserRoutes(state, guard).mount(router, replies);
     new PaymentRoutes(state, guard, callbacks).mount(router, replies);
@@ -71,6 +79,32 @@ final class EmulatorVerticle extends VerticleBase {
     callbacks.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+  }
+
+  /**
+   * Fault injection (admin endpoint outside {@code /v1}), then, for every {@code /v1} call in this
+   * order: injected faults, rate limits, request-id reuse, strict signatures, revoked API keys.
+   */
+  private void mountLimitsAndFaults(Router router, CredentialFaults credentials, Replies replies, Guard guard) {
+    RateLimiter limiter = new RateLimiter(options.getRateLimits(), options.getClock(), replies);
+    RequestIds requestIds = new RequestIds(options.getClock(), options.getRequestIdTtlSeconds(), replies);
+    FaultInjector injector = new FaultInjector(limiter, replies);
+    faults = new Faults(context, injector, credentials);
+    new FaultRoutes(injector, credentials).mount(router);
+    router.route("/v1/*").handler(injector::handle);
+    router.route("/v1/*").handler(limiter::handle);
+    router.route("/v1/*").handler(requestIds::handle);
+    router.route("/v1/*").handler(ctx -> guard.strictSignature(ctx)
+        .onComplete(ok -> ctx.next(), failure -> replies.fail(ctx, failure)));
+    router.route("/v1/*").handler(ctx -> {
+      try {
+        guard.refuseRevokedKeys(ctx);
+      } catch (ApiError e) {
+        replies.fail(ctx, e);
+        return;
+      }
+      ctx.next();
+    });
   }
 
   private static void installErrorHandlers(Router router, Replies replies) {

@@ -7,25 +7,47 @@ import com.bunqconnector.emulator.Model.Session;
 import com.bunqconnector.emulator.Model.User;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 
 /**
  * bunq's request checks: which token authenticates the call, whether the body signature holds,
  * and whether path ids belong to the session's user. Failures are {@link ApiError}s with bunq's
  * texts.
+ *
+ * <p>Tokens: a token the emulator never issued (or none at all) is 403 {@code Insufficient
+ * authentication.}; a known token that does not authorise the call (an installation token where a
+ * session is needed, a session that expired, was expired early or whose API key was revoked) is 401
+ * {@code Insufficient authorisation.}. bunq sends both texts for dead tokens; which one when is not
+ * documented, and this split (unknown credentials vs. known but no longer valid ones) is the
+ * emulator's reading of the reports.
+ *
+ * <p>Signatures: where bunq requires one, it must be present (466) and valid (401). Elsewhere a
+ * signature is ignored, unless {@link EmulatorOptions#isStrictSignatures()} is on: then a present
+ * signature is verified on every call with a known token ({@link #strictSignature}).
  */
 final class Guard {
 
   static final String AUTHENTICATION = "X-Bunq-Client-Authentication";
   static final String CLIENT_SIGNATURE = "X-Bunq-Client-Signature";
   private static final String SESSION_KEY = "bunq.session";
+  /** Routing-context key set once the signature of the call has been verified. */
+  private static final String SIGNATURE_VERIFIED_KEY = "bunq.signatureVerified";
+  /** Calls whose body {@code secret} is an API key, refused when that key has been revoked. */
+  private static final Set<String> SECRET_PATHS = Set.of("/v1/device-server", "/v1/session-server");
 
   private final EmulatorState state;
   private final CryptoWorker crypto;
+  private final CredentialFaults credentials;
+  private final boolean strictSignatures;
 
-  Guard(EmulatorState state, CryptoWorker crypto) {
+  Guard(EmulatorState state, CryptoWorker crypto, CredentialFaults credentials, boolean strictSignatures) {
     this.state = state;
     this.crypto = crypto;
+    this.credentials = credentials;
+    this.strictSignatures = strictSignatures;
   }
 
   /**
@@ -44,10 +66,10 @@ final class Guard {
     ctx.next();
   }
 
-  /** The installation whose token authenticates this call; 401 for any other token. */
+  /** The installation whose token authenticates this call; 401 for a session token, 403 for an unknown one. */
   Installation installation(RoutingContext ctx) {
     String token = ctx.request().getHeader(AUTHENTICATION);
-    return state.installationByToken(token == null ? "" : token).orElseThrow(ApiError::unauthorised);
+    return state.installationByToken(token == null ? "" : token).orElseThrow(() -> refusal(ctx));
   }
 
   /** Whether the call carries a session token (live or expired) instead of an installation token. */
@@ -55,10 +77,16 @@ final class Guard {
     return ctx.get(SESSION_KEY) != null;
   }
 
-  /** The live session whose token authenticates this call; 401 if missing, unknown or expired. */
+  /**
+   * The live session whose token authenticates this call; 401 for an installation token or a session
+   * that expired or was ended, 403 for a missing or unknown token.
+   */
   Session session(RoutingContext ctx) {
     Session session = ctx.get(SESSION_KEY);
-    if (session == null || session.isExpired(state.now())) {
+    if (session == null) {
+      throw refusal(ctx);
+    }
+    if (session.isExpired(state.now()) || credentials.isEnded(session)) {
       throw ApiError.unauthorised();
     }
     // TODO(#3): extend sessions used shortly before expiry and re-check the device's IP binding here.
@@ -93,17 +121,69 @@ final class Guard {
   }
 
   /**
-   * Verifies {@code X-Bunq-Client-Signature} over the raw body bytes as received (zero bytes when
-   * there is no body) with the installation's client key. A missing header fails with 466 when
-   * {@code required}, and passes otherwise; a wrong one always fails with 401.
+   * Checks {@code X-Bunq-Client-Signature} over the raw body bytes as received (zero bytes when
+   * there is no body) with the installation's client key. When {@code required} (bunq demands a
+   * signature here), a missing header fails with 466 and a wrong one with 401. Otherwise the
+   * signature is not looked at here: in strict mode {@link #strictSignature} has verified it already.
    */
   Future<Void> signature(RoutingContext ctx, Installation installation, boolean required) {
+    if (!required || Boolean.TRUE.equals(ctx.get(SIGNATURE_VERIFIED_KEY))) {
+      return Future.succeededFuture();
+    }
     String signature = ctx.request().getHeader(CLIENT_SIGNATURE);
     if (signature == null || signature.isBlank()) {
-      return required ? Future.failedFuture(new ApiError(466, ApiError.SIGNATURE_REQUIRED)) : Future.succeededFuture();
+      return Future.failedFuture(new ApiError(466, ApiError.SIGNATURE_REQUIRED));
     }
-    return crypto.verify(installation.clientKey(), rawBody(ctx).getBytes(), signature)
-        .compose(ok -> ok ? Future.<Void>succeededFuture() : Future.failedFuture(invalidSignature()));
+    return verify(ctx, installation, signature);
+  }
+
+  /**
+   * Strict mode's check before routing: a call with a known token and a signature header has the
+   * signature verified with that token's installation key (401 when wrong), whatever the endpoint.
+   * Passes every call when strict mode is off, and calls without a signature or a known token.
+   */
+  Future<Void> strictSignature(RoutingContext ctx) {
+    Installation installation = ctx.get(Replies.INSTALLATION_KEY);
+    String signature = ctx.request().getHeader(CLIENT_SIGNATURE);
+    if (!strictSignatures || installation == null || signature == null || signature.isBlank()) {
+      return Future.succeededFuture();
+    }
+    return verify(ctx, installation, signature);
+  }
+
+  /**
+   * Refuses device-server and session-server calls whose {@code secret} is a revoked API key with
+   * bunq's credentials error, before the call reaches its route. Bodies that do not parse pass: the
+   * route names what is wrong with them.
+   */
+  void refuseRevokedKeys(RoutingContext ctx) {
+    if (!HttpMethod.POST.equals(ctx.request().method()) || !SECRET_PATHS.contains(ctx.request().path())) {
+      return;
+    }
+    Object secret;
+    try {
+      secret = new JsonObject(rawBody(ctx)).getValue("secret");
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (secret instanceof String key && credentials.isRevoked(key)) {
+      throw ApiError.badRequest(ApiError.BAD_CREDENTIALS);
+    }
+  }
+
+  private Future<Void> verify(RoutingContext ctx, Installation installation, String signature) {
+    return crypto.verify(installation.clientKey(), rawBody(ctx).getBytes(), signature).compose(ok -> {
+      if (!ok) {
+        return Future.failedFuture(invalidSignature());
+      }
+      ctx.put(SIGNATURE_VERIFIED_KEY, Boolean.TRUE);
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  /** 401 for a token the emulator knows (it just does not authorise this call), 403 for anything else. */
+  private static ApiError refusal(RoutingContext ctx) {
+    return ctx.get(Replies.INSTALLATION_KEY) != null ? ApiError.unauthorised() : ApiError.unauthenticated();
   }
 
   private static ApiError invalidSignature() {

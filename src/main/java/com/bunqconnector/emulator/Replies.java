@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes every emulator response the bunq way: JSON body, a fresh {@code X-Bunq-Client-Response-Id},
  * the echoed {@code X-Bunq-Client-Request-Id}, and, when the request named an installation, an
- * {@code X-Bunq-Server-Signature} over the exact body bytes made on the crypto worker pool.
+ * {@code X-Bunq-Server-Signature} over the exact body bytes made on the crypto worker pool with the
+ * installation's current server key. A 429 is never signed (bunq does not sign them), and a call
+ * marked by a drop-after fault gets its connection closed instead of an answer.
  */
 final class Replies {
 
@@ -29,9 +31,11 @@ final class Replies {
   private static final Logger log = LoggerFactory.getLogger(Replies.class);
 
   private final CryptoWorker crypto;
+  private final CredentialFaults credentials;
 
-  Replies(CryptoWorker crypto) {
+  Replies(CryptoWorker crypto, CredentialFaults credentials) {
     this.crypto = crypto;
+    this.credentials = credentials;
   }
 
   /**
@@ -73,21 +77,27 @@ final class Replies {
     }
   }
 
-  /** Sends the body with the given status, signed when the request identified an installation. */
+  /** Sends the body with the given status, signed when the request identified an installation (but not a 429). */
   void send(RoutingContext ctx, int status, JsonObject body) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.headWritten()) {
       return;
     }
+    if (Boolean.TRUE.equals(ctx.get(FaultInjector.DROP_AFTER_KEY))) {
+      log.debug("Dropping the connection instead of answering {} {} with {}", ctx.request().method(),
+          ctx.request().path(), status);
+      ctx.request().connection().close();
+      return;
+    }
     addIdHeaders(ctx);
     Buffer bytes = body.toBuffer();
     response.setStatusCode(status).putHeader("Content-Type", "application/json");
-    Installation installation = ctx.get(INSTALLATION_KEY);
+    Installation installation = status == 429 ? null : ctx.get(INSTALLATION_KEY);
     if (installation == null) {
       response.end(bytes);
       return;
     }
-    crypto.sign(installation.serverKeys().getPrivate(), bytes.getBytes())
+    crypto.sign(credentials.serverKeys(installation).getPrivate(), bytes.getBytes())
         .onComplete(signature -> {
           if (!response.ended()) {
             response.putHeader(SERVER_SIGNATURE, signature).end(bytes);

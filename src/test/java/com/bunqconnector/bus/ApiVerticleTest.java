@@ -10,6 +10,7 @@ import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
+import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.UserSpec;
@@ -36,11 +37,14 @@ class ApiVerticleTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()).await();
+    BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()
+        // Several sessions open at once from 127.0.0.1; pacing session creation is the connector's #4/#6.
+        .setRateLimits(new RateLimitOptions().setSessionServerCalls(10))).await();
     CryptoWorker crypto = new CryptoWorker(vertx, "test-crypto", 2);
     BunqHttp http = new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000,
         BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
-    SessionManager sessions = new SessionManager(new SessionStore(vertx, SecretBox.ephemeral()), new ContextFactory(http, crypto));
+    SessionManager sessions = new SessionManager(new SessionStore(vertx, SecretBox.ephemeral()),
+        new ContextFactory(http, crypto));
     for (String user : List.of("alice", "bob")) {
       sessions.register(new UserSpec("acme", user, emulator.baseUrl(), null, List.of(), true));
     }

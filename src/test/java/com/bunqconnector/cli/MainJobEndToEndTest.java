@@ -10,6 +10,7 @@ import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
+import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Vertx;
@@ -58,7 +59,9 @@ class MainJobEndToEndTest {
     ConcurrentLinkedQueue<Message<JsonObject>> seen = new ConcurrentLinkedQueue<>();
     try (LogCapture logs = new LogCapture()) {
       ConnectorConfig config = new ConfigLoader(vertx).load(conf).await();
-      BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()).await();
+      BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()
+          // Several sessions open at once from 127.0.0.1; pacing session creation is the connector's #4/#6.
+          .setRateLimits(new RateLimitOptions().setSessionServerCalls(10))).await();
       ConnectorNode node = ConnectorNode.start(vertx, config, SecretBox.ephemeral(), emulator.baseUrl()).await();
       DemoConsumerVerticle consumer = new DemoConsumerVerticle(Set.of("acme.payments", "acme.mutations",
           "globex.payments"));

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -156,22 +156,23 @@ class ContextFlowTest {
     TestClient client = new TestClient(emulator.baseUrl());
     client.install();
     String body = new JsonObject().put("description", "x").put("secret", "sandbox_nope").encode();
-    assertThat(client.send("POST", "/device-server", "garbage", body, false).status()).isEqualTo(401);
+    assertThat(client.send("POST", "/device-server", "garbage", body, false).status()).isEqualTo(403);
     Reply unknownKey = client.send("POST", "/device-server", client.installationToken, body, true);
     assertThat(unknownKey.status()).isEqualTo(400);
     assertThat(unknownKey.errorDescription()).startsWith("User credentials are incorrect.");
   }
 
   @Test
-  void sessionEndpointsRejectInstallationTokenAndGarbageWith401() {
+  void sessionEndpointsRejectInstallationTokenWith401AndUnknownTokensWith403() {
     TestClient client = TestClient.withSession(emulator.baseUrl());
-    for (String token : List.of(client.installationToken, "garbage", "")) {
+    Reply installationToken = client.send("GET", "/user", client.installationToken, "", false);
+    assertThat(installationToken.status()).isEqualTo(401);
+    assertThat(installationToken.errorDescription()).isEqualTo("Insufficient authorisation.");
+    for (String token : Arrays.asList("garbage", "", null)) {
       Reply reply = client.send("GET", "/user", token, "", false);
-      assertThat(reply.status()).isEqualTo(401);
-      assertThat(reply.errorDescription()).isEqualTo("Insufficient authorisation.");
+      assertThat(reply.status()).isEqualTo(403);
+      assertThat(reply.errorDescription()).isEqualTo("Insufficient authentication.");
     }
-    Reply noToken = client.send("GET", "/user", null, "", false);
-    assertThat(noToken.status()).isEqualTo(401);
   }
 
   @Test

@@ -173,7 +173,8 @@ final class TestClient {
   }
 
   Reply send(String method, String path, String token, String body, String signature, Map<String, String> headers) {
-    String url = path.startsWith("/v1/") ? base.substring(0, base.length() - 3) + path : base + path;
+    boolean fromRoot = path.startsWith("/v1/") || path.startsWith("/emulator/");
+    String url = fromRoot ? base.substring(0, base.length() - 3) + path : base + path;
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10))
         .header("Cache-Control", "no-cache")

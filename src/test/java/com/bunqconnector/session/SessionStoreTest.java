@@ -76,7 +76,8 @@ class SessionStoreTest {
   void secretMovedToAnotherUserDoesNotOpen() {
     SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
     store.putIfAbsent(context()).await();
-    AsyncMap<String, JsonObject> map = vertx.sharedData().<String, JsonObject>getAsyncMap(SessionStore.MAP_NAME).await();
+    AsyncMap<String, JsonObject> map =
+        vertx.sharedData().<String, JsonObject>getAsyncMap(SessionStore.MAP_NAME).await();
     JsonObject copied = map.get("acme/alice").await().copy().put("user", "mallory");
     map.put("acme/mallory", copied).await();
     assertThatThrownBy(() -> store.get("acme/mallory").await()).isInstanceOf(SealedSecretException.class);
