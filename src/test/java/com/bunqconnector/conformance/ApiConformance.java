@@ -62,6 +62,14 @@ public final class ApiConformance {
   }
 
   /**
+   * Checks the body of an error answer (any 4xx): bunq's {@code GenericError}, with every error
+   * carrying {@code error_description} and {@code error_description_translated}.
+   */
+  public List<Violation> error(JsonObject body) {
+    return api.validate(Direction.RESPONSE, SCHEMAS + ProtocolSchemas.ERROR, body, "$");
+  }
+
+  /**
    * Checks a request body sent to {@code operation}: it must be JSON and valid against the
    * operation's request schema, or empty when the operation takes none.
    */

@@ -117,6 +117,17 @@ class BunqOpenApiTest {
   }
 
   @Test
+  void errorBodiesNeedBothTextsInEveryError() {
+    JsonObject error = new JsonObject().put("error_description", "Bad.").put("error_description_translated", "Bad.");
+    assertThat(CONFORMANCE.error(new JsonObject().put("Error", new JsonArray().add(error)))).isEmpty();
+    assertThat(CONFORMANCE.error(new JsonObject().put("Error", new JsonArray()
+        .add(new JsonObject().put("error_description", "Bad."))))).hasSize(1);
+    assertThat(CONFORMANCE.error(new JsonObject().put("Error", new JsonArray().add(error.copy().put("code", 1)))))
+        .extracting(Violation::where).containsExactly("$.Error[0].code");
+    assertThat(CONFORMANCE.error(new JsonObject().put("Response", new JsonArray()))).isNotEmpty();
+  }
+
+  @Test
   void findsTheOperationOfAConcretePath() {
     assertThat(API.find("POST", "/v1/user/12/monetary-account/34/payment")).map(Operation::template).hasValue(PAYMENT);
     assertThat(API.find("GET", "/v1/user/12/monetary-account-bank")).map(Operation::template)
@@ -154,6 +165,7 @@ class BunqOpenApiTest {
     assertThat(CONFORMANCE.response(sandbox, apiKey)).isEmpty();
     JsonObject documented = new JsonObject().put("Response", new JsonArray().add(new JsonObject()
         .put("Id", new JsonObject().put("id", 1))));
-    assertThat(CONFORMANCE.response(sandbox, documented)).extracting(Violation::where).containsExactly("$.Response[0].Id");
+    assertThat(CONFORMANCE.response(sandbox, documented)).extracting(Violation::where)
+        .containsExactly("$.Response[0].Id");
   }
 }

@@ -26,12 +26,25 @@ final class StrictProfile {
   private StrictProfile() {
   }
 
-  /** Rewrites every schema under {@code components/schemas} of {@code document} in place. */
+  /**
+   * Rewrites in place every schema under {@code components/schemas} of {@code document}, and the
+   * inline body schemas of {@code components/responses} (bunq's {@code GenericError}).
+   */
   static void apply(JsonObject document, Direction direction) {
-    JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
-    for (Map.Entry<String, Object> entry : schemas) {
+    JsonObject components = document.getJsonObject("components");
+    for (Map.Entry<String, Object> entry : components.getJsonObject("schemas")) {
       if (entry.getValue() instanceof JsonObject schema) {
         tighten(schema, direction);
+      }
+    }
+    for (Map.Entry<String, Object> entry : components.getJsonObject("responses", new JsonObject())) {
+      if (entry.getValue() instanceof JsonObject response
+          && response.getValue("content") instanceof JsonObject content) {
+        for (Map.Entry<String, Object> media : content) {
+          if (media.getValue() instanceof JsonObject type && type.getValue("schema") instanceof JsonObject schema) {
+            tighten(schema, direction);
+          }
+        }
       }
     }
   }

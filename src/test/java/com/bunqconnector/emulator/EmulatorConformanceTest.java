@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code com.bunqconnector.conformance.KnownDeviations} says what is checked instead.
  *
  * <p>Adding an endpoint is one row of {@link #ENDPOINTS}: the operation's method and path template
- * as they appear in bunq's document, and the call that makes the emulator answer it.
+ * as they appear in bunq's document, and the call that makes the emulator answer it. Error
+ * bodies are checked too ({@link #REFUSALS}): bunq's {@code GenericError} for any 4xx.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EmulatorConformanceTest {
@@ -82,9 +83,29 @@ class EmulatorConformanceTest {
       new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment/{itemId}",
           f -> f.alice().get(f.account() + "/payment/" + f.paymentId())),
       new Endpoint("POST", "/user/{userID}/notification-filter-url",
-          f -> f.alice().send("POST", f.user() + "/notification-filter-url", f.alice().sessionToken, f.filters(), false)),
+          f -> f.alice().send("POST", f.user() + "/notification-filter-url", f.alice().sessionToken, f.filters(),
+              false)),
       new Endpoint("GET", "/user/{userID}/notification-filter-url",
           f -> f.alice().get(f.user() + "/notification-filter-url")));
+
+  /** A call bunq refuses, and the 4xx it answers with; its body must be bunq's error envelope. */
+  private record Refusal(String what, int status, Function<Fixture, Reply> call) {
+
+    @Override
+    public String toString() {
+      return status + " for " + what;
+    }
+  }
+
+  private static final List<Refusal> REFUSALS = List.of(
+      new Refusal("an installation key that is not PEM", 400, f -> new TestClient(f.base()).install("not a key")),
+      new Refusal("a call without a session token", 401,
+          f -> new TestClient(f.base()).send("GET", "/user", null, "", false)),
+      new Refusal("an unknown monetary account", 404, f -> f.alice().get(f.user() + "/monetary-account-bank/1")),
+      new Refusal("a payment beyond the balance", 400,
+          f -> f.alice().pay(Emulators.payment("99999.00", "IBAN", f.bob().iban, "too much").encode())),
+      new Refusal("an unsigned payment", 466, f -> f.alice().send("POST", f.account() + "/payment",
+          f.alice().sessionToken, Emulators.payment("0.01", "IBAN", f.bob().iban, "unsigned").encode(), false)));
 
   private static final BunqOpenApi API = BunqOpenApi.shared();
   private static final ApiConformance CONFORMANCE = new ApiConformance(API);
@@ -137,6 +158,20 @@ class EmulatorConformanceTest {
     assertThat(reply.items()).as("%s answered no items to check", endpoint).isNotEmpty();
     List<Violation> violations = CONFORMANCE.response(operation, reply.json());
     assertThat(violations).as("%s: the emulator's answer breaks bunq's document: %s%nanswer: %s", endpoint,
+        Violation.describe(violations), reply.text()).isEmpty();
+  }
+
+  static List<Refusal> refusals() {
+    return REFUSALS;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void errorBodyConformsToBunqsDocument(Refusal refusal) {
+    Reply reply = refusal.call().apply(fixture);
+    assertThat(reply.status()).as("%s answered %s", refusal, reply.text()).isEqualTo(refusal.status());
+    List<Violation> violations = CONFORMANCE.error(reply.json());
+    assertThat(violations).as("%s: the emulator's error breaks bunq's document: %s%nanswer: %s", refusal,
         Violation.describe(violations), reply.text()).isEmpty();
   }
 
