@@ -37,6 +37,7 @@ public final class ApiConformance {
 
   private final BunqOpenApi api;
 
+  /** A checker reading {@code api}, usually {@link BunqOpenApi#shared()}. */
   public ApiConformance(BunqOpenApi api) {
     this.api = api;
   }

@@ -49,7 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * on jackson-databind 2.22, the Vert.x BOM pins 2.18.2; 3.x moved to Jackson 3) and brings
  * nothing this document needs that draft 4 lacks.
  *
- * <p>Thread-safe: the repository is read-only after loading and validators are cached.
+ * <p>Read-only once loaded; validators are created on first use of a schema and cached.
  */
 public final class BunqOpenApi {
 
@@ -108,18 +108,16 @@ public final class BunqOpenApi {
     return original;
   }
 
-  /** A component schema as the check reads it for {@code direction} (strict, deviations applied). */
+  /**
+   * A component schema as the check reads it for {@code direction} (strict, deviations applied).
+   * Callers must not modify it.
+   */
   public JsonObject schema(Direction direction, String component) {
     JsonObject schema = Patches.schemas(documents.get(direction)).getJsonObject(component);
     if (schema == null) {
       throw new IllegalArgumentException("bunq's OpenAPI document has no component " + component);
     }
     return schema;
-  }
-
-  /** Every operation of the document, with the known deviations applied. */
-  public List<Operation> operations() {
-    return List.copyOf(operations);
   }
 
   /**

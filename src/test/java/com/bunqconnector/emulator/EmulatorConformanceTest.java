@@ -24,9 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every endpoint the emulator serves answers as bunq's OpenAPI document describes: the emulator is
  * driven with the independent {@link TestClient}, and each success body is checked by
  * {@link ApiConformance} (the envelope, then each {@code Response[i].<Type>} unwrapped and
- * validated against the operation's schema for that type, strictly: see
- * {@code com.bunqconnector.conformance.BunqOpenApi}). Where bunq's document is wrong about bunq,
- * {@code com.bunqconnector.conformance.KnownDeviations} says what is checked instead.
+ * validated against the operation's schema for that type, strictly). The validator is
+ * vertx-json-schema; why that library and not vertx-openapi or networknt's validator, and what
+ * "strictly" means, is in {@code com.bunqconnector.conformance.BunqOpenApi}. Where bunq's
+ * document is wrong about bunq, {@code com.bunqconnector.conformance.KnownDeviations} says what
+ * is checked instead.
  *
  * <p>Adding an endpoint is one row of {@link #ENDPOINTS}: the operation's method and path template
  * as they appear in bunq's document, and the call that makes the emulator answer it. Error
