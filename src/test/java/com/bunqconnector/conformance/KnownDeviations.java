@@ -1,0 +1,164 @@
+package com.bunqconnector.conformance;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The places where bunq's own swagger.json is demonstrably wrong about what bunq does, each with
+ * the PROTOCOL.md entry (the project's protocol digest, {@code shared/bunq/PROTOCOL.md}) that
+ * documents the real behaviour. Nothing is skipped: each deviation rewrites the schema the check
+ * uses into the documented behaviour, which is then validated as strictly as the rest.
+ *
+ * <p>A deviation also says how to tell it is still needed ({@link Deviation#stillInSwagger}); a
+ * test fails when bunq's document no longer has the fault, so the list cannot rot.
+ *
+ * <p>One rule applies to every response instead of to one place; see {@link #ABSENT_IS_NULL}.
+ */
+public final class KnownDeviations {
+
+  /**
+   * bunq sends an absent value as an explicit {@code null} (every response and callback sample in
+   * PROTOCOL.md §7.4, Examples A-C, and §5.4's Pagination), while the document never says
+   * {@code nullable}. Null members of response objects are therefore dropped before validation,
+   * which treats them as absent; bunq's response schemas require no property, so nothing else is
+   * lost. Request bodies are validated as sent.
+   */
+  public static final String ABSENT_IS_NULL = "absent values are null (PROTOCOL.md §7.4)";
+
+  /**
+   * One deviation.
+   *
+   * @param id a short stable name
+   * @param protocol where PROTOCOL.md documents the real behaviour
+   * @param direction which body it concerns
+   * @param swaggerSays what bunq's document claims
+   * @param bunqDoes what bunq does, and so what the check now expects
+   * @param stillInSwagger true while the unmodified document still has the fault
+   * @param patch rewrites a copy of the document for {@code direction}; fails if its target is gone
+   */
+  public record Deviation(String id, String protocol, Direction direction, String swaggerSays, String bunqDoes,
+      Predicate<JsonObject> stillInSwagger, Consumer<JsonObject> patch) {
+  }
+
+  private static final String NOTIFICATION_FILTER_URL = "/user/{userID}/notification-filter-url";
+
+  private static final List<Deviation> ALL = List.of(
+      new Deviation("sandbox-user-person-api-key",
+          "§12 row \"sandbox-user-person response\"; §8.6",
+          Direction.RESPONSE,
+          "POST /sandbox-user-person answers SandboxUserPersonCreate: {\"Id\":{\"id\":N}}",
+          "it answers {\"Response\":[{\"ApiKey\":{\"api_key\":\"sandbox_...\"}}]} (Python SDK, Postman)",
+          doc -> !Patches.properties(doc, "SandboxUserPersonCreate").containsKey("ApiKey"),
+          doc -> {
+            Patches.addComponent(doc, "ProtocolApiKey", """
+                {"type": "object", "required": ["api_key"],
+                 "properties": {"api_key": {"type": "string", "pattern": "^sandbox_"}}}""");
+            Patches.addComponent(doc, "ProtocolSandboxUserPersonCreate", """
+                {"type": "object", "properties": {"ApiKey": {"$ref": "#/components/schemas/ProtocolApiKey"}}}""");
+            Patches.okResponse(doc, "post", "/sandbox-user-person", Patches.ref("ProtocolSandboxUserPersonCreate"));
+          }),
+      new Deviation("notification-filter-url-post-answers-the-list",
+          "§12 row \"POST notification-filter-url response\"; §7.1",
+          Direction.RESPONSE,
+          "POST notification-filter-url answers NotificationFilterUrlCreate: {\"Id\":{\"id\":N}}",
+          "it answers the new set as a list of {\"NotificationFilterUrl\":{...}} (Java and Python SDK internals)",
+          doc -> !Patches.properties(doc, "NotificationFilterUrlCreate").containsKey("NotificationFilterUrl"),
+          doc -> {
+            addFilterObject(doc);
+            Patches.okResponse(doc, "post", NOTIFICATION_FILTER_URL, Patches.ref("ProtocolNotificationFilterUrlItem"));
+          }),
+      new Deviation("notification-filter-url-get-lists-filters",
+          "§7.1 \"Response to POST and to GET: a list of wrapped items\"",
+          Direction.RESPONSE,
+          "GET notification-filter-url lists NotificationFilterUrlListing objects: {\"notification_filters\":[...]}",
+          "it lists {\"NotificationFilterUrl\":{id, created, updated, category, notification_target}} items",
+          doc -> !Patches.properties(doc, "NotificationFilterUrlListing").containsKey("category"),
+          doc -> {
+            addFilterObject(doc);
+            Patches.okResponse(doc, "get", NOTIFICATION_FILTER_URL, new JsonObject().put("type", "array")
+                .put("items", Patches.ref("ProtocolNotificationFilterUrlItem")));
+          }),
+      new Deviation("notification-filter-url-request-items",
+          "§7.1 \"Request body (POST)\"",
+          Direction.REQUEST,
+          "the items of notification_filters are NotificationFilterUrl again (the schema refers to itself)",
+          "each item is {\"category\": \"...\", \"notification_target\": \"https://...\"}",
+          doc -> Patches.ref("NotificationFilterUrl").equals(Patches.properties(doc, "NotificationFilterUrl")
+              .getJsonObject("notification_filters").getJsonObject("items")),
+          doc -> {
+            Patches.addComponent(doc, "ProtocolNotificationFilter", """
+                {"type": "object", "required": ["category", "notification_target"],
+                 "properties": {"category": {"type": "string"}, "notification_target": {"type": "string"}}}""");
+            Patches.properties(doc, "NotificationFilterUrl").getJsonObject("notification_filters")
+                .put("items", Patches.ref("ProtocolNotificationFilter"));
+          }),
+      new Deviation("payment-counterparty-is-a-pointer",
+          "§12 row \"Payment counterparty_alias request type\"; §8.3",
+          Direction.REQUEST,
+          "a payment's counterparty_alias is a LabelMonetaryAccount",
+          "the client sends a Pointer {type, value, name} (all SDKs, bunq's examples)",
+          doc -> Patches.properties(doc, "Payment").getJsonObject("counterparty_alias").getString("$ref", "")
+              .endsWith("/LabelMonetaryAccount"),
+          doc -> Patches.properties(doc, "Payment").put("counterparty_alias", Patches.ref("Pointer"))),
+      new Deviation("session-token-has-timestamps",
+          "§12 row \"Session Token fields\"; §2.4",
+          Direction.RESPONSE,
+          "the session-server Token has id and token only",
+          "it also has created and updated (bunq's 2025 session tutorial)",
+          doc -> !Patches.properties(doc, "SessionServerToken").containsKey("created"),
+          doc -> Patches.properties(doc, "SessionServerToken")
+              .put("created", new JsonObject().put("type", "string"))
+              .put("updated", new JsonObject().put("type", "string"))),
+      // Weakest evidence of the list: SDK fixtures from 2017 carry these fields, the 2025 schema does not.
+      new Deviation("payment-maturity-date-and-allow-chat",
+          "§7.4 Example A (SDK fixture Mutation.json)",
+          Direction.RESPONSE,
+          "a Payment has no maturity_date and no allow_chat",
+          "bunq's published Payment samples carry maturity_date (a date) and allow_chat (a boolean)",
+          doc -> !Patches.properties(doc, "PaymentRead").containsKey("maturity_date"),
+          doc -> {
+            for (String schema : List.of("PaymentRead", "PaymentListing")) {
+              Patches.properties(doc, schema)
+                  .put("maturity_date", new JsonObject().put("type", "string"))
+                  .put("allow_chat", new JsonObject().put("type", "boolean"));
+            }
+          }));
+
+  private KnownDeviations() {
+  }
+
+  /** Every known deviation, in a fixed order. */
+  public static List<Deviation> all() {
+    return ALL;
+  }
+
+  /** Applies the deviations of {@code direction} to {@code document}, a copy of bunq's document. */
+  static void apply(JsonObject document, Direction direction) {
+    for (Deviation deviation : ALL) {
+      if (deviation.direction() == direction) {
+        try {
+          deviation.patch().accept(document);
+        } catch (RuntimeException e) {
+          throw new IllegalStateException("known deviation " + deviation.id() + " no longer applies to bunq's"
+              + " document: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /** One NotificationFilterUrl item as the SDKs read it (PROTOCOL.md §7.1), wrapped as in a Response. */
+  private static void addFilterObject(JsonObject doc) {
+    Patches.addComponentOnce(doc, "ProtocolNotificationFilterUrl", """
+        {"type": "object", "required": ["id", "category", "notification_target"],
+         "properties": {
+           "id": {"type": "integer"}, "created": {"type": "string"}, "updated": {"type": "string"},
+           "category": {"type": "string"}, "notification_target": {"type": "string"},
+           "all_user_id": {"type": "array"}, "all_monetary_account_id": {"type": "array"},
+           "all_verification_type": {"type": "array"}}}""");
+    Patches.addComponentOnce(doc, "ProtocolNotificationFilterUrlItem", """
+        {"type": "object",
+         "properties": {"NotificationFilterUrl": {"$ref": "#/components/schemas/ProtocolNotificationFilterUrl"}}}""");
+  }
+}

@@ -1,0 +1,190 @@
+package com.bunqconnector.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bunqconnector.conformance.ApiConformance;
+import com.bunqconnector.conformance.BunqOpenApi;
+import com.bunqconnector.conformance.Operation;
+import com.bunqconnector.conformance.Violation;
+import com.bunqconnector.emulator.TestClient.Reply;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every endpoint the emulator serves answers as bunq's OpenAPI document describes: the emulator is
+ * driven with the independent {@link TestClient}, and each success body is checked by
+ * {@link ApiConformance} (the envelope, then each {@code Response[i].<Type>} unwrapped and
+ * validated against the operation's schema for that type, strictly). The validator is
+ * vertx-json-schema; why that library and not vertx-openapi or networknt's validator, and what
+ * "strictly" means, is in {@code com.bunqconnector.conformance.BunqOpenApi}. Where bunq's
+ * document is wrong about bunq, {@code com.bunqconnector.conformance.KnownDeviations} says what
+ * is checked instead.
+ *
+ * <p>Adding an endpoint is one row of {@link #ENDPOINTS}: the operation's method and path template
+ * as they appear in bunq's document, and the call that makes the emulator answer it. Error
+ * bodies are checked too ({@link #REFUSALS}): bunq's {@code GenericError} for any 4xx.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EmulatorConformanceTest {
+
+  /**
+   * The users the rows call as: alice has paid bob and an outside IBAN, and has callback filters
+   * ({@code filters}, a request body) pointing at a local sink that answers 200.
+   */
+  private record Fixture(String base, TestClient alice, TestClient bob, long paymentId, String filters) {
+
+    String user() {
+      return "/user/" + alice.userId;
+    }
+
+    String account() {
+      return user() + "/monetary-account/" + alice.accountId;
+    }
+  }
+
+  /** One endpoint: the operation in bunq's document and a call that gets a 200 from the emulator. */
+  private record Endpoint(String method, String template, Function<Fixture, Reply> call) {
+
+    @Override
+    public String toString() {
+      return method + " " + template;
+    }
+  }
+
+  private static final List<Endpoint> ENDPOINTS = List.of(
+      new Endpoint("POST", "/sandbox-user-person",
+          f -> new TestClient(f.base()).send("POST", "/sandbox-user-person", null, "", false)),
+      new Endpoint("POST", "/installation", f -> new TestClient(f.base()).install()),
+      new Endpoint("POST", "/device-server", f -> registeredDevice(f.base()).reply()),
+      new Endpoint("POST", "/session-server", f -> {
+        Registered device = registeredDevice(f.base());
+        return device.client().openSession(device.apiKey());
+      }),
+      new Endpoint("GET", "/user", f -> f.alice().get("/user")),
+      new Endpoint("GET", "/user/{itemId}", f -> f.alice().get(f.user())),
+      new Endpoint("GET", "/user/{userID}/monetary-account", f -> f.alice().get(f.user() + "/monetary-account")),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{itemId}", f -> f.alice().get(f.account())),
+      new Endpoint("GET", "/user/{userID}/monetary-account-bank",
+          f -> f.alice().get(f.user() + "/monetary-account-bank")),
+      new Endpoint("GET", "/user/{userID}/monetary-account-bank/{itemId}",
+          f -> f.alice().get(f.user() + "/monetary-account-bank/" + f.alice().accountId)),
+      new Endpoint("POST", "/user/{userID}/monetary-account/{monetary-accountID}/payment",
+          f -> f.alice().pay(Emulators.payment("0.01", "IBAN", f.bob().iban, "conformance").encode())),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment",
+          f -> f.alice().get(f.account() + "/payment")),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment/{itemId}",
+          f -> f.alice().get(f.account() + "/payment/" + f.paymentId())),
+      new Endpoint("POST", "/user/{userID}/notification-filter-url",
+          f -> f.alice().send("POST", f.user() + "/notification-filter-url", f.alice().sessionToken, f.filters(),
+              false)),
+      new Endpoint("GET", "/user/{userID}/notification-filter-url",
+          f -> f.alice().get(f.user() + "/notification-filter-url")));
+
+  /** A call bunq refuses, and the 4xx it answers with; its body must be bunq's error envelope. */
+  private record Refusal(String what, int status, Function<Fixture, Reply> call) {
+
+    @Override
+    public String toString() {
+      return status + " for " + what;
+    }
+  }
+
+  private static final List<Refusal> REFUSALS = List.of(
+      new Refusal("an installation key that is not PEM", 400, f -> new TestClient(f.base()).install("not a key")),
+      new Refusal("a call without a session token", 401,
+          f -> new TestClient(f.base()).send("GET", "/user", null, "", false)),
+      new Refusal("an unknown monetary account", 404, f -> f.alice().get(f.user() + "/monetary-account-bank/1")),
+      new Refusal("a payment beyond the balance", 400,
+          f -> f.alice().pay(Emulators.payment("99999.00", "IBAN", f.bob().iban, "too much").encode())),
+      new Refusal("an unsigned payment", 466, f -> f.alice().send("POST", f.account() + "/payment",
+          f.alice().sessionToken, Emulators.payment("0.01", "IBAN", f.bob().iban, "unsigned").encode(), false)));
+
+  private static final BunqOpenApi API = BunqOpenApi.shared();
+  private static final ApiConformance CONFORMANCE = new ApiConformance(API);
+
+  private static Vertx vertx;
+  private static BunqEmulator emulator;
+  private static Fixture fixture;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    emulator = Emulators.start(vertx, new EmulatorOptions());
+    HttpServer sink = vertx.createHttpServer().requestHandler(request -> request.response().end())
+        .listen(0, "127.0.0.1").await(15, TimeUnit.SECONDS);
+    String target = "http://127.0.0.1:" + sink.actualPort() + "/callbacks";
+    String filters = new JsonObject().put("notification_filters", new JsonArray()
+        .add(new JsonObject().put("category", "MUTATION").put("notification_target", target))
+        .add(new JsonObject().put("category", "PAYMENT").put("notification_target", target)))
+        .encode();
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    Reply internal = alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "to bob").encode());
+    Reply external = alice.pay(Emulators.payment("2.00", "IBAN", "NL91ABNA0417164300", "to a stranger").encode());
+    Reply registered = alice.send("POST", "/user/" + alice.userId + "/notification-filter-url", alice.sessionToken,
+        filters, false);
+    for (Reply reply : List.of(internal, external, registered)) {
+      assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    }
+    fixture = new Fixture(emulator.baseUrl(), alice, bob, external.item(0, "Id").getLong("id"), filters);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Emulators.stop(emulator);
+    if (vertx != null) {
+      vertx.close().await(15, TimeUnit.SECONDS);
+    }
+  }
+
+  static List<Endpoint> endpoints() {
+    return ENDPOINTS;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("endpoints")
+  void successBodyConformsToBunqsDocument(Endpoint endpoint) {
+    Operation operation = API.operation(endpoint.method(), endpoint.template());
+    Reply reply = endpoint.call().apply(fixture);
+    assertThat(reply.status()).as("%s answered %s", endpoint, reply.text()).isEqualTo(200);
+    assertThat(reply.items()).as("%s answered no items to check", endpoint).isNotEmpty();
+    List<Violation> violations = CONFORMANCE.response(operation, reply.json());
+    assertThat(violations).as("%s: the emulator's answer breaks bunq's document: %s%nanswer: %s", endpoint,
+        Violation.describe(violations), reply.text()).isEmpty();
+  }
+
+  static List<Refusal> refusals() {
+    return REFUSALS;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void errorBodyConformsToBunqsDocument(Refusal refusal) {
+    Reply reply = refusal.call().apply(fixture);
+    assertThat(reply.status()).as("%s answered %s", refusal, reply.text()).isEqualTo(refusal.status());
+    List<Violation> violations = CONFORMANCE.error(reply.json());
+    assertThat(violations).as("%s: the emulator's error breaks bunq's document: %s%nanswer: %s", refusal,
+        Violation.describe(violations), reply.text()).isEmpty();
+  }
+
+  /** A fresh sandbox user with an installation and a device registered for its API key. */
+  private record Registered(TestClient client, String apiKey, Reply reply) {
+  }
+
+  private static Registered registeredDevice(String base) {
+    TestClient client = new TestClient(base);
+    String apiKey = client.createSandboxUser();
+    client.install();
+    return new Registered(client, apiKey, client.registerDevice(apiKey));
+  }
+}
