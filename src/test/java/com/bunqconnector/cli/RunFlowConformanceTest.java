@@ -10,8 +10,10 @@ import com.bunqconnector.conformance.Operation;
 import com.bunqconnector.conformance.RecordingProxy;
 import com.bunqconnector.conformance.RecordingProxy.Exchange;
 import com.bunqconnector.conformance.Violation;
+import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
+import com.bunqconnector.emulator.RateLimitOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -73,9 +75,10 @@ class RunFlowConformanceTest {
     Vertx vertx = Vertx.vertx();
     try {
       ConnectorConfig config = new ConfigLoader(vertx).load(conf).await();
-      BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()).await();
+      BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()
+          .setRateLimits(new RateLimitOptions().setSessionServerCalls(10))).await();
       RecordingProxy proxy = RecordingProxy.start(vertx, "127.0.0.1", emulator.port()).await();
-      ConnectorNode node = ConnectorNode.start(vertx, config, proxy.baseUrl()).await();
+      ConnectorNode node = ConnectorNode.start(vertx, config, SecretBox.ephemeral(), proxy.baseUrl()).await();
       for (String address : List.of("acme.payments", "acme.mutations")) {
         vertx.eventBus().consumer(address, message -> message.reply("ack")).completion().await();
       }

@@ -101,8 +101,10 @@ class EmulatorConformanceTest {
 
   private static final List<Refusal> REFUSALS = List.of(
       new Refusal("an installation key that is not PEM", 400, f -> new TestClient(f.base()).install("not a key")),
-      new Refusal("a call without a session token", 401,
+      new Refusal("a call without a session token", 403,
           f -> new TestClient(f.base()).send("GET", "/user", null, "", false)),
+      new Refusal("a call with an installation token", 401,
+          f -> f.alice().send("GET", "/user", f.alice().installationToken, "", false)),
       new Refusal("an unknown monetary account", 404, f -> f.alice().get(f.user() + "/monetary-account-bank/1")),
       new Refusal("a payment beyond the balance", 400,
           f -> f.alice().pay(Emulators.payment("99999.00", "IBAN", f.bob().iban, "too much").encode())),
