@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.List;
@@ -30,14 +31,21 @@ public final class ContextFactory implements ContextCreator {
 
   private final BunqHttp http;
   private final CryptoWorker crypto;
+  private final Clock clock;
   private final AtomicLong installations = new AtomicLong();
   private final AtomicLong devices = new AtomicLong();
   private final AtomicLong sessions = new AtomicLong();
   private final AtomicLong sandboxUsers = new AtomicLong();
 
   public ContextFactory(BunqHttp http, CryptoWorker crypto) {
+    this(http, crypto, Clock.systemUTC());
+  }
+
+  /** A factory that dates sessions by {@code clock}, the clock their expiry is later judged by. */
+  public ContextFactory(BunqHttp http, CryptoWorker crypto, Clock clock) {
     this.http = http;
     this.crypto = crypto;
+    this.clock = clock;
   }
 
   @Override
@@ -49,6 +57,17 @@ public final class ContextFactory implements ContextCreator {
             .compose(installation -> registerDevice(spec, context, apiKey, installation))
             .compose(installation -> openSession(spec, context, apiKey, installation)))
         .map(done -> context.build());
+  }
+
+  @Override
+  public Future<SessionContext> renew(UserSpec spec, SessionContext stale) {
+    Installation installation = new Installation(stale.installationToken(), stale.clientPrivateKey(),
+        stale.serverPublicKey());
+    return signedPost(stale.baseUrl() + "/session-server", new JsonObject().put("secret", stale.apiKey()),
+        installation)
+        .compose(response -> readSession(response)
+            .map(session -> stale.withSession(session.id(), session.token(), session.timeout(),
+                clock.millis(), session.userId(), session.kind())));
   }
 
   /** {@code installation} calls this factory made successfully. */
@@ -146,24 +165,33 @@ public final class ContextFactory implements ContextCreator {
       Installation installation) {
     JsonObject body = new JsonObject().put("secret", apiKey);
     return signedPost(spec.baseUrl() + "/session-server", body, installation)
-        .compose(response -> {
-          JsonObject id = response.item("Id");
-          JsonObject token = response.item("Token");
-          if (token == null || !(token.getValue("token") instanceof String tokenValue)) {
-            return Future.failedFuture(malformed("session-server", "Token.token", response));
-          }
-          for (String kind : USER_KINDS) {
-            JsonObject user = response.item(kind);
-            if (user != null && user.getValue("id") instanceof Number userId) {
-              sessions.incrementAndGet();
-              context.session(id == null ? 0 : id.getLong("id", 0L), tokenValue, sessionTimeout(kind, user),
-                      System.currentTimeMillis())
-                  .bunqUser(userId.longValue(), kind);
-              return Future.<Void>succeededFuture();
-            }
-          }
-          return Future.failedFuture(malformed("session-server", "a user object (" + USER_KINDS + ")", response));
+        .compose(this::readSession)
+        .map(session -> {
+          context.session(session.id(), session.token(), session.timeout(), clock.millis())
+              .bunqUser(session.userId(), session.kind());
+          return null;
         });
+  }
+
+  /** What a {@code session-server} answer says. */
+  private record Session(long id, String token, long timeout, long userId, String kind) {
+  }
+
+  private Future<Session> readSession(BunqResponse response) {
+    JsonObject id = response.item("Id");
+    JsonObject token = response.item("Token");
+    if (token == null || !(token.getValue("token") instanceof String tokenValue)) {
+      return Future.failedFuture(malformed("session-server", "Token.token", response));
+    }
+    for (String kind : USER_KINDS) {
+      JsonObject user = response.item(kind);
+      if (user != null && user.getValue("id") instanceof Number userId) {
+        sessions.incrementAndGet();
+        return Future.succeededFuture(new Session(id == null ? 0 : id.getLong("id", 0L), tokenValue,
+            sessionTimeout(kind, user), userId.longValue(), kind));
+      }
+    }
+    return Future.failedFuture(malformed("session-server", "a user object (" + USER_KINDS + ")", response));
   }
 
   /** The session timeout of a session user; an OAuth {@code UserApiKey} takes its requesting user's. */

@@ -6,6 +6,13 @@ public final class Addresses {
   /** Requests to call bunq for a user: see {@link ApiVerticle} for the message format. */
   public static final String API = "bunq.api";
 
+  /**
+   * Published: one JSON event per change of a user's context, {@code {"type","tenant","user"}} with
+   * type {@code context-created}, {@code session-renewed}, {@code context-rebuilt} or
+   * {@code user-invalid} (with {@code reason}).
+   */
+  public static final String SESSION_EVENTS = "bunq.session.events";
+
   private Addresses() {
   }
 }

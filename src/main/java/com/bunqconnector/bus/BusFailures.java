@@ -2,6 +2,7 @@ package com.bunqconnector.bus;
 
 import com.bunqconnector.api.BunqApiException;
 import com.bunqconnector.api.ErrorCode;
+import com.bunqconnector.session.InvalidUserException;
 import com.bunqconnector.session.UnknownUserException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
@@ -37,6 +38,9 @@ public final class BusFailures {
     if (failure instanceof UnknownUserException) {
       return 404;
     }
+    if (failure instanceof InvalidUserException) {
+      return 401;
+    }
     return 500;
   }
 
@@ -50,6 +54,9 @@ public final class BusFailures {
     }
     if (failure instanceof UnknownUserException) {
       return json(ErrorCode.UNKNOWN_USER, 0, List.of(failure.getMessage()), null);
+    }
+    if (failure instanceof InvalidUserException) {
+      return json(ErrorCode.UNAUTHORISED, 0, List.of(failure.getMessage()), null);
     }
     return json(ErrorCode.INTERNAL, 0, List.of("internal error: " + failure.getClass().getSimpleName()), null);
   }

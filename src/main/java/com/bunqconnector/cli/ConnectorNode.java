@@ -3,6 +3,7 @@ package com.bunqconnector.cli;
 import com.bunqconnector.api.BunqClient;
 import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.ContextFactory;
+import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.bus.ApiVerticle;
 import com.bunqconnector.callback.CallbackStats;
 import com.bunqconnector.callback.CallbackVerticle;
@@ -58,6 +59,7 @@ public final class ConnectorNode {
     this.factory = new ContextFactory(http, crypto);
     this.store = new SessionStore(vertx, secrets);
     this.sessions = new SessionManager(store, factory);
+    sessions.onEvent(event -> vertx.eventBus().publish(Addresses.SESSION_EVENTS, event));
     this.client = new BunqClient(sessions, http);
     for (TenantConfig tenant : config.tenants()) {
       String baseUrl = baseUrl(tenant, node, emulatorBaseUrl);

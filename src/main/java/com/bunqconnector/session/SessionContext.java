@@ -126,6 +126,16 @@ public final class SessionContext {
     return key;
   }
 
+  /** The same installation and device with another session (and the session's user, as bunq reported it). */
+  public SessionContext withSession(long sessionId, String token, long timeoutSeconds, long createdAtMillis,
+      long bunqUserId, String userKind) {
+    JsonObject renewed = json.copy()
+        .put("sessionId", sessionId).put("sessionToken", token).put("sessionTimeout", timeoutSeconds)
+        .put("sessionCreatedAt", createdAtMillis).put("expiresAt", createdAtMillis + timeoutSeconds * 1000)
+        .put("bunqUserId", bunqUserId).put("userKind", userKind);
+    return new SessionContext(renewed);
+  }
+
   /** A printable form with ids only, never keys or tokens. */
   @Override
   public String toString() {

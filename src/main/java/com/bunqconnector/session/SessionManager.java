@@ -2,42 +2,65 @@ package com.bunqconnector.session;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands out each configured user's context, creating it once: concurrent requests for a user
- * with no context on this node share one creation, and a context another caller stored first
- * wins over a second one.
+ * Hands out each configured user's context: creates it once, opens a new session before the
+ * current one runs out, and on request renews a session bunq declared dead or rebuilds a context
+ * whose server key no longer verifies. Every such change is single-flight per user on this node:
+ * concurrent callers share one bunq call. A user whose credentials bunq rejects is marked invalid
+ * and fails fast afterwards, without calling bunq again.
  *
  * <p>Safe to call from any thread; returned futures complete on the caller's context or on the
- * context that completed the shared creation.
+ * context that completed the shared work. Events (see {@link #onEvent}) describe each change.
  */
 public final class SessionManager {
 
   private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
+  /** Open a new session when less than this is left of the current one. */
+  public static final long DEFAULT_REFRESH_MARGIN_MS = 60_000;
+
   private final SessionStore store;
   private final ContextCreator creator;
+  private final Clock clock;
+  private final long refreshMarginMs;
   /** Configured users by {@code tenant/user}. */
   private final Map<String, UserSpec> users = new ConcurrentHashMap<>();
-  /** Creations under way on this node, by {@code tenant/user}. */
-  private final Map<String, Future<SessionContext>> creating = new ConcurrentHashMap<>();
+  /** Creations, renewals and rebuilds under way on this node, by {@code tenant/user}. */
+  private final Map<String, Future<SessionContext>> changing = new ConcurrentHashMap<>();
+  /** Users bunq refused, with the reason, by {@code tenant/user}. */
+  private final Map<String, String> invalid = new ConcurrentHashMap<>();
   private final AtomicLong created = new AtomicLong();
+  private final AtomicLong renewed = new AtomicLong();
+  private final AtomicLong rebuilt = new AtomicLong();
+  private volatile Consumer<JsonObject> events = event -> { };
 
-  // TODO(#4): creation is single-flight per node only; issue 4 makes it cluster-wide and adds refresh and recovery.
+  // TODO(#4): single-flight is per node; a cluster lock or lease makes it cluster-wide, with pacing.
   public SessionManager(SessionStore store, ContextCreator creator) {
-    this.store = store;
-    this.creator = creator;
+    this(store, creator, Clock.systemUTC(), DEFAULT_REFRESH_MARGIN_MS);
   }
 
-  /** Adds or replaces a user the manager may open contexts for. */
+  public SessionManager(SessionStore store, ContextCreator creator, Clock clock, long refreshMarginMs) {
+    this.store = store;
+    this.creator = creator;
+    this.clock = clock;
+    this.refreshMarginMs = refreshMarginMs;
+  }
+
+  /** Adds or replaces a user the manager may open contexts for, and forgets an earlier refusal. */
   public void register(UserSpec spec) {
     users.put(spec.key(), spec);
+    invalid.remove(spec.key());
   }
 
   public Collection<UserSpec> users() {
@@ -45,10 +68,20 @@ public final class SessionManager {
   }
 
   /**
-   * The user's context, created if the user has none yet.
+   * Receives an event for each context change: {@code {"type", "tenant", "user", ...}} with type
+   * {@code context-created}, {@code session-renewed}, {@code context-rebuilt} or {@code user-invalid}
+   * (with {@code reason}). Called on whichever thread made the change; keep it short.
+   */
+  public void onEvent(Consumer<JsonObject> listener) {
+    this.events = listener;
+  }
+
+  /**
+   * The user's context with a session that has more than the refresh margin left, created or
+   * renewed if needed.
    *
    * @return a future failed with {@link UnknownUserException} for a user that is not registered,
-   *     or with the bunq error that stopped the creation
+   *     {@link InvalidUserException} for one bunq refused, or the bunq error that stopped a creation
    */
   public Future<SessionContext> context(String tenant, String user) {
     String key = SessionContext.key(tenant, user);
@@ -56,11 +89,60 @@ public final class SessionManager {
     if (spec == null) {
       return Future.failedFuture(new UnknownUserException(tenant, user));
     }
-    Future<SessionContext> pending = creating.get(key);
+    String refusal = invalid.get(key);
+    if (refusal != null) {
+      return Future.failedFuture(new InvalidUserException(key, refusal));
+    }
+    Future<SessionContext> pending = changing.get(key);
     if (pending != null) {
       return pending;
     }
-    return store.get(key).compose(existing -> existing != null ? Future.succeededFuture(existing) : createOnce(spec));
+    return store.get(key).compose(existing -> {
+      if (existing == null) {
+        return change(spec, stored -> stored != null ? Future.succeededFuture(stored) : create(spec));
+      }
+      if (existing.expiresAt() - refreshMarginMs <= clock.millis()) {
+        return renew(spec, existing.sessionToken(), "the session runs out");
+      }
+      return Future.succeededFuture(existing);
+    });
+  }
+
+  /**
+   * Opens a new session for a user whose session bunq declared dead ({@code 401 Insufficient
+   * authorisation.}), unless another caller already replaced the session with token
+   * {@code deadToken}; then that newer context is returned.
+   */
+  public Future<SessionContext> renewAfterRefusal(String tenant, String user, String deadToken) {
+    UserSpec spec = users.get(SessionContext.key(tenant, user));
+    if (spec == null) {
+      return Future.failedFuture(new UnknownUserException(tenant, user));
+    }
+    return renew(spec, deadToken, "bunq refused the session");
+  }
+
+  /**
+   * Replaces a context whose server signature no longer verifies with a new installation, device
+   * and session, unless another caller already replaced the installation with token
+   * {@code installationToken}.
+   */
+  public Future<SessionContext> rebuild(String tenant, String user, String installationToken) {
+    UserSpec spec = users.get(SessionContext.key(tenant, user));
+    if (spec == null) {
+      return Future.failedFuture(new UnknownUserException(tenant, user));
+    }
+    return change(spec, stored -> {
+      if (stored != null && !stored.installationToken().equals(installationToken)) {
+        return Future.succeededFuture(stored);
+      }
+      log.warn("Rebuilding the bunq context of {}: its server signature no longer verifies", spec.key());
+      return creator.create(spec.apiKey() == null && stored != null ? withKey(spec, stored.apiKey()) : spec)
+          .compose(store::put)
+          .onSuccess(context -> {
+            rebuilt.incrementAndGet();
+            publish("context-rebuilt", spec, null);
+          });
+    });
   }
 
   /** Contexts this node created since it started. */
@@ -68,31 +150,97 @@ public final class SessionManager {
     return created.get();
   }
 
-  private Future<SessionContext> createOnce(UserSpec spec) {
-    String key = spec.key();
-    Promise<SessionContext> promise = Promise.promise();
-    Future<SessionContext> other = creating.putIfAbsent(key, promise.future());
-    if (other != null) {
-      return other;
-    }
-    // Look again: a creation that ended between our first look and the putIfAbsent has stored its context.
-    store.get(key)
-        .compose(existing -> existing != null ? Future.succeededFuture(existing) : createAndStore(spec))
-        .onComplete(result -> {
-          creating.remove(key, promise.future());
-          promise.handle(result);
-        });
-    return promise.future();
+  /** Sessions this node renewed on an existing installation since it started. */
+  public long renewedCount() {
+    return renewed.get();
   }
 
-  private Future<SessionContext> createAndStore(UserSpec spec) {
+  /** Contexts this node rebuilt from scratch since it started. */
+  public long rebuiltCount() {
+    return rebuilt.get();
+  }
+
+  private Future<SessionContext> renew(UserSpec spec, String staleToken, String why) {
+    return change(spec, stored -> {
+      if (stored == null) {
+        return create(spec);
+      }
+      if (!stored.sessionToken().equals(staleToken) && stored.expiresAt() - refreshMarginMs > clock.millis()) {
+        return Future.succeededFuture(stored);
+      }
+      log.info("Opening a new bunq session for {}: {}", spec.key(), why);
+      return creator.renew(spec, stored)
+          .compose(store::put)
+          .onSuccess(context -> {
+            renewed.incrementAndGet();
+            publish("session-renewed", spec, null);
+          });
+    });
+  }
+
+  private Future<SessionContext> create(UserSpec spec) {
     log.info("Opening bunq context for {}", spec.key());
     return creator.create(spec)
         .compose(store::putIfAbsent)
         .onSuccess(context -> {
           created.incrementAndGet();
           log.info("Opened bunq context {}", context);
-        })
-        .onFailure(e -> log.warn("Opening bunq context for {} failed: {}", spec.key(), e.getMessage()));
+          publish("context-created", spec, null);
+        });
+  }
+
+  /**
+   * Runs one change of a user's context at a time on this node: callers that arrive while one is
+   * under way share its result. The change is given the stored context as it is once the change
+   * holds the user (a change that ended just before may have stored a newer one).
+   */
+  private Future<SessionContext> change(UserSpec spec, Function<SessionContext, Future<SessionContext>> work) {
+    String key = spec.key();
+    Promise<SessionContext> promise = Promise.promise();
+    Future<SessionContext> other = changing.putIfAbsent(key, promise.future());
+    if (other != null) {
+      return other;
+    }
+    store.get(key)
+        .compose(work)
+        .onFailure(e -> noteRefusal(spec, e))
+        .onComplete(result -> {
+          changing.remove(key, promise.future());
+          if (result.succeeded()) {
+            promise.complete(result.result());
+          } else {
+            promise.fail(result.cause());
+          }
+        });
+    return promise.future();
+  }
+
+  private void noteRefusal(UserSpec spec, Throwable failure) {
+    log.warn("Changing the bunq context of {} failed: {}", spec.key(), failure.getMessage());
+    if (CredentialsRefused.test(failure)) {
+      String reason = failure.getMessage();
+      if (invalid.put(spec.key(), reason) == null) {
+        log.error("bunq refused the credentials of {}; the user is marked invalid until it is registered again",
+            spec.key());
+        publish("user-invalid", spec, reason);
+      }
+    }
+  }
+
+  private void publish(String type, UserSpec spec, String reason) {
+    JsonObject event = new JsonObject().put("type", type).put("tenant", spec.tenant()).put("user", spec.user());
+    if (reason != null) {
+      event.put("reason", reason);
+    }
+    try {
+      events.accept(event);
+    } catch (RuntimeException e) {
+      log.warn("A session event listener failed on {}: {}", type, e.toString());
+    }
+  }
+
+  private static UserSpec withKey(UserSpec spec, String apiKey) {
+    return new UserSpec(spec.tenant(), spec.user(), spec.baseUrl(), apiKey, spec.permittedIps(),
+        spec.mayCreateSandboxUser());
   }
 }

@@ -47,6 +47,11 @@ public final class SessionStore {
         .map(previous -> previous == null ? context : open(context.key(), previous));
   }
 
+  /** Stores the context, replacing whatever the user had; completes with the given context. */
+  public Future<SessionContext> put(SessionContext context) {
+    return map.compose(m -> m.put(context.key(), seal(context))).map(context);
+  }
+
   private JsonObject seal(SessionContext context) {
     JsonObject json = context.toJson();
     for (String field : SECRET_FIELDS) {
