@@ -3,6 +3,7 @@ package com.bunqconnector.emulator;
 import com.bunqconnector.crypto.CryptoWorker;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -51,7 +52,15 @@ final class EmulatorVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
     // TODO(#3): per-IP rate limits (429), rejection of reused X-Bunq-Client-Request-Ids, OAuth, fault injection.
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
+    router.route().handler(ctx -> {
+      if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+        ctx.next();
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     new AuthRoutes(state, options, guard, crypto).mount(router, replies);
     new UserRoutes(state, guard).mount(router, replies);
     new PaymentRoutes(state, guard, callbacks).mount(router, replies);
