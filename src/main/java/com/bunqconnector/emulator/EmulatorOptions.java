@@ -6,9 +6,10 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Settings of a {@link BunqEmulator}: where it listens, how sandbox users start, how long
- * sessions live and how callbacks are retried. A plain mutable data object with fluent setters,
- * a JSON constructor and {@link #toJson()}; field names in JSON equal the setter names.
+ * Settings of a {@link BunqEmulator}: where it listens, how sandbox users start, which users and
+ * OAuth clients are seeded, how long sessions live and how callbacks are retried. A plain mutable
+ * data object with fluent setters, a JSON constructor and {@link #toJson()}; field names in JSON
+ * equal the setter names.
  */
 public class EmulatorOptions {
 
@@ -37,6 +38,7 @@ public class EmulatorOptions {
   private int callbackRetries = DEFAULT_CALLBACK_RETRIES;
   private long callbackTimeoutMs = DEFAULT_CALLBACK_TIMEOUT_MS;
   private int cryptoPoolSize = DEFAULT_CRYPTO_POOL_SIZE;
+  private EmulatorSeed seed = EmulatorSeed.EMPTY;
   /** The emulator's time source; programmatic only (not in JSON), so tests can move time on. */
   private Clock clock = Clock.systemUTC();
 
@@ -64,6 +66,7 @@ public class EmulatorOptions {
     setCallbackRetries(json.getInteger("callbackRetries", DEFAULT_CALLBACK_RETRIES));
     setCallbackTimeoutMs(json.getLong("callbackTimeoutMs", DEFAULT_CALLBACK_TIMEOUT_MS));
     setCryptoPoolSize(json.getInteger("cryptoPoolSize", DEFAULT_CRYPTO_POOL_SIZE));
+    setSeed(seedFrom(json.getValue("seed")));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -76,7 +79,8 @@ public class EmulatorOptions {
         .put("callbackRetryIntervalMs", callbackRetryIntervalMs)
         .put("callbackRetries", callbackRetries)
         .put("callbackTimeoutMs", callbackTimeoutMs)
-        .put("cryptoPoolSize", cryptoPoolSize);
+        .put("cryptoPoolSize", cryptoPoolSize)
+        .put("seed", seed.toJson());
   }
 
   public String getHost() {
@@ -190,6 +194,20 @@ public class EmulatorOptions {
     return this;
   }
 
+  public EmulatorSeed getSeed() {
+    return seed;
+  }
+
+  /**
+   * Sets the users and OAuth clients created at start (JSON key {@code seed}, in the seed-file
+   * format of {@link EmulatorSeed}). Seeded users without their own balance or session timeout take
+   * {@code initialBalance} and {@code sessionTimeoutSeconds}.
+   */
+  public EmulatorOptions setSeed(EmulatorSeed seed) {
+    this.seed = Objects.requireNonNull(seed, "seed");
+    return this;
+  }
+
   /** The clock the emulator reads: creation times, session expiry. */
   public Clock getClock() {
     return clock;
@@ -199,5 +217,19 @@ public class EmulatorOptions {
   public EmulatorOptions setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
+  }
+
+  private static EmulatorSeed seedFrom(Object value) {
+    if (value == null) {
+      return EmulatorSeed.EMPTY;
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw new IllegalArgumentException("seed: must be an object such as {\"users\":[...],\"oauthClients\":[...]}");
+    }
+    try {
+      return new EmulatorSeed(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("seed." + e.getMessage(), e);
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.Device;
 import com.bunqconnector.emulator.Model.Filter;
 import com.bunqconnector.emulator.Model.Installation;
+import com.bunqconnector.emulator.Model.Kind;
 import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.Model.Session;
 import com.bunqconnector.emulator.Model.User;
@@ -32,6 +33,7 @@ final class EmulatorState {
 
   private static final String[] FIRST_NAMES = {"Alice", "Bram", "Charlotte", "Daan", "Emma", "Finn", "Julia", "Lars"};
   private static final String[] LAST_NAMES = {"de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder"};
+  private static final String[] COMPANY_SUFFIXES = {"Consultancy B.V.", "Bouw B.V.", "Design V.O.F.", "Holding B.V."};
 
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
@@ -69,24 +71,53 @@ final class EmulatorState {
 
   /** Creates a UserPerson with an API key and one funded EUR MonetaryAccountBank. */
   User createSandboxUser(BigDecimal openingBalance, int sessionTimeoutSeconds) {
+    return createUser(Kind.PERSON, null, null, openingBalance, sessionTimeoutSeconds);
+  }
+
+  /**
+   * Creates a user of any kind with an EMAIL and a PHONE_NUMBER alias. A null {@code name} or
+   * {@code apiKey} is generated; persons and companies get one funded EUR MonetaryAccountBank,
+   * payment service providers none.
+   *
+   * @throws IllegalArgumentException if {@code apiKey} already belongs to a user
+   */
+  User createUser(Kind kind, String name, String apiKey, BigDecimal openingBalance, int sessionTimeoutSeconds) {
+    if (apiKey != null && usersByApiKey.containsKey(apiKey)) {
+      throw new IllegalArgumentException("API key is already in use");
+    }
     long id = nextId();
-    String first = FIRST_NAMES[random.nextInt(FIRST_NAMES.length)];
-    String last = LAST_NAMES[random.nextInt(LAST_NAMES.length)];
     String email = "sandbox+" + id + "@bunq.example";
     String phone = String.format("+3162%07d", id % 10_000_000);
-    String apiKey = "sandbox_" + hex(28);
-    User user = new User(id, Timestamps.now(clock), UUID.randomUUID().toString(), first, last, email, phone, apiKey,
-        sessionTimeoutSeconds);
+    String key = apiKey == null ? "sandbox_" + hex(28) : apiKey;
+    User user = new User(id, Timestamps.now(clock), UUID.randomUUID().toString(), kind,
+        name == null ? generatedName(kind) : name, email, phone, key, sessionTimeoutSeconds);
     users.put(id, user);
-    usersByApiKey.put(apiKey, user);
+    usersByApiKey.put(key, user);
     usersByAlias.put(email.toLowerCase(), user);
     usersByAlias.put(phone, user);
-    nextAccountNumber = Iban.nextValidAccountNumber(nextAccountNumber + 1);
-    String iban = Iban.forAccountNumber(String.format("%010d", nextAccountNumber));
-    Account account = new Account(nextId(), user.created(), UUID.randomUUID().toString(), iban, user, openingBalance);
-    accounts.put(account.id, account);
-    accountsByIban.put(iban, account);
+    if (kind != Kind.PSP) {
+      nextAccountNumber = Iban.nextValidAccountNumber(nextAccountNumber + 1);
+      String iban = Iban.forAccountNumber(String.format("%010d", nextAccountNumber));
+      Account account = new Account(nextId(), user.created(), UUID.randomUUID().toString(), iban, user,
+          openingBalance);
+      accounts.put(account.id, account);
+      accountsByIban.put(iban, account);
+    }
     return user;
+  }
+
+  /** Every user in creation order. */
+  List<User> users() {
+    return List.copyOf(users.values());
+  }
+
+  private String generatedName(Kind kind) {
+    String last = LAST_NAMES[random.nextInt(LAST_NAMES.length)];
+    return switch (kind) {
+      case PERSON -> FIRST_NAMES[random.nextInt(FIRST_NAMES.length)] + " " + last;
+      case COMPANY -> last + " " + COMPANY_SUFFIXES[random.nextInt(COMPANY_SUFFIXES.length)];
+      case PSP -> last + " Payments B.V.";
+    };
   }
 
   Optional<User> userByApiKey(String apiKey) {

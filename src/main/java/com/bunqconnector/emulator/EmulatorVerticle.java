@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ final class EmulatorVerticle extends VerticleBase {
   private HttpServer server;
   private CryptoWorker crypto;
   private CallbackSender callbacks;
+  private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
 
   EmulatorVerticle(EmulatorOptions options) {
     this.options = options;
@@ -39,10 +41,17 @@ final class EmulatorVerticle extends VerticleBase {
     return port;
   }
 
+  /** What the seed created; empty until started. */
+  Seeder.Result seeded() {
+    return seeded;
+  }
+
   @Override
   public Future<?> start() {
     crypto = new CryptoWorker(vertx, CRYPTO_POOL, options.getCryptoPoolSize());
     EmulatorState state = new EmulatorState(options.getClock());
+    OauthRegistry oauth = new OauthRegistry(state);
+    seeded = Seeder.apply(options.getSeed(), options, state, oauth);
     WebClient client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("bunq-emulator")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
@@ -51,7 +60,7 @@ final class EmulatorVerticle extends VerticleBase {
     Guard guard = new Guard(state, crypto);
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
-    // TODO(#3): per-IP rate limits (429), rejection of reused X-Bunq-Client-Request-Ids, OAuth, fault injection.
+    // TODO(#3): per-IP rate limits (429), rejection of reused X-Bunq-Client-Request-Ids, fault injection.
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
     router.route().handler(ctx -> {
@@ -61,7 +70,9 @@ final class EmulatorVerticle extends VerticleBase {
         bodies.handle(ctx);
       }
     });
-    new AuthRoutes(state, options, guard, crypto).mount(router, replies);
+    new AuthRoutes(state, options, guard, crypto, oauth).mount(router, replies);
+    new OauthRoutes(state, oauth).mount(router, replies);
+    new IdentityRoutes(state, oauth, guard).mount(router, replies);
     new UserRoutes(state, guard).mount(router, replies);
     new PaymentRoutes(state, guard, callbacks).mount(router, replies);
     installErrorHandlers(router, replies);

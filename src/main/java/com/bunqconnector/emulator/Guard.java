@@ -74,10 +74,14 @@ final class Guard {
     return signature(ctx, session.installation(), signatureRequired).map(ok -> session);
   }
 
-  /** The session's user, checked against the {@code userID} path parameter. */
+  /**
+   * The user whose data the session acts on, after checking the {@code userID} path parameter
+   * against the session's user id (for an OAuth session: the UserApiKey id; the granting user's
+   * data is returned).
+   */
   User user(RoutingContext ctx, Session session) {
     String raw = ctx.pathParam("userID");
-    if (!raw.equals(Long.toString(session.user().id()))) {
+    if (!raw.equals(Long.toString(session.userId()))) {
       throw ApiError.notFound("User for id \"" + raw + "\" not found.");
     }
     return session.user();
