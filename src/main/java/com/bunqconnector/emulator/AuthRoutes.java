@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The anonymous and context-creating endpoints: {@code sandbox-user-person}, {@code sandbox-user-company},
- * {@code installation}, {@code device-server} and {@code session-server}, with bunq's token, signature
- * and API-key checks. Secrets are API keys or OAuth access tokens.
+ * {@code installation}, {@code device-server}, {@code session-server} and {@code DELETE session}, with
+ * bunq's token, signature and API-key checks. Secrets are API keys or OAuth access tokens.
  */
 final class AuthRoutes {
 
@@ -54,6 +54,7 @@ final class AuthRoutes {
     router.post("/v1/installation").handler(replies.handler(this::installation));
     router.post("/v1/device-server").handler(replies.handler(this::deviceServer));
     router.post("/v1/session-server").handler(replies.handler(this::sessionServer));
+    router.delete("/v1/session/:sessionID").handler(replies.handler(this::deleteSession));
   }
 
   /** Creates a sandbox user of the kind with one funded account; bunq answers with the new API key only. */
@@ -116,7 +117,11 @@ final class AuthRoutes {
     });
   }
 
-  /** Opens a session for an API key or an OAuth access token registered on this installation. */
+  /**
+   * Opens a session. A new session on an installation ends the one it had (the SDKs call
+   * session-server again on the same installation when they refresh); a session token instead of
+   * the installation token is refused with the text bunq sends for it.
+   */
   private Future<JsonObject> sessionServer(RoutingContext ctx) {
     if (guard.hasSessionToken(ctx)) {
       throw ApiError.badRequest("Authentication token already has a user session.");
@@ -138,6 +143,7 @@ final class AuthRoutes {
       User timeoutOwner = principal.grant() == null ? principal.actingUser() : principal.grant().requestedBy();
       Session session = new Session(id, now, state.newToken(), installation, principal.actingUser(),
           now.plusSeconds(timeoutOwner.sessionTimeoutSeconds()), principal.grant());
+      state.endSessionsOf(installation.id());
       state.addSession(session);
       log.info("Opened session {} for {} on installation {}", id, principal, installation.id());
       String time = Timestamps.format(now);
@@ -149,6 +155,22 @@ final class AuthRoutes {
               .put("updated", time)
               .put("token", session.token())),
           UserJson.sessionUser(session));
+    });
+  }
+
+  /**
+   * Ends the calling session. bunq's SDKs pass {@code 0} ("the current session"); the session's own
+   * id works too. Another id is a 404 (the emulator's choice: bunq documents only the current session).
+   */
+  private Future<JsonObject> deleteSession(RoutingContext ctx) {
+    return guard.authorise(ctx, false).map(session -> {
+      String raw = ctx.pathParam("sessionID");
+      if (!"0".equals(raw) && !Long.toString(session.id()).equals(raw)) {
+        throw ApiError.notFound("Session for id \"" + raw + "\" not found.");
+      }
+      state.endSession(session);
+      log.info("Closed session {} on installation {}", session.id(), session.installation().id());
+      return Envelopes.response(List.of());
     });
   }
 

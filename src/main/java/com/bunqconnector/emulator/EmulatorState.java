@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,10 @@ final class EmulatorState {
   private static final String[] FIRST_NAMES = {"Alice", "Bram", "Charlotte", "Daan", "Emma", "Finn", "Julia", "Lars"};
   private static final String[] LAST_NAMES = {"de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder"};
   private static final String[] COMPANY_SUFFIXES = {"Consultancy B.V.", "Bouw B.V.", "Design V.O.F.", "Holding B.V."};
+  /** A call this close to a session's expiry extends it (bunq's current API reference: 30 seconds). */
+  static final Duration EXTENSION_WINDOW = Duration.ofSeconds(30);
+  /** bunq extends a session by the auto-logout time, but never by more than 5 minutes. */
+  static final Duration MAX_EXTENSION = Duration.ofMinutes(5);
 
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
@@ -109,6 +114,36 @@ final class EmulatorState {
   /** Every user in creation order. */
   List<User> users() {
     return List.copyOf(users.values());
+  }
+
+  /**
+   * Keeps a session alive the way bunq does: a call in the last {@link #EXTENSION_WINDOW} before
+   * expiry moves the expiry to the call's time plus the auto-logout time, capped at
+   * {@link #MAX_EXTENSION}. Returns the session as it now stands (replaced in the state when moved).
+   */
+  Session touchSession(Session session) {
+    Instant now = now();
+    if (session.expiresAt().isAfter(now.plus(EXTENSION_WINDOW))) {
+      return session;
+    }
+    Duration extension = Duration.ofSeconds(session.timeoutSeconds());
+    Instant extended = now.plus(extension.compareTo(MAX_EXTENSION) > 0 ? MAX_EXTENSION : extension);
+    if (!extended.isAfter(session.expiresAt())) {
+      return session;
+    }
+    Session moved = session.withExpiresAt(extended);
+    sessionsByToken.put(moved.token(), moved);
+    return moved;
+  }
+
+  /** Ends every session opened on the installation (bunq keeps one user session per installation token). */
+  void endSessionsOf(long installationId) {
+    sessionsByToken.values().removeIf(s -> s.installation().id() == installationId);
+  }
+
+  /** Ends one session; its token is unknown from now on. */
+  void endSession(Session session) {
+    sessionsByToken.remove(session.token());
   }
 
   private String generatedName(Kind kind) {

@@ -55,14 +55,21 @@ final class Guard {
     return ctx.get(SESSION_KEY) != null;
   }
 
-  /** The live session whose token authenticates this call; 401 if missing, unknown or expired. */
+  /**
+   * The live session whose token authenticates this call; 401 if missing, unknown, ended or expired.
+   * A call shortly before expiry extends the session (see {@link EmulatorState#touchSession}).
+   */
   Session session(RoutingContext ctx) {
-    Session session = ctx.get(SESSION_KEY);
+    Session seen = ctx.get(SESSION_KEY);
+    // Read it again: the session may have been ended or extended since this request arrived.
+    Session session = seen == null ? null : state.sessionByToken(seen.token()).orElse(null);
     if (session == null || session.isExpired(state.now())) {
       throw ApiError.unauthorised();
     }
-    // TODO(#3): extend sessions used shortly before expiry and re-check the device's IP binding here.
-    return session;
+    // TODO(#3): re-check the device's IP binding here.
+    Session live = state.touchSession(session);
+    ctx.put(SESSION_KEY, live);
+    return live;
   }
 
   /**
