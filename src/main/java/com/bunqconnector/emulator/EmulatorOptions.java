@@ -194,6 +194,7 @@ public class EmulatorOptions {
     return this;
   }
 
+  /** The users and OAuth clients created at start; {@link EmulatorSeed#EMPTY} by default. */
   public EmulatorSeed getSeed() {
     return seed;
   }

@@ -87,6 +87,7 @@ public final class EmulatorSeed {
     return users;
   }
 
+  /** The OAuth clients, registered after every user exists. */
   public List<SeedOauthClient> oauthClients() {
     return oauthClients;
   }

@@ -88,6 +88,8 @@ final class Guard {
    */
   User user(RoutingContext ctx, Session session) {
     String raw = ctx.pathParam("userID");
+    // TODO(#3): OAuth sessions act with the granting user's full rights and share its notification filters;
+    // bunq limits an OAuth app's scope (e.g. payments only between the user's own accounts).
     if (!raw.equals(Long.toString(session.userId()))) {
       throw ApiError.notFound("User for id \"" + raw + "\" not found.");
     }

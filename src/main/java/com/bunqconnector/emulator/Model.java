@@ -59,6 +59,12 @@ final class Model {
       int space = name.indexOf(' ');
       return kind != Kind.PERSON || space < 0 ? "" : name.substring(space + 1);
     }
+
+    /** Ids only, no API key: safe to log. */
+    @Override
+    public String toString() {
+      return "User[" + id + ", " + kind.wrapper + "]";
+    }
   }
 
   /** A MonetaryAccountBank; only {@code balance} and {@code updated} change. */
@@ -165,6 +171,12 @@ final class Model {
    */
   record Grant(long id, Instant created, String accessToken, OauthClient client, User requestedBy,
       User grantedBy) {
+
+    /** Ids only, no access token: safe to log. */
+    @Override
+    public String toString() {
+      return "Grant[" + id + ", client " + client.id + ", granted by " + grantedBy.id() + "]";
+    }
   }
 
   /** A Payment as the GET endpoints render it; {@code json} is frozen at creation. */

@@ -55,14 +55,16 @@ class EmulatorSeedTest {
     rejected("{\"users\":[{\"kind\":\"person\",\"sessionTimeoutSeconds\":0}]}",
         "users[0].sessionTimeoutSeconds: must be >= 1, was 0");
     rejected("{\"users\":[{\"kind\":\"person\",\"apikey\":\"x\"}]}",
-        "users[0].apikey: is not a known field; known here: [apiKey, balance, displayName, kind, sessionTimeoutSeconds]");
+        "users[0].apikey: is not a known field; known here:"
+            + " [apiKey, balance, displayName, kind, sessionTimeoutSeconds]");
     rejected("{\"users\":{}}", "users: must be an array");
     rejected("{\"user\":[]}", "user: is not a known field; known here: [oauthClients, users]");
   }
 
   @Test
   void namesTheFieldOfEveryOauthClientMistake() {
-    String users = "\"users\":[{\"kind\":\"person\",\"displayName\":\"Ann\"},{\"kind\":\"person\",\"displayName\":\"Ann\"}]";
+    String users = "\"users\":[{\"kind\":\"person\",\"displayName\":\"Ann\"},"
+        + "{\"kind\":\"person\",\"displayName\":\"Ann\"}]";
     rejected("{" + users + ",\"oauthClients\":[{\"redirectUris\":[\"https://a.example\"],\"owner\":5}]}",
         "oauthClients[0].owner: there is no users[5] (2 users are seeded)");
     rejected("{" + users + ",\"oauthClients\":[{\"redirectUris\":[\"https://a.example\"],\"owner\":\"Ann\"}]}",

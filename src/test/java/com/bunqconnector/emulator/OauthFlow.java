@@ -74,7 +74,7 @@ final class OauthFlow {
   }
 
   Reply send(String method, String pathAndQuery, String body) {
-    // The form Content-Type goes on GETs too: the JDK client tries HTTP/2, where such a GET once made the emulator fail.
+    // The form Content-Type goes on GETs too: the JDK client tries HTTP/2, where such a GET once failed (500).
     HttpRequest request = HttpRequest.newBuilder(URI.create(origin + pathAndQuery))
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/x-www-form-urlencoded")

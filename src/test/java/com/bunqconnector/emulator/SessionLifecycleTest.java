@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** bunq's session lifecycle: per-user timeouts, extension near expiry, DELETE session, a new session on the installation. */
+/** bunq's session lifecycle: per-user timeouts, extension near expiry, DELETE, a new session per installation. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SessionLifecycleTest {
