@@ -3,7 +3,9 @@ package com.bunqconnector.emulator;
 import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.emulator.Model.Device;
+import com.bunqconnector.emulator.Model.Grant;
 import com.bunqconnector.emulator.Model.Installation;
+import com.bunqconnector.emulator.Model.Kind;
 import com.bunqconnector.emulator.Model.Session;
 import com.bunqconnector.emulator.Model.User;
 import io.vertx.core.Future;
@@ -16,13 +18,15 @@ import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The anonymous and context-creating endpoints: {@code sandbox-user-person}, {@code installation},
- * {@code device-server} and {@code session-server}, with bunq's token, signature and API-key checks.
+ * The anonymous and context-creating endpoints: {@code sandbox-user-person}, {@code sandbox-user-company},
+ * {@code installation}, {@code device-server}, {@code session-server} and {@code DELETE session}, with
+ * bunq's token, signature and API-key checks. Secrets are API keys or OAuth access tokens.
  */
 final class AuthRoutes {
 
@@ -34,27 +38,32 @@ final class AuthRoutes {
   private final EmulatorOptions options;
   private final Guard guard;
   private final CryptoWorker crypto;
+  private final OauthRegistry oauth;
 
-  AuthRoutes(EmulatorState state, EmulatorOptions options, Guard guard, CryptoWorker crypto) {
+  AuthRoutes(EmulatorState state, EmulatorOptions options, Guard guard, CryptoWorker crypto, OauthRegistry oauth) {
     this.state = state;
     this.options = options;
     this.guard = guard;
     this.crypto = crypto;
+    this.oauth = oauth;
   }
 
   void mount(Router router, Replies replies) {
-    router.post("/v1/sandbox-user-person").handler(replies.handler(this::sandboxUser));
+    router.post("/v1/sandbox-user-person").handler(replies.handler(ctx -> sandboxUser(ctx, Kind.PERSON)));
+    router.post("/v1/sandbox-user-company").handler(replies.handler(ctx -> sandboxUser(ctx, Kind.COMPANY)));
     router.post("/v1/installation").handler(replies.handler(this::installation));
     router.post("/v1/device-server").handler(replies.handler(this::deviceServer));
     router.post("/v1/session-server").handler(replies.handler(this::sessionServer));
+    router.delete("/v1/session/:sessionID").handler(replies.handler(this::deleteSession));
   }
 
-  private Future<JsonObject> sandboxUser(RoutingContext ctx) {
+  /** Creates a sandbox user of the kind with one funded account; bunq answers with the new API key only. */
+  private Future<JsonObject> sandboxUser(RoutingContext ctx, Kind kind) {
     Bodies.object(ctx, true);
-    // TODO(#3): sandbox-user-company and the sugardaddy@bunq.com request-inquiry top-up.
-    User user = state.createSandboxUser(new BigDecimal(options.getInitialBalance()),
+    // TODO(#3): the sugardaddy@bunq.com request-inquiry top-up.
+    User user = state.createUser(kind, null, null, new BigDecimal(options.getInitialBalance()),
         options.getSessionTimeoutSeconds());
-    log.info("Created sandbox user {}", user.id());
+    log.info("Created sandbox user {} ({})", user.id(), kind.wrapper);
     return Future.succeededFuture(Envelopes.response(
         Envelopes.wrap("ApiKey", new JsonObject().put("api_key", user.apiKey()))));
   }
@@ -100,14 +109,19 @@ final class AuthRoutes {
       String description = Bodies.string(body, "description");
       String secret = Bodies.string(body, "secret");
       List<String> ips = permittedIps(body, callerIp(ctx));
-      User user = state.userByApiKey(secret).orElseThrow(() -> ApiError.badRequest(ApiError.BAD_CREDENTIALS));
+      Principal principal = principal(secret);
       Device device = new Device(state.nextId(), state.now(), description, installation.id(), secret, ips);
       state.putDevice(device);
-      log.info("Registered device {} for user {} on installation {}", device.id(), user.id(), installation.id());
+      log.info("Registered device {} for {} on installation {}", device.id(), principal, installation.id());
       return Envelopes.response(Envelopes.id(device.id()));
     });
   }
 
+  /**
+   * Opens a session. A new session on an installation ends the one it had (the SDKs call
+   * session-server again on the same installation when they refresh); a session token instead of
+   * the installation token is refused with the text bunq sends for it.
+   */
   private Future<JsonObject> sessionServer(RoutingContext ctx) {
     if (guard.hasSessionToken(ctx)) {
       throw ApiError.badRequest("Authentication token already has a user session.");
@@ -116,7 +130,7 @@ final class AuthRoutes {
     return guard.signature(ctx, installation, true).map(ok -> {
       JsonObject body = Bodies.object(ctx, false);
       String secret = Bodies.string(body, "secret");
-      User user = state.userByApiKey(secret).orElseThrow(() -> ApiError.badRequest(ApiError.BAD_CREDENTIALS));
+      Principal principal = principal(secret);
       boolean permitted = state.device(installation.id(), secret)
           .map(device -> device.permits(callerIp(ctx)))
           .orElse(false);
@@ -126,10 +140,12 @@ final class AuthRoutes {
       // TODO(#3): enforce bunq's limit of one session-server call per 30 s per IP (429).
       Instant now = state.now();
       long id = state.nextId();
-      Session session = new Session(id, now, state.newToken(), installation, user,
-          now.plusSeconds(user.sessionTimeoutSeconds()));
+      User timeoutOwner = principal.grant() == null ? principal.actingUser() : principal.grant().requestedBy();
+      Session session = new Session(id, now, state.newToken(), installation, principal.actingUser(),
+          now.plusSeconds(timeoutOwner.sessionTimeoutSeconds()), principal.grant());
+      state.endSessionsOf(installation.id());
       state.addSession(session);
-      log.info("Opened session {} for user {} on installation {}", id, user.id(), installation.id());
+      log.info("Opened session {} for {} on installation {}", id, principal, installation.id());
       String time = Timestamps.format(now);
       return Envelopes.response(
           Envelopes.id(id),
@@ -138,8 +154,46 @@ final class AuthRoutes {
               .put("created", time)
               .put("updated", time)
               .put("token", session.token())),
-          Envelopes.wrap("UserPerson", BunqJson.userPerson(user)));
+          UserJson.sessionUser(session));
     });
+  }
+
+  /**
+   * Ends the calling session. bunq's SDKs pass {@code 0} ("the current session"); the session's own
+   * id works too. Another id is a 404 (the emulator's choice: bunq documents only the current session).
+   */
+  private Future<JsonObject> deleteSession(RoutingContext ctx) {
+    return guard.authorise(ctx, false).map(session -> {
+      String raw = ctx.pathParam("sessionID");
+      if (!"0".equals(raw) && !Long.toString(session.id()).equals(raw)) {
+        throw ApiError.notFound("Session for id \"" + raw + "\" not found.");
+      }
+      state.endSession(session);
+      log.info("Closed session {} on installation {}", session.id(), session.installation().id());
+      return Envelopes.response(List.of());
+    });
+  }
+
+  /** Who a secret stands for: an API key's owner, or a live OAuth connection; 400 credentials error otherwise. */
+  private Principal principal(String secret) {
+    Optional<User> user = state.userByApiKey(secret);
+    if (user.isPresent()) {
+      return new Principal(user.get(), null);
+    }
+    Grant grant = oauth.grantByAccessToken(secret)
+        .filter(g -> g.client().isActive())
+        .orElseThrow(() -> ApiError.badRequest(ApiError.BAD_CREDENTIALS));
+    return new Principal(grant.grantedBy(), grant);
+  }
+
+  /** The user a session acts for, and the OAuth connection it goes through (null for an API key). */
+  private record Principal(User actingUser, Grant grant) {
+
+    /** Ids only: safe to log. */
+    @Override
+    public String toString() {
+      return grant == null ? "user " + actingUser.id() : "user-api-key " + grant.id();
+    }
   }
 
   /** {@code permitted_ips} as bunq reads it: missing, null or empty binds the key to the caller. */

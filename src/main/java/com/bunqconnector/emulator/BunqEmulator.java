@@ -2,13 +2,15 @@ package com.bunqconnector.emulator;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /**
- * A local, in-memory emulator of bunq's public REST API (sandbox flavour): sandbox users,
- * installation, device-server, session-server, users, monetary accounts, payments with bunq
- * pagination, URL notification filters and callbacks, with bunq's envelopes, headers, error texts
- * and RSA body signatures (client signatures verified over the raw bytes, every response signed
- * with the installation's server key).
+ * A local, in-memory emulator of bunq's public REST API (sandbox flavour): sandbox and seeded
+ * users (persons, companies, payment service providers), installation, device-server,
+ * session-server with bunq's session lifecycle, OAuth (authorization code, UserApiKey sessions),
+ * monetary accounts, payments with bunq pagination, URL notification filters and callbacks, with
+ * bunq's envelopes, headers, error texts and RSA body signatures (client signatures verified over
+ * the raw bytes, every response signed with the installation's server key).
  *
  * <p>All state lives in one verticle on one event-loop context and is lost on {@link #stop()}.
  * Key generation and signing run on a worker pool named {@code bunq-emulator-crypto}.
@@ -56,8 +58,30 @@ public final class BunqEmulator {
 
   /** The API base URL, {@code http://<host>:<port>/v1}, without a trailing slash. */
   public String baseUrl() {
+    return origin() + "/v1";
+  }
+
+  /**
+   * The OAuth authorization URL, {@code http://<host>:<port>/auth} (bunq's is
+   * {@code https://oauth.sandbox.bunq.com/auth}); the token URL is {@link #baseUrl()} + {@code /token}.
+   */
+  public String authorizeUrl() {
+    return origin() + "/auth";
+  }
+
+  /** The users created from {@link EmulatorOptions#getSeed()}, in seed order, with their API keys. */
+  public List<SeededUser> seededUsers() {
+    return verticle.seeded().users();
+  }
+
+  /** The OAuth clients created from the seed, in seed order, with their credentials. */
+  public List<SeededOauthClient> seededOauthClients() {
+    return verticle.seeded().oauthClients();
+  }
+
+  private String origin() {
     String shownHost = host.contains(":") ? "[" + host + "]" : host;
-    return "http://" + shownHost + ":" + port() + "/v1";
+    return "http://" + shownHost + ":" + port();
   }
 
   /**

@@ -181,7 +181,7 @@ final class BunqJson {
         .put("notification_target", filter.target());
   }
 
-  private static JsonObject address() {
+  static JsonObject address() {
     return new JsonObject()
         .put("street", "Naritaweg")
         .put("house_number", "131")

@@ -6,9 +6,10 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Settings of a {@link BunqEmulator}: where it listens, how sandbox users start, how long
- * sessions live and how callbacks are retried. A plain mutable data object with fluent setters,
- * a JSON constructor and {@link #toJson()}; field names in JSON equal the setter names.
+ * Settings of a {@link BunqEmulator}: where it listens, how sandbox users start, which users and
+ * OAuth clients are seeded, how long sessions live and how callbacks are retried. A plain mutable
+ * data object with fluent setters, a JSON constructor and {@link #toJson()}; field names in JSON
+ * equal the setter names.
  */
 public class EmulatorOptions {
 
@@ -39,6 +40,7 @@ public class EmulatorOptions {
   private int callbackRetries = DEFAULT_CALLBACK_RETRIES;
   private long callbackTimeoutMs = DEFAULT_CALLBACK_TIMEOUT_MS;
   private int cryptoPoolSize = DEFAULT_CRYPTO_POOL_SIZE;
+  private EmulatorSeed seed = EmulatorSeed.EMPTY;
   /** The emulator's time source; programmatic only (not in JSON), so tests can move time on. */
   private Clock clock = Clock.systemUTC();
 
@@ -77,6 +79,7 @@ public class EmulatorOptions {
     setRateLimits(new RateLimitOptions(json.getJsonObject("rateLimits", new JsonObject())));
     setStrictSignatures(json.getBoolean("strictSignatures", false));
     setRequestIdTtlSeconds(json.getInteger("requestIdTtlSeconds", DEFAULT_REQUEST_ID_TTL_SECONDS));
+    setSeed(seedFrom(json.getValue("seed")));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -92,7 +95,8 @@ public class EmulatorOptions {
         .put("cryptoPoolSize", cryptoPoolSize)
         .put("rateLimits", rateLimits.toJson())
         .put("strictSignatures", strictSignatures)
-        .put("requestIdTtlSeconds", requestIdTtlSeconds);
+        .put("requestIdTtlSeconds", requestIdTtlSeconds)
+        .put("seed", seed.toJson());
   }
 
   public String getHost() {
@@ -206,6 +210,21 @@ public class EmulatorOptions {
     return this;
   }
 
+  /** The users and OAuth clients created at start; {@link EmulatorSeed#EMPTY} by default. */
+  public EmulatorSeed getSeed() {
+    return seed;
+  }
+
+  /**
+   * Sets the users and OAuth clients created at start (JSON key {@code seed}, in the seed-file
+   * format of {@link EmulatorSeed}). Seeded users without their own balance or session timeout take
+   * {@code initialBalance} and {@code sessionTimeoutSeconds}.
+   */
+  public EmulatorOptions setSeed(EmulatorSeed seed) {
+    this.seed = Objects.requireNonNull(seed, "seed");
+    return this;
+  }
+
   /** The clock the emulator reads: creation times, session expiry. */
   public Clock getClock() {
     return clock;
@@ -255,5 +274,19 @@ public class EmulatorOptions {
     }
     this.requestIdTtlSeconds = requestIdTtlSeconds;
     return this;
+  }
+
+  private static EmulatorSeed seedFrom(Object value) {
+    if (value == null) {
+      return EmulatorSeed.EMPTY;
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw new IllegalArgumentException("seed: must be an object such as {\"users\":[...],\"oauthClients\":[...]}");
+    }
+    try {
+      return new EmulatorSeed(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("seed." + e.getMessage(), e);
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.Device;
 import com.bunqconnector.emulator.Model.Filter;
 import com.bunqconnector.emulator.Model.Installation;
+import com.bunqconnector.emulator.Model.Kind;
 import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.Model.Session;
 import com.bunqconnector.emulator.Model.User;
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,6 +36,13 @@ final class EmulatorState {
 
   private static final String[] FIRST_NAMES = {"Alice", "Bram", "Charlotte", "Daan", "Emma", "Finn", "Julia", "Lars"};
   private static final String[] LAST_NAMES = {"de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder"};
+  private static final String[] COMPANY_SUFFIXES = {"Consultancy B.V.", "Bouw B.V.", "Design V.O.F.", "Holding B.V."};
+  /** A call this close to a session's expiry extends it (bunq's current API reference: 30 seconds). */
+  static final Duration EXTENSION_WINDOW = Duration.ofSeconds(30);
+  /** bunq extends a session by the auto-logout time, but never by more than 5 minutes. */
+  static final Duration MAX_EXTENSION = Duration.ofMinutes(5);
+
+  private static final int MAX_ENDED_SESSIONS = 10_000;
 
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
@@ -51,6 +60,13 @@ final class EmulatorState {
   /** Devices keyed by installation id + API key: one registration per pair. */
   private final Map<String, Device> devices = new HashMap<>();
   private final Map<String, Session> sessionsByToken = new HashMap<>();
+  /** Ended sessions by token, oldest first; bounded so that a long run does not grow without end. */
+  private final Map<String, Session> endedSessions = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Session> eldest) {
+      return size() > MAX_ENDED_SESSIONS;
+    }
+  };
   /** Payments per monetary account, keyed (and so ordered) by id. */
   private final Map<Long, NavigableMap<Long, Payment>> payments = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByUser = new HashMap<>();
@@ -71,24 +87,95 @@ final class EmulatorState {
 
   /** Creates a UserPerson with an API key and one funded EUR MonetaryAccountBank. */
   User createSandboxUser(BigDecimal openingBalance, int sessionTimeoutSeconds) {
+    return createUser(Kind.PERSON, null, null, openingBalance, sessionTimeoutSeconds);
+  }
+
+  /**
+   * Creates a user of any kind with an EMAIL and a PHONE_NUMBER alias. A null {@code name} or
+   * {@code apiKey} is generated; persons and companies get one funded EUR MonetaryAccountBank,
+   * payment service providers none.
+   *
+   * @throws IllegalArgumentException if {@code apiKey} already belongs to a user
+   */
+  User createUser(Kind kind, String name, String apiKey, BigDecimal openingBalance, int sessionTimeoutSeconds) {
+    if (apiKey != null && usersByApiKey.containsKey(apiKey)) {
+      throw new IllegalArgumentException("API key is already in use");
+    }
     long id = nextId();
-    String first = FIRST_NAMES[random.nextInt(FIRST_NAMES.length)];
-    String last = LAST_NAMES[random.nextInt(LAST_NAMES.length)];
     String email = "sandbox+" + id + "@bunq.example";
     String phone = String.format("+3162%07d", id % 10_000_000);
-    String apiKey = "sandbox_" + hex(28);
-    User user = new User(id, Timestamps.now(clock), UUID.randomUUID().toString(), first, last, email, phone, apiKey,
-        sessionTimeoutSeconds);
+    String key = apiKey == null ? "sandbox_" + hex(28) : apiKey;
+    User user = new User(id, Timestamps.now(clock), UUID.randomUUID().toString(), kind,
+        name == null ? generatedName(kind) : name, email, phone, key, sessionTimeoutSeconds);
     users.put(id, user);
-    usersByApiKey.put(apiKey, user);
+    usersByApiKey.put(key, user);
     usersByAlias.put(email.toLowerCase(), user);
     usersByAlias.put(phone, user);
-    nextAccountNumber = Iban.nextValidAccountNumber(nextAccountNumber + 1);
-    String iban = Iban.forAccountNumber(String.format("%010d", nextAccountNumber));
-    Account account = new Account(nextId(), user.created(), UUID.randomUUID().toString(), iban, user, openingBalance);
-    accounts.put(account.id, account);
-    accountsByIban.put(iban, account);
+    if (kind != Kind.PSP) {
+      nextAccountNumber = Iban.nextValidAccountNumber(nextAccountNumber + 1);
+      String iban = Iban.forAccountNumber(String.format("%010d", nextAccountNumber));
+      Account account = new Account(nextId(), user.created(), UUID.randomUUID().toString(), iban, user,
+          openingBalance);
+      accounts.put(account.id, account);
+      accountsByIban.put(iban, account);
+    }
     return user;
+  }
+
+  /** Every user in creation order. */
+  List<User> users() {
+    return List.copyOf(users.values());
+  }
+
+  /**
+   * Keeps a session alive the way bunq does: a call in the last {@link #EXTENSION_WINDOW} before
+   * expiry moves the expiry to the call's time plus the auto-logout time, capped at
+   * {@link #MAX_EXTENSION}. Returns the session as it now stands (replaced in the state when moved).
+   */
+  Session touchSession(Session session) {
+    Instant now = now();
+    if (session.expiresAt().isAfter(now.plus(EXTENSION_WINDOW))) {
+      return session;
+    }
+    Duration extension = Duration.ofSeconds(session.timeoutSeconds());
+    Instant extended = now.plus(extension.compareTo(MAX_EXTENSION) > 0 ? MAX_EXTENSION : extension);
+    if (!extended.isAfter(session.expiresAt())) {
+      return session;
+    }
+    Session moved = session.withExpiresAt(extended);
+    sessionsByToken.put(moved.token(), moved);
+    return moved;
+  }
+
+  /** Ends every session opened on the installation (bunq keeps one user session per installation token). */
+  void endSessionsOf(long installationId) {
+    sessionsByToken.values().removeIf(s -> {
+      boolean ends = s.installation().id() == installationId;
+      if (ends) {
+        endedSessions.put(s.token(), s);
+      }
+      return ends;
+    });
+  }
+
+  /** Ends one session; its token is refused from now on (401, as a known token that no longer authorises). */
+  void endSession(Session session) {
+    sessionsByToken.remove(session.token());
+    endedSessions.put(session.token(), session);
+  }
+
+  /** A session that was ended, by its token, while it is still remembered (the newest ones are). */
+  Optional<Session> endedSessionByToken(String token) {
+    return Optional.ofNullable(endedSessions.get(token));
+  }
+
+  private String generatedName(Kind kind) {
+    String last = LAST_NAMES[random.nextInt(LAST_NAMES.length)];
+    return switch (kind) {
+      case PERSON -> FIRST_NAMES[random.nextInt(FIRST_NAMES.length)] + " " + last;
+      case COMPANY -> last + " " + COMPANY_SUFFIXES[random.nextInt(COMPANY_SUFFIXES.length)];
+      case PSP -> last + " Payments B.V.";
+    };
   }
 
   Optional<User> userByApiKey(String apiKey) {

@@ -3,6 +3,7 @@ package com.bunqconnector.emulator;
 import com.bunqconnector.crypto.CryptoWorker;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -10,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ final class EmulatorVerticle extends VerticleBase {
   private CryptoWorker crypto;
   private CallbackSender callbacks;
   private volatile Faults faults;
+  private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
 
   EmulatorVerticle(EmulatorOptions options) {
     this.options = options;
@@ -44,10 +47,17 @@ final class EmulatorVerticle extends VerticleBase {
     return faults;
   }
 
+  /** What the seed created; empty until started. */
+  Seeder.Result seeded() {
+    return seeded;
+  }
+
   @Override
   public Future<?> start() {
     crypto = new CryptoWorker(vertx, CRYPTO_POOL, options.getCryptoPoolSize());
     EmulatorState state = new EmulatorState(options.getClock());
+    OauthRegistry oauth = new OauthRegistry(state);
+    seeded = Seeder.apply(options.getSeed(), options, state, oauth);
     WebClient client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("bunq-emulator")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
@@ -57,10 +67,19 @@ final class EmulatorVerticle extends VerticleBase {
     Guard guard = new Guard(state, crypto, credentials, options.isStrictSignatures());
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
-    // TODO(#3): OAuth.
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
+    router.route().handler(ctx -> {
+      if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+        ctx.next();
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     mountLimitsAndFaults(router, credentials, replies, guard);
-    new AuthRoutes(state, options, guard, crypto).mount(router, replies);
+    new AuthRoutes(state, options, guard, crypto, oauth).mount(router, replies);
+    new OauthRoutes(state, oauth).mount(router, replies);
+    new IdentityRoutes(state, oauth, guard).mount(router, replies);
     new UserRoutes(state, guard).mount(router, replies);
     new PaymentRoutes(state, guard, callbacks).mount(router, replies);
     installErrorHandlers(router, replies);

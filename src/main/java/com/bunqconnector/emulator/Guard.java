@@ -58,7 +58,7 @@ final class Guard {
     String token = ctx.request().getHeader(AUTHENTICATION);
     if (token != null) {
       state.installationByToken(token).ifPresent(i -> ctx.put(Replies.INSTALLATION_KEY, i));
-      state.sessionByToken(token).ifPresent(s -> {
+      state.sessionByToken(token).or(() -> state.endedSessionByToken(token)).ifPresent(s -> {
         ctx.put(Replies.INSTALLATION_KEY, s.installation());
         ctx.put(SESSION_KEY, s);
       });
@@ -79,18 +79,23 @@ final class Guard {
 
   /**
    * The live session whose token authenticates this call; 401 for an installation token or a session
-   * that expired or was ended, 403 for a missing or unknown token.
+   * that expired or was ended, 403 for a missing or unknown token. A call shortly before expiry
+   * extends the session (see {@link EmulatorState#touchSession}).
    */
   Session session(RoutingContext ctx) {
-    Session session = ctx.get(SESSION_KEY);
-    if (session == null) {
+    Session seen = ctx.get(SESSION_KEY);
+    if (seen == null) {
       throw refusal(ctx);
     }
-    if (session.isExpired(state.now()) || credentials.isEnded(session)) {
+    // Read it again: the session may have been ended or extended since this request arrived.
+    Session session = state.sessionByToken(seen.token()).orElse(null);
+    if (session == null || session.isExpired(state.now()) || credentials.isEnded(session)) {
       throw ApiError.unauthorised();
     }
-    // TODO(#3): extend sessions used shortly before expiry and re-check the device's IP binding here.
-    return session;
+    // TODO(#3): re-check the device's IP binding here.
+    Session live = state.touchSession(session);
+    ctx.put(SESSION_KEY, live);
+    return live;
   }
 
   /**
@@ -102,10 +107,16 @@ final class Guard {
     return signature(ctx, session.installation(), signatureRequired).map(ok -> session);
   }
 
-  /** The session's user, checked against the {@code userID} path parameter. */
+  /**
+   * The user whose data the session acts on, after checking the {@code userID} path parameter
+   * against the session's user id (for an OAuth session: the UserApiKey id; the granting user's
+   * data is returned).
+   */
   User user(RoutingContext ctx, Session session) {
     String raw = ctx.pathParam("userID");
-    if (!raw.equals(Long.toString(session.user().id()))) {
+    // TODO(#3): OAuth sessions act with the granting user's full rights and share its notification filters;
+    // bunq limits an OAuth app's scope (e.g. payments only between the user's own accounts).
+    if (!raw.equals(Long.toString(session.userId()))) {
       throw ApiError.notFound("User for id \"" + raw + "\" not found.");
     }
     return session.user();

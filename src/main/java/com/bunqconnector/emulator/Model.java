@@ -5,7 +5,9 @@ import java.math.BigDecimal;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The emulator's in-memory entities. Mutable ones are touched only on the emulator's context. */
 final class Model {
@@ -13,12 +15,55 @@ final class Model {
   private Model() {
   }
 
-  /** A sandbox UserPerson and the secrets bound to it. */
-  record User(long id, Instant created, String publicUuid, String firstName, String lastName, String email,
-      String phone, String apiKey, int sessionTimeoutSeconds) {
+  /** The kinds of bunq user the emulator holds, with their seed-file name and their bunq wrapper type. */
+  enum Kind {
+    PERSON("person", "UserPerson"),
+    COMPANY("company", "UserCompany"),
+    PSP("psp", "UserPaymentServiceProvider");
+
+    final String seedName;
+    final String wrapper;
+
+    Kind(String seedName, String wrapper) {
+      this.seedName = seedName;
+      this.wrapper = wrapper;
+    }
+
+    static Kind fromSeedName(String name) {
+      for (Kind kind : values()) {
+        if (kind.seedName.equals(name)) {
+          return kind;
+        }
+      }
+      throw new IllegalArgumentException("unknown user kind " + name);
+    }
+  }
+
+  /**
+   * A user of any {@link Kind} and the API key bound to it. {@code name} is the display name; a
+   * person's first name is its first word, a company's or provider's "first name" its whole name.
+   */
+  record User(long id, Instant created, String publicUuid, Kind kind, String name, String email, String phone,
+      String apiKey, int sessionTimeoutSeconds) {
 
     String displayName() {
-      return firstName + " " + lastName;
+      return name;
+    }
+
+    String firstName() {
+      int space = name.indexOf(' ');
+      return kind != Kind.PERSON || space < 0 ? name : name.substring(0, space);
+    }
+
+    String lastName() {
+      int space = name.indexOf(' ');
+      return kind != Kind.PERSON || space < 0 ? "" : name.substring(space + 1);
+    }
+
+    /** Ids only, no API key: safe to log. */
+    @Override
+    public String toString() {
+      return "User[" + id + ", " + kind.wrapper + "]";
     }
   }
 
@@ -57,12 +102,80 @@ final class Model {
     }
   }
 
-  /** A session opened with session-server; dead once {@code expiresAt} has passed. */
+  /**
+   * A session opened with session-server; dead once {@code expiresAt} has passed. {@code user} is the
+   * user whose accounts the session acts on: the key's owner, or for an OAuth session ({@code grant}
+   * not null) the user who granted access.
+   */
   record Session(long id, Instant created, String token, Installation installation, User user,
-      Instant expiresAt) {
+      Instant expiresAt, Grant grant) {
+
+    /** A session opened with a user's own API key. */
+    Session(long id, Instant created, String token, Installation installation, User user, Instant expiresAt) {
+      this(id, created, token, installation, user, expiresAt, null);
+    }
 
     boolean isExpired(Instant now) {
       return !now.isBefore(expiresAt);
+    }
+
+    /** The {@code {userID}} of this session's paths: the user's id, or the UserApiKey id for OAuth. */
+    long userId() {
+      return grant == null ? user.id() : grant.id();
+    }
+
+    /** The auto-logout time: the user's, or for OAuth the requesting user's (as the SDKs read it). */
+    int timeoutSeconds() {
+      return grant == null ? user.sessionTimeoutSeconds() : grant.requestedBy().sessionTimeoutSeconds();
+    }
+
+    Session withExpiresAt(Instant newExpiry) {
+      return new Session(id, created, token, installation, user, newExpiry, grant);
+    }
+  }
+
+  /** An OAuth client (app) of a user: its credentials, status and registered redirect URIs. */
+  static final class OauthClient {
+    final long id;
+    final Instant created;
+    final String clientId;
+    final String secret;
+    final User owner;
+    /** Redirect URIs by their OauthCallbackUrl id, in registration order. */
+    final Map<Long, String> callbackUrls = new LinkedHashMap<>();
+    Instant updated;
+    String status = "ACTIVE";
+
+    OauthClient(long id, Instant created, String clientId, String secret, User owner) {
+      this.id = id;
+      this.created = created;
+      this.updated = created;
+      this.clientId = clientId;
+      this.secret = secret;
+      this.owner = owner;
+    }
+
+    boolean isActive() {
+      return "ACTIVE".equals(status);
+    }
+  }
+
+  /** A single-use authorization code handed out by {@code /auth}. */
+  record AuthorizationCode(String code, OauthClient client, String redirectUri, String state, User grantedBy,
+      Instant expiresAt) {
+  }
+
+  /**
+   * An OAuth connection, which bunq shows as a {@code UserApiKey}: the access token works like an
+   * API key and acts on {@code grantedBy}'s accounts on behalf of {@code requestedBy} (the app owner).
+   */
+  record Grant(long id, Instant created, String accessToken, OauthClient client, User requestedBy,
+      User grantedBy) {
+
+    /** Ids only, no access token: safe to log. */
+    @Override
+    public String toString() {
+      return "Grant[" + id + ", client " + client.id + ", granted by " + grantedBy.id() + "]";
     }
   }
 

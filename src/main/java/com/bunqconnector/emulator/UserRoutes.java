@@ -53,16 +53,19 @@ final class UserRoutes {
     // TODO(#3): monetary-account-level notification-filter-url, notification-filter-push and -failure.
   }
 
+  /** The session's own user wrapper (for OAuth: its UserApiKey), as a one-item listing. */
   private Future<JsonObject> listUsers(RoutingContext ctx) {
     return guard.authorise(ctx, false).map(session -> {
-      NavigableMap<Long, User> users = new TreeMap<>(Map.of(session.user().id(), session.user()));
-      return listing(ctx, users, user -> Envelopes.wrap("UserPerson", BunqJson.userPerson(user)));
+      NavigableMap<Long, JsonObject> users = new TreeMap<>(Map.of(session.userId(), UserJson.sessionUser(session)));
+      return listing(ctx, users, Function.identity());
     });
   }
 
   private Future<JsonObject> getUser(RoutingContext ctx) {
-    return guard.authorise(ctx, false).map(session -> Envelopes.response(
-        Envelopes.wrap("UserPerson", BunqJson.userPerson(guard.user(ctx, session)))));
+    return guard.authorise(ctx, false).map(session -> {
+      guard.user(ctx, session);
+      return Envelopes.response(UserJson.sessionUser(session));
+    });
   }
 
   /** Serves both {@code monetary-account} and {@code monetary-account-bank}: every account is a bank account. */

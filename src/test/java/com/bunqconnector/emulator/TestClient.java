@@ -74,6 +74,8 @@ final class TestClient {
   PublicKey serverKey;
   String apiKey;
   String sessionToken;
+  long sessionId;
+  String userKind;
   long userId;
   long accountId;
   String iban;
@@ -123,14 +125,30 @@ final class TestClient {
     return reply;
   }
 
+  /** Opens a session; on success remembers the token, the session id and the user (of whatever kind). */
   Reply openSession(String secret) {
     Reply reply = send("POST", "/session-server", installationToken, new JsonObject().put("secret", secret).encode(),
         true);
     if (reply.status() == 200) {
+      sessionId = reply.item(0, "Id").getLong("id");
       sessionToken = reply.item(1, "Token").getString("token");
-      userId = reply.item(2, "UserPerson").getLong("id");
+      JsonObject wrapper = reply.items().getJsonObject(2);
+      assertThat(wrapper.fieldNames()).hasSize(1);
+      userKind = wrapper.fieldNames().iterator().next();
+      userId = wrapper.getJsonObject(userKind).getLong("id");
     }
     return reply;
+  }
+
+  /** Installation, device and session for an existing secret (API key or OAuth access token). */
+  static TestClient withSession(String baseUrl, String secret) {
+    TestClient client = new TestClient(baseUrl);
+    client.apiKey = secret;
+    client.install();
+    client.registerDevice(secret);
+    Reply session = client.openSession(secret);
+    assertThat(session.status()).as(session.text()).isEqualTo(200);
+    return client;
   }
 
   void loadAccount() {
