@@ -7,12 +7,10 @@ import com.bunqconnector.emulator.Model.Installation;
 import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.Model.Session;
 import com.bunqconnector.emulator.Model.User;
-import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -52,7 +50,7 @@ final class EmulatorState {
   /** Payments per monetary account, keyed (and so ordered) by id. */
   private final Map<Long, NavigableMap<Long, Payment>> payments = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByUser = new HashMap<>();
-  private final List<JsonObject> failedCallbacks = new ArrayList<>();
+  private final Map<Long, List<Filter>> filtersByAccount = new HashMap<>();
 
   EmulatorState(Clock clock) {
     this.clock = clock;
@@ -81,12 +79,27 @@ final class EmulatorState {
     usersByApiKey.put(apiKey, user);
     usersByAlias.put(email.toLowerCase(), user);
     usersByAlias.put(phone, user);
+    openAccount(user, openingBalance);
+    return user;
+  }
+
+  /** Opens a MonetaryAccountBank for the user with a fresh IBAN and bunq's default settings. */
+  Account openAccount(User owner, BigDecimal openingBalance) {
     nextAccountNumber = Iban.nextValidAccountNumber(nextAccountNumber + 1);
     String iban = Iban.forAccountNumber(String.format("%010d", nextAccountNumber));
-    Account account = new Account(nextId(), user.created(), UUID.randomUUID().toString(), iban, user, openingBalance);
+    Account account = new Account(nextId(), now(), UUID.randomUUID().toString(), iban, owner, openingBalance);
     accounts.put(account.id, account);
     accountsByIban.put(iban, account);
-    return user;
+    return account;
+  }
+
+  Optional<Account> account(long id) {
+    return Optional.ofNullable(accounts.get(id));
+  }
+
+  /** Where money sent to the user's EMAIL or PHONE_NUMBER alias lands: the oldest active account. */
+  Optional<Account> primaryAccountOf(User user) {
+    return accountsOf(user).stream().filter(Account::isActive).findFirst();
   }
 
   Optional<User> userByApiKey(String apiKey) {
@@ -154,14 +167,13 @@ final class EmulatorState {
     filtersByUser.put(userId, List.copyOf(filters));
   }
 
-  /** Keeps a callback that failed for good. */
-  void recordFailedCallback(JsonObject failure) {
-    // TODO(#3): expose these through GET/POST /v1/user/{id}/notification-filter-failure.
-    failedCallbacks.add(failure);
+  /** The URL notification filters set on one monetary account. */
+  List<Filter> accountFiltersOf(long accountId) {
+    return filtersByAccount.getOrDefault(accountId, List.of());
   }
 
-  List<JsonObject> failedCallbacks() {
-    return List.copyOf(failedCallbacks);
+  void replaceAccountFilters(long accountId, List<Filter> filters) {
+    filtersByAccount.put(accountId, List.copyOf(filters));
   }
 
   Instant now() {

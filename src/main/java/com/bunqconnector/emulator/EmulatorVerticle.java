@@ -2,6 +2,7 @@ package com.bunqconnector.emulator;
 
 import com.bunqconnector.crypto.CryptoWorker;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -10,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,7 @@ final class EmulatorVerticle extends VerticleBase {
   private volatile int port;
   private HttpServer server;
   private CryptoWorker crypto;
-  private CallbackSender callbacks;
+  private ResourceModule resources;
 
   EmulatorVerticle(EmulatorOptions options) {
     this.options = options;
@@ -38,6 +40,27 @@ final class EmulatorVerticle extends VerticleBase {
     return port;
   }
 
+  /** The resources, for the Java API; touch them only inside {@link #call}. */
+  ResourceModule resources() {
+    return resources;
+  }
+
+  /**
+   * Runs {@code action} on this verticle's context, where all emulator state lives; the future
+   * completes there with its result, or fails with what it threw.
+   */
+  <T> Future<T> call(Supplier<T> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.get());
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
   @Override
   public Future<?> start() {
     crypto = new CryptoWorker(vertx, CRYPTO_POOL, options.getCryptoPoolSize());
@@ -45,16 +68,16 @@ final class EmulatorVerticle extends VerticleBase {
     WebClient client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("bunq-emulator")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
-    callbacks = new CallbackSender(vertx, client, state, options);
     Replies replies = new Replies(crypto);
     Guard guard = new Guard(state, crypto);
+    resources = new ResourceModule(vertx, client, state, options, guard);
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
     // TODO(#3): per-IP rate limits (429), rejection of reused X-Bunq-Client-Request-Ids, OAuth, fault injection.
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     new AuthRoutes(state, options, guard, crypto).mount(router, replies);
-    new UserRoutes(state, guard).mount(router, replies);
-    new PaymentRoutes(state, guard, callbacks).mount(router, replies);
+    new UserRoutes(guard).mount(router, replies);
+    resources.mount(router, replies);
     installErrorHandlers(router, replies);
     return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
         .requestHandler(router)
@@ -68,7 +91,7 @@ final class EmulatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    callbacks.close();
+    resources.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
   }
