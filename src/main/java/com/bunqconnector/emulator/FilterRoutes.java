@@ -108,16 +108,18 @@ final class FilterRoutes {
     return guard.authorise(ctx, false).map(session -> {
       User user = guard.user(ctx, session);
       String raw = Fields.requiredText(Bodies.object(ctx, false), FAILED_IDS);
-      Map<Long, FailedCallback> chosen = new LinkedHashMap<>();
+      List<Long> ids = new ArrayList<>();
       for (String part : raw.split(",", -1)) {
-        long id;
         try {
-          id = Long.parseLong(part.trim());
+          ids.add(Long.parseLong(part.trim()));
         } catch (NumberFormatException e) {
           throw ApiError.badRequest("Field \"" + FAILED_IDS + "\" must be a comma-separated list of ids.");
         }
-        chosen.put(id, store.failure(user.id(), id).orElseThrow(() -> ApiError.notFound(
-            "NotificationFilterFailure for id \"" + id + "\" not found.")));
+      }
+      Map<Long, FailedCallback> chosen = new LinkedHashMap<>();
+      for (long id : ids) {
+        chosen.put(id, store.failure(user.id(), id)
+            .orElseThrow(() -> Fields.notFound("NotificationFilterFailure", id)));
       }
       chosen.values().forEach(callbacks::retry);
       return Envelopes.response(Envelopes.id(chosen.keySet().iterator().next()));
