@@ -143,6 +143,17 @@ class CallbackDeliveryTest {
         .contains("\"notification_filter_failed_ids\"");
   }
 
+  @Test
+  void failureTextsLeaveOutTheTargetsPathWhichMayHoldATokenForLogsAndLists() {
+    String target = "http://127.0.0.1:9/callbacks/acme/s3cret-token?user=bob";
+    String timeout = CallbackSender.reason(new IllegalStateException(
+        "The timeout period of 50ms has been exceeded while executing POST /callbacks/acme/s3cret-token?user=bob"
+            + " for server 127.0.0.1:9"), target);
+    assertThat(timeout).doesNotContain("s3cret").contains("timeout period");
+    assertThat(CallbackSender.reason(new IllegalStateException("bad " + target), target)).isEqualTo("bad <target>");
+    assertThat(CallbackSender.reason(new IllegalStateException(), target)).isEqualTo("IllegalStateException");
+  }
+
   /** Reads the failure list until it holds the failure for {@code objectId}; bounded. */
   private static JsonObject awaitFailure(String path, long objectId) {
     for (int i = 0; i < MAX_POLLS; i++) {
