@@ -60,7 +60,6 @@ final class AuthRoutes {
   /** Creates a sandbox user of the kind with one funded account; bunq answers with the new API key only. */
   private Future<JsonObject> sandboxUser(RoutingContext ctx, Kind kind) {
     Bodies.object(ctx, true);
-    // TODO(#3): the sugardaddy@bunq.com request-inquiry top-up.
     User user = state.createUser(kind, null, null, new BigDecimal(options.getInitialBalance()),
         options.getSessionTimeoutSeconds());
     log.info("Created sandbox user {} ({})", user.id(), kind.wrapper);
@@ -137,7 +136,6 @@ final class AuthRoutes {
       if (!permitted) {
         throw ApiError.badRequest(ApiError.BAD_CREDENTIALS);
       }
-      // TODO(#3): enforce bunq's limit of one session-server call per 30 s per IP (429).
       Instant now = state.now();
       long id = state.nextId();
       User timeoutOwner = principal.grant() == null ? principal.actingUser() : principal.grant().requestedBy();

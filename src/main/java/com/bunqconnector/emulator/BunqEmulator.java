@@ -1,16 +1,23 @@
 package com.bunqconnector.emulator;
 
+import com.bunqconnector.emulator.CardPayments.CardPayment;
+import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
  * A local, in-memory emulator of bunq's public REST API (sandbox flavour): sandbox and seeded
  * users (persons, companies, payment service providers), installation, device-server,
  * session-server with bunq's session lifecycle, OAuth (authorization code, UserApiKey sessions),
- * monetary accounts, payments with bunq pagination, URL notification filters and callbacks, with
- * bunq's envelopes, headers, error texts and RSA body signatures (client signatures verified over
- * the raw bytes, every response signed with the installation's server key).
+ * monetary accounts (open, change, close), payments, request inquiries (Sugar Daddy included) and
+ * responses, draft payments, card transactions, the event feed, all with bunq pagination, URL
+ * notification filters (user and account level) with callbacks and their failures, with bunq's
+ * envelopes, headers, error texts and RSA body signatures (client signatures verified over the raw
+ * bytes, every response signed with the installation's server key). What happens outside the API
+ * in real life (the owner answering a draft in the app, a card used at a shop) is driven through
+ * this class or the {@code /emulator/admin/...} routes.
  *
  * <p>All state lives in one verticle on one event-loop context and is lost on {@link #stop()}.
  * Key generation and signing run on a worker pool named {@code bunq-emulator-crypto}.
@@ -82,6 +89,73 @@ public final class BunqEmulator {
   private String origin() {
     String shownHost = host.contains(":") ? "[" + host + "]" : host;
     return "http://" + shownHost + ":" + port();
+  }
+
+  /**
+   * Accepts a PENDING draft payment as its account owner would in the bunq app: every entry is paid
+   * (PAYMENT and MUTATION callbacks, as for API payments) and a DRAFT_PAYMENT callback with event
+   * type {@code DRAFT_PAYMENT_ACCEPTED} goes out. All or nothing: if one entry cannot be paid,
+   * nothing is.
+   *
+   * @return the DraftPayment as {@code GET .../draft-payment/{id}} now shows it (status ACCEPTED,
+   *     {@code object} holding the Payment or PaymentBatch); the future fails with
+   *     {@link IllegalArgumentException} for an unknown id and with {@link IllegalStateException} if
+   *     the draft is not PENDING or its account cannot pay it. It completes on the emulator's context.
+   */
+  public Future<JsonObject> acceptDraftPayment(long draftPaymentId) {
+    return answerDraft(draftPaymentId, true);
+  }
+
+  /**
+   * Rejects a PENDING draft payment as its owner would in the app (DRAFT_PAYMENT callback, event type
+   * {@code DRAFT_PAYMENT_REJECTED}). Results and failures as {@link #acceptDraftPayment}.
+   */
+  public Future<JsonObject> rejectDraftPayment(long draftPaymentId) {
+    return answerDraft(draftPaymentId, false);
+  }
+
+  /**
+   * Simulates a payment with the card of a monetary account at a merchant: a MasterCardAction that
+   * is declined ({@code COUNTRY_NOT_PERMITTED}) when {@code declined} is set or
+   * ({@code INSUFFICIENT_BALANCE}) when the balance is too low, and otherwise debits the account with
+   * a Payment of type MASTERCARD. Callbacks: CARD_TRANSACTION_SUCCESSFUL or CARD_TRANSACTION_FAILED
+   * with the MasterCardAction, and MUTATION for the debit.
+   *
+   * @param amount a positive EUR amount with at most two decimals, e.g. {@code "12.50"}
+   * @param country the merchant's ISO 3166-1 alpha-2 country, e.g. {@code "NL"}
+   * @return the MasterCardAction as {@code GET .../mastercard-action/{id}} shows it; the future fails
+   *     with {@link IllegalArgumentException} for an unknown account and with
+   *     {@link IllegalStateException} for one that is not active
+   * @throws IllegalArgumentException at once if {@code amount}, {@code merchantName} or
+   *     {@code country} is malformed (the message names it)
+   */
+  public Future<JsonObject> simulateCardPayment(long monetaryAccountId, String amount, String merchantName,
+      String country, boolean declined) {
+    CardPayment payment;
+    try {
+      payment = CardPayment.of(monetaryAccountId, amount, merchantName, country, declined);
+    } catch (ApiError e) {
+      throw new IllegalArgumentException(e.description());
+    }
+    return verticle.call(() -> verticle.resources().cards().simulate(payment)).recover(BunqEmulator::javaFailure);
+  }
+
+  private Future<JsonObject> answerDraft(long draftPaymentId, boolean accept) {
+    return verticle.call(() -> {
+      ResourceModule resources = verticle.resources();
+      DraftPayment draft = resources.store().draft(draftPaymentId)
+          .orElseThrow(() -> ApiError.notFound("DraftPayment for id \"" + draftPaymentId + "\" not found."));
+      return accept ? resources.drafts().accept(draft) : resources.drafts().reject(draft);
+    }).recover(BunqEmulator::javaFailure);
+  }
+
+  /** Turns the emulator's HTTP-style errors into the exceptions a Java caller expects. */
+  private static <T> Future<T> javaFailure(Throwable failure) {
+    if (failure instanceof ApiError error) {
+      return Future.failedFuture(error.status() == 404 ? new IllegalArgumentException(error.description())
+          : new IllegalStateException(error.description()));
+    }
+    return Future.failedFuture(failure);
   }
 
   /**

@@ -77,25 +77,22 @@ final class BunqJson {
         .put("updated", Timestamps.format(account.updated))
         .put("avatar", null)
         .put("currency", CURRENCY)
-        .put("description", "bunq account")
-        .put("daily_limit", amount(new BigDecimal("1000.00")))
+        .put("description", account.description)
+        .put("daily_limit", amount(account.dailyLimit))
         .put("overdraft_limit", amount(BigDecimal.ZERO))
         .put("balance", amount(account.balance))
         .put("alias", new JsonArray()
             .add(pointer("IBAN", account.iban, owner.displayName()))
             .add(pointer("EMAIL", owner.email(), owner.email())))
         .put("public_uuid", account.publicUuid)
-        .put("status", "ACTIVE")
-        .put("sub_status", "NONE")
-        .put("reason", null)
-        .put("reason_description", null)
+        .put("status", account.status)
+        .put("sub_status", account.subStatus)
+        .put("reason", account.reason)
+        .put("reason_description", account.reasonDescription)
         .put("user_id", owner.id())
         .put("monetary_account_profile", null)
         .put("display_name", owner.displayName())
-        .put("setting", new JsonObject()
-            .put("color", "#FE2851")
-            .put("default_avatar_status", "AVATAR_DEFAULT")
-            .put("restriction_chat", "ALLOW_INCOMING"))
+        .put("setting", account.setting.copy())
         .put("all_auto_save_id", new JsonArray());
   }
 
@@ -107,13 +104,18 @@ final class BunqJson {
         .put("is_light", false)
         .put("display_name", owner.displayName())
         .put("avatar", null)
-        .put("label_user", new JsonObject()
-            .put("uuid", owner.publicUuid())
-            .put("display_name", owner.displayName())
-            .put("country", COUNTRY)
-            .put("avatar", null)
-            .put("public_nick_name", owner.firstName()))
+        .put("label_user", labelUser(owner))
         .put("country", COUNTRY);
+  }
+
+  /** The LabelUser of an emulated user. */
+  static JsonObject labelUser(User user) {
+    return new JsonObject()
+        .put("uuid", user.publicUuid())
+        .put("display_name", user.displayName())
+        .put("country", COUNTRY)
+        .put("avatar", null)
+        .put("public_nick_name", user.firstName());
   }
 
   /** The LabelMonetaryAccount of a party outside the emulated bank, built from the request's pointer. */
@@ -136,6 +138,12 @@ final class BunqJson {
   /** One side of a payment; {@code amount} is negative for the payer and positive for the payee. */
   static JsonObject payment(long id, Instant created, long accountId, BigDecimal amount, JsonObject alias,
       JsonObject counterparty, String description, String type, BigDecimal balanceAfter) {
+    return payment(id, created, accountId, amount, alias, counterparty, description, type, "PAYMENT", balanceAfter);
+  }
+
+  /** As above with an explicit {@code sub_type} (REQUEST for a paid request, PAYMENT otherwise). */
+  static JsonObject payment(long id, Instant created, long accountId, BigDecimal amount, JsonObject alias,
+      JsonObject counterparty, String description, String type, String subType, BigDecimal balanceAfter) {
     String time = Timestamps.format(created);
     return new JsonObject()
         .put("id", id)
@@ -147,7 +155,7 @@ final class BunqJson {
         .put("counterparty_alias", counterparty)
         .put("description", description)
         .put("type", type)
-        .put("sub_type", "PAYMENT")
+        .put("sub_type", subType)
         .put("maturity_date", time.substring(0, 10))
         .put("payment_arrival_expected", null)
         .put("bunqto_status", null)

@@ -8,13 +8,11 @@ import com.bunqconnector.emulator.Model.Kind;
 import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.Model.Session;
 import com.bunqconnector.emulator.Model.User;
-import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -70,7 +68,7 @@ final class EmulatorState {
   /** Payments per monetary account, keyed (and so ordered) by id. */
   private final Map<Long, NavigableMap<Long, Payment>> payments = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByUser = new HashMap<>();
-  private final List<JsonObject> failedCallbacks = new ArrayList<>();
+  private final Map<Long, List<Filter>> filtersByAccount = new HashMap<>();
 
   EmulatorState(Clock clock) {
     this.clock = clock;
@@ -112,14 +110,28 @@ final class EmulatorState {
     usersByAlias.put(email.toLowerCase(), user);
     usersByAlias.put(phone, user);
     if (kind != Kind.PSP) {
-      nextAccountNumber = Iban.nextValidAccountNumber(nextAccountNumber + 1);
-      String iban = Iban.forAccountNumber(String.format("%010d", nextAccountNumber));
-      Account account = new Account(nextId(), user.created(), UUID.randomUUID().toString(), iban, user,
-          openingBalance);
-      accounts.put(account.id, account);
-      accountsByIban.put(iban, account);
+      openAccount(user, openingBalance);
     }
     return user;
+  }
+
+  /** Opens a MonetaryAccountBank for the user with a fresh IBAN and bunq's default settings. */
+  Account openAccount(User owner, BigDecimal openingBalance) {
+    nextAccountNumber = Iban.nextValidAccountNumber(nextAccountNumber + 1);
+    String iban = Iban.forAccountNumber(String.format("%010d", nextAccountNumber));
+    Account account = new Account(nextId(), now(), UUID.randomUUID().toString(), iban, owner, openingBalance);
+    accounts.put(account.id, account);
+    accountsByIban.put(iban, account);
+    return account;
+  }
+
+  Optional<Account> account(long id) {
+    return Optional.ofNullable(accounts.get(id));
+  }
+
+  /** Where money sent to the user's EMAIL or PHONE_NUMBER alias lands: the oldest active account. */
+  Optional<Account> primaryAccountOf(User user) {
+    return accountsOf(user).stream().filter(Account::isActive).findFirst();
   }
 
   /** Every user in creation order. */
@@ -243,14 +255,13 @@ final class EmulatorState {
     filtersByUser.put(userId, List.copyOf(filters));
   }
 
-  /** Keeps a callback that failed for good. */
-  void recordFailedCallback(JsonObject failure) {
-    // TODO(#3): expose these through GET/POST /v1/user/{id}/notification-filter-failure.
-    failedCallbacks.add(failure);
+  /** The URL notification filters set on one monetary account. */
+  List<Filter> accountFiltersOf(long accountId) {
+    return filtersByAccount.getOrDefault(accountId, List.of());
   }
 
-  List<JsonObject> failedCallbacks() {
-    return List.copyOf(failedCallbacks);
+  void replaceAccountFilters(long accountId, List<Filter> filters) {
+    filtersByAccount.put(accountId, List.copyOf(filters));
   }
 
   Instant now() {

@@ -2,6 +2,7 @@ package com.bunqconnector.emulator;
 
 import com.bunqconnector.crypto.CryptoWorker;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,7 @@ final class EmulatorVerticle extends VerticleBase {
   private volatile int port;
   private HttpServer server;
   private CryptoWorker crypto;
-  private CallbackSender callbacks;
+  private ResourceModule resources;
   private volatile Faults faults;
   private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
 
@@ -52,6 +54,27 @@ final class EmulatorVerticle extends VerticleBase {
     return seeded;
   }
 
+  /** The resources, for the Java API; touch them only inside {@link #call}. */
+  ResourceModule resources() {
+    return resources;
+  }
+
+  /**
+   * Runs {@code action} on this verticle's context, where all emulator state lives; the future
+   * completes there with its result, or fails with what it threw.
+   */
+  <T> Future<T> call(Supplier<T> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.get());
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
   @Override
   public Future<?> start() {
     crypto = new CryptoWorker(vertx, CRYPTO_POOL, options.getCryptoPoolSize());
@@ -61,10 +84,10 @@ final class EmulatorVerticle extends VerticleBase {
     WebClient client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("bunq-emulator")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
-    callbacks = new CallbackSender(vertx, client, state, options);
     CredentialFaults credentials = new CredentialFaults(state, crypto);
     Replies replies = new Replies(crypto, credentials);
     Guard guard = new Guard(state, crypto, credentials, options.isStrictSignatures());
+    resources = new ResourceModule(vertx, client, state, options, guard);
     Router router = Router.router(vertx);
     router.route().handler(guard::identify);
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
@@ -80,8 +103,8 @@ final class EmulatorVerticle extends VerticleBase {
     new AuthRoutes(state, options, guard, crypto, oauth).mount(router, replies);
     new OauthRoutes(state, oauth).mount(router, replies);
     new IdentityRoutes(state, oauth, guard).mount(router, replies);
-    new UserRoutes(state, guard).mount(router, replies);
-    new PaymentRoutes(state, guard, callbacks).mount(router, replies);
+    new UserRoutes(guard).mount(router, replies);
+    resources.mount(router, replies);
     installErrorHandlers(router, replies);
     return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
         .requestHandler(router)
@@ -95,7 +118,7 @@ final class EmulatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    callbacks.close();
+    resources.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
   }

@@ -67,8 +67,16 @@ final class Model {
     }
   }
 
-  /** A MonetaryAccountBank; only {@code balance} and {@code updated} change. */
+  /**
+   * A MonetaryAccountBank. Identity, IBAN and owner are fixed; balance, the owner's settings and the
+   * status change (every change also moves {@code updated}).
+   */
   static final class Account {
+    /** bunq's description of an account created without one. */
+    static final String DEFAULT_DESCRIPTION = "bunq account";
+    /** bunq's default daily spending limit, EUR. */
+    static final BigDecimal DEFAULT_DAILY_LIMIT = new BigDecimal("1000.00");
+
     final long id;
     final Instant created;
     final String publicUuid;
@@ -76,6 +84,20 @@ final class Model {
     final User owner;
     Instant updated;
     BigDecimal balance;
+    String description = DEFAULT_DESCRIPTION;
+    BigDecimal dailyLimit = DEFAULT_DAILY_LIMIT;
+    /** ACTIVE or CANCELLED (the emulator never blocks accounts). */
+    String status = "ACTIVE";
+    String subStatus = "NONE";
+    String reason;
+    String reasonDescription;
+    /** The MonetaryAccountSetting object as bunq renders it. */
+    JsonObject setting = new JsonObject()
+        .put("color", "#FE2851")
+        .put("icon", null)
+        .put("default_avatar_status", "AVATAR_DEFAULT")
+        .put("restriction_chat", "ALLOW_INCOMING")
+        .put("sdd_expiration_action", null);
 
     Account(long id, Instant created, String publicUuid, String iban, User owner, BigDecimal balance) {
       this.id = id;
@@ -85,6 +107,10 @@ final class Model {
       this.iban = iban;
       this.owner = owner;
       this.balance = balance;
+    }
+
+    boolean isActive() {
+      return "ACTIVE".equals(status);
     }
   }
 

@@ -2,6 +2,8 @@ package com.bunqconnector.emulator;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,6 +36,15 @@ final class Paging {
    * @throws ApiError 400 if {@code count}, {@code older_id} or {@code newer_id} is malformed
    */
   static <T> Page<T> page(String path, MultiMap query, NavigableMap<Long, T> all) {
+    return page(path, query, all, List.of());
+  }
+
+  /**
+   * As {@link #page(String, MultiMap, NavigableMap)}, for a listing that the query also filters:
+   * the {@code carried} parameters present in the query are repeated in the generated URLs, so
+   * following them keeps the filter.
+   */
+  static <T> Page<T> page(String path, MultiMap query, NavigableMap<Long, T> all, List<String> carried) {
     int count = (int) longParam(query, "count", DEFAULT_COUNT);
     if (count < 1 || count > MAX_COUNT) {
       throw ApiError.badRequest("Query parameter \"count\" must be between 1 and " + MAX_COUNT + ".");
@@ -62,12 +73,17 @@ final class Paging {
       }
     }
     List<T> items = slice.stream().map(Map.Entry::getValue).toList();
-    return new Page<>(items, pagination(path, count, all, slice, newer));
+    StringBuilder base = new StringBuilder(path).append("?count=").append(count);
+    for (String name : carried) {
+      if (query.contains(name)) {
+        base.append('&').append(name).append('=').append(URLEncoder.encode(query.get(name), StandardCharsets.UTF_8));
+      }
+    }
+    return new Page<>(items, pagination(base.toString(), all, slice, newer));
   }
 
-  private static <T> JsonObject pagination(String path, int count, NavigableMap<Long, T> all,
-      List<Map.Entry<Long, T>> slice, Long newerParam) {
-    String base = path + "?count=" + count;
+  private static <T> JsonObject pagination(String base, NavigableMap<Long, T> all, List<Map.Entry<Long, T>> slice,
+      Long newerParam) {
     if (slice.isEmpty()) {
       // Nothing to anchor on; a poller that asked for newer items keeps its cursor.
       String future = newerParam != null ? base + "&newer_id=" + newerParam : null;

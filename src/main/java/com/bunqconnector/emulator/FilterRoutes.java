@@ -1,0 +1,187 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.Model.Filter;
+import com.bunqconnector.emulator.Model.User;
+import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * URL notification filters, on the user and on one monetary account ({@code notification-filter-url};
+ * a POST replaces the whole set of that level, at most {@value #MAX_URLS_PER_CATEGORY} URLs per
+ * category per set), and the callbacks that failed for good ({@code notification-filter-failure}:
+ * GET lists them, POST retries the ones named).
+ */
+final class FilterRoutes {
+
+  /** The callback categories bunq documents, plus those only its schema lists. */
+  static final Set<String> CATEGORIES = Set.of("BILLING", "CARD_TRANSACTION_SUCCESSFUL", "CARD_TRANSACTION_FAILED",
+      "CHAT", "DRAFT_PAYMENT", "IDEAL", "SOFORT", "MUTATION", "OAUTH", "PAYMENT", "REQUEST", "SCHEDULE_RESULT",
+      "SCHEDULE_STATUS", "SHARE", "TAB_RESULT", "BUNQME_TAB", "SUPPORT", "MONETARY_ACCOUNT_PROFILE", "PROMOTION",
+      "USER_APPROVAL");
+  /** bunq accepts at most this many callback URLs per category. */
+  static final int MAX_URLS_PER_CATEGORY = 2;
+  private static final String FAILED_IDS = "notification_filter_failed_ids";
+
+  private final EmulatorState state;
+  private final ResourceStore store;
+  private final Guard guard;
+  private final CallbackSender callbacks;
+
+  FilterRoutes(EmulatorState state, ResourceStore store, Guard guard, CallbackSender callbacks) {
+    this.state = state;
+    this.store = store;
+    this.guard = guard;
+    this.callbacks = callbacks;
+  }
+
+  void mount(Router router, Replies replies) {
+    String user = "/v1/user/:userID/notification-filter-url";
+    router.post(user).handler(replies.handler(this::replaceUserFilters));
+    router.get(user).handler(replies.handler(this::listUserFilters));
+    String account = "/v1/user/:userID/monetary-account/:accountID/notification-filter-url";
+    router.post(account).handler(replies.handler(this::replaceAccountFilters));
+    router.get(account).handler(replies.handler(this::listAccountFilters));
+    String failure = "/v1/user/:userID/notification-filter-failure";
+    router.get(failure).handler(replies.handler(this::listFailures));
+    router.post(failure).handler(replies.handler(this::retryFailures));
+    // TODO(#3): notification-filter-push and -email: push and e-mail delivery are not emulated.
+  }
+
+  private Future<JsonObject> listUserFilters(RoutingContext ctx) {
+    return guard.authorise(ctx, false)
+        .map(session -> listing(ctx, state.filtersOf(guard.user(ctx, session).id())));
+  }
+
+  private Future<JsonObject> listAccountFilters(RoutingContext ctx) {
+    return guard.authorise(ctx, false)
+        .map(session -> listing(ctx, state.accountFiltersOf(guard.account(ctx, guard.user(ctx, session)).id)));
+  }
+
+  private Future<JsonObject> replaceUserFilters(RoutingContext ctx) {
+    return guard.authorise(ctx, false).map(session -> {
+      User user = guard.user(ctx, session);
+      List<Filter> filters = filters(Bodies.object(ctx, false));
+      state.replaceFilters(user.id(), filters);
+      return created(filters);
+    });
+  }
+
+  private Future<JsonObject> replaceAccountFilters(RoutingContext ctx) {
+    return guard.authorise(ctx, false).map(session -> {
+      Account account = guard.account(ctx, guard.user(ctx, session));
+      List<Filter> filters = filters(Bodies.object(ctx, false));
+      state.replaceAccountFilters(account.id, filters);
+      return created(filters);
+    });
+  }
+
+  private Future<JsonObject> listFailures(RoutingContext ctx) {
+    return guard.authorise(ctx, false).map(session -> {
+      NavigableMap<Long, FailedCallback> failures = store.failuresOf(guard.user(ctx, session).id());
+      Paging.Page<FailedCallback> page = Paging.page(ctx.request().path(), ctx.queryParams(), failures);
+      return Envelopes.listing(page.items().stream()
+          .map(f -> Envelopes.wrap("NotificationFilterFailure", ResourceJson.failure(f)))
+          .toList(), page.pagination());
+    });
+  }
+
+  /**
+   * Retries the named failures, each once, and answers with the first one's id (bunq's schema
+   * promises an {@code Id} but not which). All ids are checked before anything is retried.
+   */
+  private Future<JsonObject> retryFailures(RoutingContext ctx) {
+    return guard.authorise(ctx, false).map(session -> {
+      User user = guard.user(ctx, session);
+      String raw = Fields.requiredText(Bodies.object(ctx, false), FAILED_IDS);
+      List<Long> ids = new ArrayList<>();
+      for (String part : raw.split(",", -1)) {
+        try {
+          ids.add(Long.parseLong(part.trim()));
+        } catch (NumberFormatException e) {
+          throw ApiError.badRequest("Field \"" + FAILED_IDS + "\" must be a comma-separated list of ids.");
+        }
+      }
+      Map<Long, FailedCallback> chosen = new LinkedHashMap<>();
+      for (long id : ids) {
+        chosen.put(id, store.failure(user.id(), id)
+            .orElseThrow(() -> Fields.notFound("NotificationFilterFailure", id)));
+      }
+      chosen.values().forEach(callbacks::retry);
+      return Envelopes.response(Envelopes.id(chosen.keySet().iterator().next()));
+    });
+  }
+
+  private List<Filter> filters(JsonObject body) {
+    JsonArray requested = Bodies.optionalArray(body, "notification_filters");
+    if (requested == null) {
+      throw ApiError.badRequest("Field \"notification_filters\" is required.");
+    }
+    List<Filter> filters = new ArrayList<>();
+    Map<String, Integer> perCategory = new HashMap<>();
+    for (int i = 0; i < requested.size(); i++) {
+      Filter filter = filter(requested.getValue(i), "notification_filters[" + i + "]");
+      if (perCategory.merge(filter.category(), 1, Integer::sum) > MAX_URLS_PER_CATEGORY) {
+        throw ApiError.badRequest("A maximum of " + MAX_URLS_PER_CATEGORY
+            + " notification URLs is allowed for category " + filter.category() + ".");
+      }
+      filters.add(filter);
+    }
+    return filters;
+  }
+
+  private Filter filter(Object item, String where) {
+    if (!(item instanceof JsonObject json)) {
+      throw ApiError.badRequest("Field \"" + where + "\" must be an object.");
+    }
+    Object category = json.getValue("category");
+    if (!(category instanceof String name) || !CATEGORIES.contains(name)) {
+      throw ApiError.badRequest("Field \"" + where + ".category\" must be a known notification category.");
+    }
+    Object target = json.getValue("notification_target");
+    if (!(target instanceof String url) || !isCallbackUrl(url)) {
+      throw ApiError.badRequest("Field \"" + where + ".notification_target\" must be an absolute http(s) URL.");
+    }
+    // TODO(#3): bunq accepts only https targets; make that an option once the connector runs TLS locally.
+    return new Filter(state.nextId(), state.now(), name, url);
+  }
+
+  private static boolean isCallbackUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme();
+      return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static JsonObject created(List<Filter> filters) {
+    return Envelopes.response(filters.stream()
+        .map(f -> Envelopes.wrap("NotificationFilterUrl", BunqJson.filter(f)))
+        .toList());
+  }
+
+  private static JsonObject listing(RoutingContext ctx, List<Filter> filters) {
+    NavigableMap<Long, Filter> byId = new TreeMap<>();
+    filters.forEach(f -> byId.put(f.id(), f));
+    Paging.Page<Filter> page = Paging.page(ctx.request().path(), ctx.queryParams(), byId);
+    return Envelopes.listing(page.items().stream()
+        .map(f -> Envelopes.wrap("NotificationFilterUrl", BunqJson.filter(f)))
+        .toList(), page.pagination());
+  }
+}

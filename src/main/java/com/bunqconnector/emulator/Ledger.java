@@ -1,0 +1,148 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.Model.Payment;
+import com.bunqconnector.emulator.ResourceModel.Event;
+import com.bunqconnector.emulator.ResourceModel.Pointer;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Books money movements: every balance change of an emulated account goes through here, becomes a
+ * Payment on that account (with {@code balance_after_mutation}), an entry in the owner's event
+ * feed and MUTATION (and, where bunq sends them, PAYMENT) callbacks. Emulator context only.
+ */
+final class Ledger {
+
+  /**
+   * How a movement is booked: the payer's {@code type} and both sides' {@code sub_type}, whether
+   * PAYMENT callbacks go out besides MUTATION ones (bunq sends none for paid requests), and whether
+   * each Payment gets its own event (a card payment is shown through its MasterCardAction).
+   */
+  record Booking(String type, String subType, boolean paymentCallbacks, boolean ownEvents) {
+
+    static Booking payment(String type) {
+      return new Booking(type, "PAYMENT", true, true);
+    }
+
+    static Booking request() {
+      return new Booking("BUNQ", "REQUEST", false, true);
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(Ledger.class);
+
+  private final EmulatorState state;
+  private final ResourceStore store;
+  private final CallbackSender callbacks;
+
+  Ledger(EmulatorState state, ResourceStore store, CallbackSender callbacks) {
+    this.state = state;
+    this.store = store;
+    this.callbacks = callbacks;
+  }
+
+  /**
+   * The emulated account a pointer names: the account with that IBAN, or the primary active
+   * account of the user with that EMAIL or PHONE_NUMBER alias; empty for anyone else.
+   */
+  Optional<Account> resolve(Pointer pointer) {
+    if ("IBAN".equals(pointer.type())) {
+      return state.accountByIban(pointer.value());
+    }
+    return state.userByAlias(pointer.type(), pointer.value()).flatMap(state::primaryAccountOf);
+  }
+
+  /** The label a pointer shows as counterparty: the emulated account's own, or one built from the pointer. */
+  JsonObject label(Pointer pointer, Optional<Account> account) {
+    return account.map(BunqJson::label)
+        .orElseGet(() -> BunqJson.externalLabel(pointer.type(), pointer.value(), pointer.name()));
+  }
+
+  /**
+   * Fails with a 400 unless {@code payer} is active, can pay {@code amount} and {@code payee} (if
+   * any) is another active account.
+   */
+  static void checkTransfer(Account payer, Optional<Account> payee, BigDecimal amount) {
+    if (!payer.isActive()) {
+      throw ApiError.badRequest("Monetary account " + payer.id + " is not active.");
+    }
+    if (payee.isPresent() && payee.get() == payer) {
+      throw ApiError.badRequest("A payment to the same monetary account is not possible.");
+    }
+    if (payee.isPresent() && !payee.get().isActive()) {
+      throw ApiError.badRequest("The counterparty's monetary account is not active.");
+    }
+    // TODO(#3): enforce daily_limit and overdraft_limit; the demo job's endless rounds would need an option first.
+    if (payer.balance.compareTo(amount) < 0) {
+      throw ApiError.badRequest("The balance of the monetary account is insufficient for this payment.");
+    }
+  }
+
+  /**
+   * Moves {@code amount} from {@code payer} to {@code payee}, or out of the emulated bank to the
+   * party {@code externalLabel} describes; returns the payer's Payment. The payee's mirror Payment
+   * is always of type BUNQ.
+   *
+   * @throws ApiError 400 when {@link #checkTransfer} refuses
+   */
+  Payment transfer(Account payer, Optional<Account> payee, JsonObject externalLabel, BigDecimal amount,
+      String description, Booking booking) {
+    checkTransfer(payer, payee, amount);
+    Instant now = state.now();
+    JsonObject counterpartyLabel = payee.map(BunqJson::label).orElse(externalLabel);
+    Payment outgoing = book(payer, amount.negate(), counterpartyLabel, description, booking.type(), booking, now);
+    notifyBooked(payer, outgoing, "MUTATION_CREATED", "PAYMENT_CREATED", booking);
+    payee.ifPresent(target -> {
+      Payment incoming = book(target, amount, BunqJson.label(payer), description, "BUNQ", booking, now);
+      notifyBooked(target, incoming, "MUTATION_RECEIVED", "PAYMENT_RECEIVED", booking);
+    });
+    return outgoing;
+  }
+
+  /** Credits {@code account} with money from outside the emulated bank; returns the incoming Payment. */
+  Payment credit(Account account, BigDecimal amount, JsonObject counterpartyLabel, String description,
+      Booking booking) {
+    Payment incoming = book(account, amount, counterpartyLabel, description, booking.type(), booking, state.now());
+    notifyBooked(account, incoming, "MUTATION_RECEIVED", "PAYMENT_RECEIVED", booking);
+    return incoming;
+  }
+
+  /** Adds an event to the feed of the account's owner. */
+  Event recordEvent(Account account, String objectType, Supplier<JsonObject> object,
+      BooleanSupplier awaitingReply) {
+    Event event = new Event(state.nextId(), state.now(), account.owner.id(), account.id, objectType, object,
+        awaitingReply);
+    store.addEvent(event);
+    return event;
+  }
+
+  private Payment book(Account account, BigDecimal signedAmount, JsonObject counterpartyLabel, String description,
+      String type, Booking booking, Instant now) {
+    account.balance = account.balance.add(signedAmount);
+    account.updated = now;
+    long id = state.nextId();
+    Payment payment = new Payment(id, account.id, BunqJson.payment(id, now, account.id, signedAmount,
+        BunqJson.label(account), counterpartyLabel, description, type, booking.subType(), account.balance));
+    state.addPayment(payment);
+    if (booking.ownEvents()) {
+      recordEvent(account, "Payment", payment::json, () -> false);
+    }
+    log.debug("Booked payment {} ({} {}) on account {}", id, type, booking.subType(), account.id);
+    return payment;
+  }
+
+  private void notifyBooked(Account account, Payment payment, String mutationEvent, String paymentEvent,
+      Booking booking) {
+    callbacks.notify(account, "MUTATION", mutationEvent, "Payment", payment.id(), payment.json());
+    if (booking.paymentCallbacks()) {
+      callbacks.notify(account, "PAYMENT", paymentEvent, "Payment", payment.id(), payment.json());
+    }
+  }
+}

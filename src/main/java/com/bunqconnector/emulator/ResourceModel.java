@@ -1,0 +1,148 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.emulator.Model.Account;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The emulator's money-moving resources beyond payments: request inquiries and their responses,
+ * draft payments, card actions, the event feed and failed callbacks. Mutable ones are touched
+ * only on the emulator's context.
+ */
+final class ResourceModel {
+
+  private ResourceModel() {
+  }
+
+  /** A Pointer as a client sends it: {@code type} is IBAN, EMAIL or PHONE_NUMBER. */
+  record Pointer(String type, String value, String name) {
+
+    boolean isSugarDaddy() {
+      return "EMAIL".equals(type) && RequestFlows.SUGAR_DADDY_EMAIL.equalsIgnoreCase(value);
+    }
+  }
+
+  /** A RequestInquiry: the requesting side of a request for money. */
+  static final class RequestInquiry {
+    final long id;
+    final Instant created;
+    final Account account;
+    final BigDecimal amountInquired;
+    final JsonObject counterpartyLabel;
+    final String description;
+    final String merchantReference;
+    final Integer minimumAge;
+    final String requireAddress;
+    final String redirectUrl;
+    final String bunqmeShareUrl;
+    Instant updated;
+    Instant timeResponded;
+    BigDecimal amountResponded;
+    /** PENDING, ACCEPTED, REJECTED or REVOKED. */
+    String status = "PENDING";
+    /** The payer's side when the counterparty is an emulated account. */
+    RequestResponse response;
+
+    RequestInquiry(long id, Instant created, Account account, BigDecimal amountInquired, JsonObject counterpartyLabel,
+        String description, String merchantReference, Integer minimumAge, String requireAddress, String redirectUrl,
+        String bunqmeShareUrl) {
+      this.id = id;
+      this.created = created;
+      this.updated = created;
+      this.account = account;
+      this.amountInquired = amountInquired;
+      this.counterpartyLabel = counterpartyLabel;
+      this.description = description;
+      this.merchantReference = merchantReference;
+      this.minimumAge = minimumAge;
+      this.requireAddress = requireAddress;
+      this.redirectUrl = redirectUrl;
+      this.bunqmeShareUrl = bunqmeShareUrl;
+    }
+  }
+
+  /** A RequestResponse: what the emulated payer of a RequestInquiry sees and answers. */
+  static final class RequestResponse {
+    final long id;
+    final Instant created;
+    /** The payer's account. */
+    final Account account;
+    final RequestInquiry inquiry;
+    Instant updated;
+    Instant timeResponded;
+    BigDecimal amountResponded;
+    /** PENDING, ACCEPTED, REJECTED or REVOKED. */
+    String status = "PENDING";
+    long eventId;
+
+    RequestResponse(long id, Instant created, Account account, RequestInquiry inquiry) {
+      this.id = id;
+      this.created = created;
+      this.updated = created;
+      this.account = account;
+      this.inquiry = inquiry;
+    }
+  }
+
+  /**
+   * One entry of a DraftPayment; {@code payee} is the emulated account the pointer named when the
+   * draft was made, {@code null} for a counterparty outside the emulated bank.
+   */
+  record DraftEntry(long id, BigDecimal amount, Pointer pointer, Account payee, JsonObject counterpartyLabel,
+      String description, String merchantReference, String type) {
+  }
+
+  /** A DraftPayment: payments prepared through the API that the account owner accepts or rejects. */
+  static final class DraftPayment {
+    final long id;
+    final Instant created;
+    final Account account;
+    Instant updated;
+    List<DraftEntry> entries;
+    /** PENDING, ACCEPTED, REJECTED or CANCELLED. */
+    String status = "PENDING";
+    /** The owner's answers, as DraftPaymentResponse objects. */
+    final List<JsonObject> responses = new ArrayList<>();
+    /** {@code {"Payment":{...}}} or {@code {"PaymentBatch":{...}}} once accepted. */
+    JsonObject result;
+
+    DraftPayment(long id, Instant created, Account account, List<DraftEntry> entries) {
+      this.id = id;
+      this.created = created;
+      this.updated = created;
+      this.account = account;
+      this.entries = List.copyOf(entries);
+    }
+  }
+
+  /** The one emulated card of an account: what a MasterCardAction's {@code label_card} shows. */
+  record Card(long id, String uuid, String expiryDate, String secondLine) {
+  }
+
+  /** A MasterCardAction as the GET endpoints render it; {@code json} is frozen at creation. */
+  record CardAction(long id, long accountId, JsonObject json) {
+  }
+
+  /**
+   * An entry of the user's event feed. The object and the status are read when the event is
+   * rendered, so an event shows its object as it is now (a request that was accepted, a draft
+   * that was answered).
+   */
+  record Event(long id, Instant created, long userId, long accountId, String objectType,
+      Supplier<JsonObject> object, BooleanSupplier awaitingReply) {
+  }
+
+  /**
+   * A callback delivery that failed for good: where it went, what it said and why it failed, and
+   * the exact body, for a retry through {@code notification-filter-failure}.
+   */
+  record FailedCallback(long id, Instant created, Instant updated, long userId, String target, String category,
+      String eventType, long objectId, String exceptionMessage, Integer responseCode, Buffer body) {
+  }
+}

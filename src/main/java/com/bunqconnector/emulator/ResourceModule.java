@@ -1,0 +1,59 @@
+package com.bunqconnector.emulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+
+/**
+ * The bunq resources beyond authentication and users, wired together: monetary accounts,
+ * payments, request inquiries and responses, draft payments, card transactions, the event feed,
+ * notification filters with their failures, and the emulator-only admin routes that stand in for
+ * the bunq app and the card network. Emulator context only.
+ */
+final class ResourceModule {
+
+  private final ResourceStore store = new ResourceStore();
+  private final EmulatorState state;
+  private final Guard guard;
+  private final CallbackSender callbacks;
+  private final Ledger ledger;
+  private final DraftPayments drafts;
+  private final CardPayments cards;
+
+  ResourceModule(Vertx vertx, WebClient client, EmulatorState state, EmulatorOptions options, Guard guard) {
+    this.state = state;
+    this.guard = guard;
+    this.callbacks = new CallbackSender(vertx, client, state, store, options);
+    this.ledger = new Ledger(state, store, callbacks);
+    this.drafts = new DraftPayments(state, store, ledger, callbacks);
+    this.cards = new CardPayments(state, store, ledger, callbacks);
+  }
+
+  void mount(Router router, Replies replies) {
+    new AccountRoutes(state, guard).mount(router, replies);
+    new FilterRoutes(state, store, guard, callbacks).mount(router, replies);
+    new PaymentRoutes(state, guard, ledger).mount(router, replies);
+    new RequestRoutes(store, guard, new RequestFlows(state, store, ledger, callbacks)).mount(router, replies);
+    new DraftPaymentRoutes(store, guard, drafts).mount(router, replies);
+    new CardRoutes(store, guard).mount(router, replies);
+    new EventRoutes(store, guard).mount(router, replies);
+    new ResourceAdminRoutes(store, drafts, cards).mount(router, replies);
+  }
+
+  ResourceStore store() {
+    return store;
+  }
+
+  DraftPayments drafts() {
+    return drafts;
+  }
+
+  CardPayments cards() {
+    return cards;
+  }
+
+  /** Cancels pending callback retries and closes the callback web client. */
+  void close() {
+    callbacks.close();
+  }
+}

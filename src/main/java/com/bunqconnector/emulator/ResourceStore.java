@@ -1,0 +1,146 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.ResourceModel.Card;
+import com.bunqconnector.emulator.ResourceModel.CardAction;
+import com.bunqconnector.emulator.ResourceModel.DraftPayment;
+import com.bunqconnector.emulator.ResourceModel.Event;
+import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
+import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+
+/**
+ * In-memory records of request inquiries and responses, draft payments, cards and card actions,
+ * events and failed callbacks, each findable by id and listable per owner (account or user) in id
+ * order. Not thread-safe: used only on the emulator verticle's context.
+ */
+final class ResourceStore {
+
+  private final Table<RequestInquiry> inquiries = new Table<>();
+  private final Table<RequestResponse> responses = new Table<>();
+  private final Table<DraftPayment> drafts = new Table<>();
+  private final Table<CardAction> cardActions = new Table<>();
+  /** Events per user. */
+  private final Table<Event> events = new Table<>();
+  /** Failed callbacks per user. */
+  private final Table<FailedCallback> failures = new Table<>();
+  private final Map<Long, Card> cardsByAccount = new HashMap<>();
+
+  void addInquiry(RequestInquiry inquiry) {
+    inquiries.put(inquiry.account.id, inquiry.id, inquiry);
+  }
+
+  /** The inquiry with this id on this account. */
+  Optional<RequestInquiry> inquiry(long accountId, long id) {
+    return inquiries.get(accountId, id);
+  }
+
+  NavigableMap<Long, RequestInquiry> inquiriesOf(long accountId) {
+    return inquiries.of(accountId);
+  }
+
+  void addResponse(RequestResponse response) {
+    responses.put(response.account.id, response.id, response);
+  }
+
+  Optional<RequestResponse> response(long accountId, long id) {
+    return responses.get(accountId, id);
+  }
+
+  NavigableMap<Long, RequestResponse> responsesOf(long accountId) {
+    return responses.of(accountId);
+  }
+
+  void addDraft(DraftPayment draft) {
+    drafts.put(draft.account.id, draft.id, draft);
+  }
+
+  /** The draft with this id, whichever account it belongs to. */
+  Optional<DraftPayment> draft(long id) {
+    return Optional.ofNullable(drafts.byId.get(id));
+  }
+
+  NavigableMap<Long, DraftPayment> draftsOf(long accountId) {
+    return drafts.of(accountId);
+  }
+
+  void addCardAction(CardAction action) {
+    cardActions.put(action.accountId(), action.id(), action);
+  }
+
+  Optional<CardAction> cardAction(long accountId, long id) {
+    return cardActions.get(accountId, id);
+  }
+
+  NavigableMap<Long, CardAction> cardActionsOf(long accountId) {
+    return cardActions.of(accountId);
+  }
+
+  /** The account's card, made with {@code factory} the first time it is asked for. */
+  Card cardOf(Account account, LongFunction<Card> factory) {
+    return cardsByAccount.computeIfAbsent(account.id, factory::apply);
+  }
+
+  void addEvent(Event event) {
+    events.put(event.userId(), event.id(), event);
+  }
+
+  Optional<Event> event(long userId, long id) {
+    return events.get(userId, id);
+  }
+
+  NavigableMap<Long, Event> eventsOf(long userId) {
+    return events.of(userId);
+  }
+
+  /** Keeps (or, for the same id, replaces) a callback that failed for good. */
+  void putFailure(FailedCallback failure) {
+    failures.put(failure.userId(), failure.id(), failure);
+  }
+
+  Optional<FailedCallback> failure(long userId, long id) {
+    return failures.get(userId, id);
+  }
+
+  NavigableMap<Long, FailedCallback> failuresOf(long userId) {
+    return failures.of(userId);
+  }
+
+  void removeFailure(FailedCallback failure) {
+    failures.remove(failure.userId(), failure.id());
+  }
+
+  /** Objects by id, and per owner ordered by id. */
+  private static final class Table<T> {
+    private final Map<Long, T> byId = new HashMap<>();
+    private final Map<Long, NavigableMap<Long, T>> byOwner = new HashMap<>();
+
+    void put(long owner, long id, T value) {
+      byId.put(id, value);
+      byOwner.computeIfAbsent(owner, k -> new TreeMap<>()).put(id, value);
+    }
+
+    Optional<T> get(long owner, long id) {
+      return Optional.ofNullable(byOwner.getOrDefault(owner, Collections.emptyNavigableMap()).get(id));
+    }
+
+    NavigableMap<Long, T> of(long owner) {
+      return Collections.unmodifiableNavigableMap(byOwner.getOrDefault(owner, Collections.emptyNavigableMap()));
+    }
+
+    void remove(long owner, long id) {
+      byId.remove(id);
+      NavigableMap<Long, T> owned = byOwner.get(owner);
+      if (owned != null) {
+        owned.remove(id);
+      }
+    }
+  }
+}
