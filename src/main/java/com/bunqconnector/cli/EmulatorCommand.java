@@ -3,6 +3,7 @@ package com.bunqconnector.cli;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.emulator.EmulatorSeed;
+import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.emulator.SeededOauthClient;
 import com.bunqconnector.emulator.SeededUser;
 import io.vertx.core.Vertx;
@@ -62,6 +63,19 @@ final class EmulatorCommand implements Callable<Integer> {
       description = "opening EUR balance of accounts that set none (default: ${DEFAULT-VALUE})")
   String initialBalance = EmulatorOptions.DEFAULT_INITIAL_BALANCE;
 
+  @Option(names = "--no-rate-limits",
+      description = "never answer 429; by default the emulator enforces bunq's per-IP call limits")
+  boolean noRateLimits;
+
+  @Option(names = "--strict-signatures",
+      description = "demand a valid X-Bunq-Client-Signature on every call after the installation, not only where "
+          + "bunq checks it today")
+  boolean strictSignatures;
+
+  @Option(names = "--request-id-ttl", paramLabel = "SECONDS",
+      description = "how long a reused X-Bunq-Client-Request-Id is refused (default: ${DEFAULT-VALUE})")
+  int requestIdTtl = EmulatorOptions.DEFAULT_REQUEST_ID_TTL_SECONDS;
+
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -102,7 +116,7 @@ final class EmulatorCommand implements Callable<Integer> {
     return finished.await(timeout, unit);
   }
 
-  private EmulatorOptions options() {
+  EmulatorOptions options() {
     if (users != null && users < 0) {
       throw new ParameterException(spec.commandLine(), "--users must be >= 0, was " + users);
     }
@@ -114,6 +128,9 @@ final class EmulatorCommand implements Callable<Integer> {
           .setPort(port)
           .setSessionTimeoutSeconds(sessionTimeout)
           .setInitialBalance(initialBalance)
+          .setRateLimits(new RateLimitOptions().setEnabled(!noRateLimits))
+          .setStrictSignatures(strictSignatures)
+          .setRequestIdTtlSeconds(requestIdTtl)
           .setSeed(fromFile.withGeneratedPersons(generated));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

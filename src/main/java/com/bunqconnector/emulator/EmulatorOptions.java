@@ -1,9 +1,9 @@
 package com.bunqconnector.emulator;
 
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Settings of a {@link BunqEmulator}: where it listens, how sandbox users start, which users and
@@ -31,6 +31,7 @@ public class EmulatorOptions {
   public static final int DEFAULT_CRYPTO_POOL_SIZE = 2;
   /** Default memory of {@code X-Bunq-Client-Request-Id}s per installation: one hour. */
   public static final int DEFAULT_REQUEST_ID_TTL_SECONDS = 3_600;
+  private static final Pattern BALANCE = Pattern.compile("\\d{1,12}(\\.\\d{1,2})?");
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -129,16 +130,13 @@ public class EmulatorOptions {
     return initialBalance;
   }
 
-  /** Sets the opening balance (a non-negative decimal with at most two places) of new sandbox accounts. */
+  /**
+   * Sets the opening balance of new sandbox accounts: plain digits with at most two decimals and at
+   * most 12 integer digits, such as {@code "1000.00"} (no sign, no exponent).
+   */
   public EmulatorOptions setInitialBalance(String initialBalance) {
-    BigDecimal value;
-    try {
-      value = new BigDecimal(initialBalance);
-    } catch (NumberFormatException | NullPointerException e) {
-      throw new IllegalArgumentException("initialBalance must be a decimal string, was " + initialBalance);
-    }
-    if (value.signum() < 0 || value.scale() > 2) {
-      throw new IllegalArgumentException("initialBalance must be >= 0 with at most 2 decimals, was "
+    if (initialBalance == null || !BALANCE.matcher(initialBalance).matches()) {
+      throw new IllegalArgumentException("initialBalance must be digits with at most 2 decimals, like 1000.00, was "
           + initialBalance);
     }
     this.initialBalance = initialBalance;

@@ -3,6 +3,7 @@ package com.bunqconnector.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.ClientProbe;
+import com.bunqconnector.emulator.EmulatorOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -126,7 +127,28 @@ class EmulatorCommandTest {
     err.getBuffer().setLength(0);
     assertThat(Main.commandLine().setErr(new PrintWriter(err)).execute("emulator", "--initial-balance", "lots"))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("initialBalance must be a decimal string");
+    assertThat(err.toString()).contains("initialBalance must be digits with at most 2 decimals");
+    err.getBuffer().setLength(0);
+    assertThat(Main.commandLine().setErr(new PrintWriter(err)).execute("emulator", "--initial-balance", "1e999999999"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("initialBalance must be digits", "1e999999999");
+  }
+
+  @Test
+  void limitAndSignatureFlagsReachTheEmulatorOptions() {
+    CommandLine line = Main.commandLine();
+    line.parseArgs("emulator", "--no-rate-limits", "--strict-signatures", "--request-id-ttl", "60");
+    EmulatorOptions options = ((EmulatorCommand) line.getSubcommands().get("emulator").getCommand()).options();
+    assertThat(options.getRateLimits().isEnabled()).isFalse();
+    assertThat(options.isStrictSignatures()).isTrue();
+    assertThat(options.getRequestIdTtlSeconds()).isEqualTo(60);
+
+    CommandLine plain = Main.commandLine();
+    plain.parseArgs("emulator");
+    EmulatorOptions defaults = ((EmulatorCommand) plain.getSubcommands().get("emulator").getCommand()).options();
+    assertThat(defaults.getRateLimits().isEnabled()).isTrue();
+    assertThat(defaults.isStrictSignatures()).isFalse();
+    assertThat(defaults.getRequestIdTtlSeconds()).isEqualTo(EmulatorOptions.DEFAULT_REQUEST_ID_TTL_SECONDS);
   }
 
   @Test
@@ -135,6 +157,7 @@ class EmulatorCommandTest {
     int code = Main.commandLine().setOut(new PrintWriter(out)).execute("emulator", "--help");
     assertThat(code).isZero();
     assertThat(out.toString()).contains("--host", "--port", "--users", "--seed", "--session-timeout",
-        "--initial-balance", "--help", "18080", "604800", "500.00");
+        "--initial-balance", "--no-rate-limits", "--strict-signatures", "--request-id-ttl", "--help", "18080",
+        "604800", "500.00");
   }
 }
