@@ -10,16 +10,18 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Opens a bunq context in bunq's order: a new RSA key pair (on the crypto pool), then
  * {@code installation}, {@code device-server} and {@code session-server}. A user without an API
- * key first gets one from {@code sandbox-user-person} where the environment allows it.
+ * key first gets one from {@code sandbox-user-person} where the environment allows it. Every
+ * {@code session-server} call, for a new context or a renewal, first waits for its slot from the
+ * {@link SessionPacer}.
  */
 public final class ContextFactory implements ContextCreator {
 
@@ -32,6 +34,7 @@ public final class ContextFactory implements ContextCreator {
   private final BunqHttp http;
   private final CryptoWorker crypto;
   private final Clock clock;
+  private final SessionPacer pacer;
   private final AtomicLong installations = new AtomicLong();
   private final AtomicLong devices = new AtomicLong();
   private final AtomicLong sessions = new AtomicLong();
@@ -43,9 +46,15 @@ public final class ContextFactory implements ContextCreator {
 
   /** A factory that dates sessions by {@code clock}, the clock their expiry is later judged by. */
   public ContextFactory(BunqHttp http, CryptoWorker crypto, Clock clock) {
+    this(http, crypto, clock, SessionPacer.unpaced());
+  }
+
+  /** A factory whose {@code session-server} calls wait for slots from {@code pacer}. */
+  public ContextFactory(BunqHttp http, CryptoWorker crypto, Clock clock, SessionPacer pacer) {
     this.http = http;
     this.crypto = crypto;
     this.clock = clock;
+    this.pacer = pacer;
   }
 
   @Override
@@ -63,8 +72,9 @@ public final class ContextFactory implements ContextCreator {
   public Future<SessionContext> renew(UserSpec spec, SessionContext stale) {
     Installation installation = new Installation(stale.installationToken(), stale.clientPrivateKey(),
         stale.serverPublicKey());
-    return signedPost(stale.baseUrl() + "/session-server", new JsonObject().put("secret", stale.apiKey()),
-        installation)
+    return pacer.slot(spec.key())
+        .compose(slot -> signedPost(stale.baseUrl() + "/session-server",
+            new JsonObject().put("secret", stale.apiKey()), installation))
         .compose(response -> readSession(response)
             .map(session -> stale.withSession(session.id(), session.token(), session.timeout(),
                 clock.millis(), session.userId(), session.kind())));
@@ -164,7 +174,8 @@ public final class ContextFactory implements ContextCreator {
   private Future<Void> openSession(UserSpec spec, SessionContext.Builder context, String apiKey,
       Installation installation) {
     JsonObject body = new JsonObject().put("secret", apiKey);
-    return signedPost(spec.baseUrl() + "/session-server", body, installation)
+    return pacer.slot(spec.key())
+        .compose(slot -> signedPost(spec.baseUrl() + "/session-server", body, installation))
         .compose(this::readSession)
         .map(session -> {
           context.session(session.id(), session.token(), session.timeout(), clock.millis())

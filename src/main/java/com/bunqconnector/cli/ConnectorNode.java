@@ -3,6 +3,7 @@ package com.bunqconnector.cli;
 import com.bunqconnector.api.BunqClient;
 import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.ContextFactory;
+import com.bunqconnector.api.SessionPacer;
 import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.bus.ApiVerticle;
 import com.bunqconnector.callback.CallbackStats;
@@ -25,6 +26,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,6 +40,7 @@ public final class ConnectorNode {
   private final ConnectorConfig config;
   private final CryptoWorker crypto;
   private final HttpClient web;
+  private final SessionPacer pacer;
   private final ContextFactory factory;
   private final SessionStore store;
   private final SessionManager sessions;
@@ -56,7 +59,11 @@ public final class ConnectorNode {
             .setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(16));
     BunqHttp http = new BunqHttp(vertx, web, crypto, node.requestTimeoutMs(), BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
-    this.factory = new ContextFactory(http, crypto);
+    NodeConfig.PacingConfig pacing = node.pacing();
+    this.pacer = pacing.enabled()
+        ? SessionPacer.of(vertx, pacing.egressGroup(), pacing.intervalMs(), pacing.maxWaitMs(), Clock.systemUTC())
+        : SessionPacer.unpaced();
+    this.factory = new ContextFactory(http, crypto, Clock.systemUTC(), pacer);
     this.store = new SessionStore(vertx, secrets);
     this.sessions = new SessionManager(store, factory);
     sessions.onEvent(event -> vertx.eventBus().publish(Addresses.SESSION_EVENTS, event));
@@ -143,6 +150,10 @@ public final class ConnectorNode {
 
   public ContextFactory contexts() {
     return factory;
+  }
+
+  public SessionPacer pacer() {
+    return pacer;
   }
 
   public CallbackStats callbackStats() {

@@ -28,11 +28,12 @@ import java.util.function.Function;
  * @param tenantsDir         directory of tenant files, relative to the configuration directory
  * @param demo               settings of the demo job of {@code run}
  * @param masterKey          where the master key that seals secrets comes from
+ * @param pacing             how {@code session-server} calls are spaced for this node's egress IP group
  */
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
-    int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey) {
+    int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing) {
 
   /**
    * Where the node's master key comes from: the environment variable {@code env} if it is set,
@@ -47,6 +48,18 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   public record DemoConfig(boolean enabled, int paymentRoundSeconds, String amount) {
   }
 
+  /**
+   * Pacing of {@code session-server} calls, shared by every node of the egress IP group (nodes
+   * that leave bunq through the same public IP address must name the same group).
+   *
+   * @param enabled        false only for a bunq stand-in without limits
+   * @param egressGroup    name of the group of nodes that share one public IP address
+   * @param intervalMs     time between two calls of the group; bunq allows one per 30 s
+   * @param maxWaitMs      longest a caller waits for its slot before it fails as rate-limited
+   */
+  public record PacingConfig(boolean enabled, String egressGroup, long intervalMs, long maxWaitMs) {
+  }
+
   /** The environment variable read for the master key unless masterKey.env names another. */
   public static final String DEFAULT_MASTER_KEY_ENV = "BUNQ_CONNECTOR_MASTER_KEY";
 
@@ -55,7 +68,13 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   static NodeConfig parse(String file, JsonObject json, Function<String, String> env) {
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
-        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey"));
+        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing"));
+    JsonFields pacing = root.object("pacing");
+    pacing.allowOnly(Set.of("enabled", "egressGroup", "intervalMs", "maxWaitMs"));
+    String egressGroup = pacing.string("egressGroup", "default");
+    if (!egressGroup.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw pacing.error("egressGroup", "must be 1 to 64 letters, digits, '.', '_' or '-', was '" + egressGroup + "'");
+    }
     JsonFields masterKey = root.object("masterKey");
     masterKey.allowOnly(Set.of("env", "file", "ephemeral"));
     Environment environment = Environment.parse(file, "environment", root.string("environment", "emulator"));
@@ -94,7 +113,9 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
         root.string("tenantsDir", "tenants"),
         new DemoConfig(demo.bool("enabled", true), demo.integer("paymentRoundSeconds", 10, 1, 86_400), amount),
         new MasterKeyConfig(masterKey.string("env", DEFAULT_MASTER_KEY_ENV), masterKey.string("file", null),
-            masterKey.bool("ephemeral", false)));
+            masterKey.bool("ephemeral", false)),
+        new PacingConfig(pacing.bool("enabled", true), egressGroup,
+            pacing.integer("intervalMs", 30_000, 1, 3_600_000), pacing.integer("maxWaitMs", 120_000, 0, 86_400_000)));
   }
 
   private static String url(JsonFields fields, String key) {

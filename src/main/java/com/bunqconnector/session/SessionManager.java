@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands out each configured user's context: creates it once, opens a new session before the
  * current one runs out, and on request renews a session bunq declared dead or rebuilds a context
- * whose server key no longer verifies. Every such change is single-flight per user on this node:
- * concurrent callers share one bunq call. A user whose credentials bunq rejects is marked invalid
- * and fails fast afterwards, without calling bunq again.
+ * whose server key no longer verifies. Every such change is single-flight per user across the
+ * cluster: concurrent callers on a node share one change, and the node holds the user's
+ * {@link ContextLeases lease} while it makes it, so another node waits and then finds the new
+ * context stored instead of calling bunq again. A user whose credentials bunq rejects is marked
+ * invalid and fails fast afterwards, without calling bunq again.
  *
  * <p>Safe to call from any thread; returned futures complete on the caller's context or on the
  * context that completed the shared work. Events (see {@link #onEvent}) describe each change.
@@ -32,6 +34,7 @@ public final class SessionManager {
 
   private final SessionStore store;
   private final ContextCreator creator;
+  private final ContextLeases leases;
   private final Clock clock;
   private final long refreshMarginMs;
   /** Configured users by {@code tenant/user}. */
@@ -45,14 +48,19 @@ public final class SessionManager {
   private final AtomicLong rebuilt = new AtomicLong();
   private volatile Consumer<JsonObject> events = event -> { };
 
-  // TODO(#4): single-flight is per node; a cluster lock or lease makes it cluster-wide, with pacing.
   public SessionManager(SessionStore store, ContextCreator creator) {
     this(store, creator, Clock.systemUTC(), DEFAULT_REFRESH_MARGIN_MS);
   }
 
   public SessionManager(SessionStore store, ContextCreator creator, Clock clock, long refreshMarginMs) {
+    this(store, creator, new ContextLeases(store.vertx()), clock, refreshMarginMs);
+  }
+
+  public SessionManager(SessionStore store, ContextCreator creator, ContextLeases leases, Clock clock,
+      long refreshMarginMs) {
     this.store = store;
     this.creator = creator;
+    this.leases = leases;
     this.clock = clock;
     this.refreshMarginMs = refreshMarginMs;
   }
@@ -190,9 +198,10 @@ public final class SessionManager {
   }
 
   /**
-   * Runs one change of a user's context at a time on this node: callers that arrive while one is
-   * under way share its result. The change is given the stored context as it is once the change
-   * holds the user (a change that ended just before may have stored a newer one).
+   * Runs one change of a user's context at a time: callers on this node that arrive while one is
+   * under way share its result, and the change runs under the user's cluster-wide lease. It is
+   * given the stored context as it is once the lease is held (a change that ended just before, here
+   * or on another node, may have stored a newer one), so it decides then whether bunq is needed.
    */
   private Future<SessionContext> change(UserSpec spec, Function<SessionContext, Future<SessionContext>> work) {
     String key = spec.key();
@@ -201,8 +210,7 @@ public final class SessionManager {
     if (other != null) {
       return other;
     }
-    store.get(key)
-        .compose(work)
+    leases.withLease(key, () -> store.get(key).compose(work))
         .onFailure(e -> noteRefusal(spec, e))
         .onComplete(result -> {
           changing.remove(key, promise.future());

@@ -25,12 +25,19 @@ public final class SessionStore {
   static final List<String> SECRET_FIELDS = List.of("apiKey", "clientPrivateKey", "installationToken",
       "sessionToken");
 
+  private final Vertx vertx;
   private final Future<AsyncMap<String, JsonObject>> map;
   private final SecretBox box;
 
   public SessionStore(Vertx vertx, SecretBox box) {
+    this.vertx = vertx;
     this.map = vertx.sharedData().<String, JsonObject>getAsyncMap(MAP_NAME);
     this.box = box;
+  }
+
+  /** The Vert.x instance whose shared data holds the map. */
+  public Vertx vertx() {
+    return vertx;
   }
 
   /** The stored context, or {@code null} when the user has none. */

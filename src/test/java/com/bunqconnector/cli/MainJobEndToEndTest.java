@@ -43,6 +43,7 @@ class MainJobEndToEndTest {
     Files.createDirectories(conf.resolve("tenants"));
     Files.writeString(conf.resolve("connector.json"), """
         {"environment": "emulator", "http": {"host": "127.0.0.1", "port": 0},
+         "pacing": {"intervalMs": 300},
          "demo": {"paymentRoundSeconds": 3600, "amount": "2.50"}}""");
     Files.writeString(conf.resolve("tenants/acme.json"), """
         {"id": "acme", "users": [{"id": "alice"}, {"id": "bob"}],
@@ -60,8 +61,8 @@ class MainJobEndToEndTest {
     try (LogCapture logs = new LogCapture()) {
       ConnectorConfig config = new ConfigLoader(vertx).load(conf).await();
       BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()
-          // Several sessions open at once from 127.0.0.1; pacing session creation is the connector's #4/#6.
-          .setRateLimits(new RateLimitOptions().setSessionServerCalls(10))).await();
+          // The connector spaces session-server calls 300 ms apart: 100 per 30 s is what this emulator allows.
+          .setRateLimits(new RateLimitOptions().setSessionServerCalls(100))).await();
       ConnectorNode node = ConnectorNode.start(vertx, config, SecretBox.ephemeral(), emulator.baseUrl()).await();
       DemoConsumerVerticle consumer = new DemoConsumerVerticle(Set.of("acme.payments", "acme.mutations",
           "globex.payments"));

@@ -217,6 +217,36 @@ class ConfigLoaderTest {
     }));
   }
 
+  @Test
+  void readsPacingAndNamesABadEgressGroupOrInterval(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    writeNode("{\"pacing\":{\"egressGroup\":\"office-1\",\"intervalMs\":1000,\"maxWaitMs\":5000}}");
+    ConfigLoader loader = loader(vertx);
+    loader.load(conf).onComplete(test.succeeding(config -> {
+      test.verify(() -> assertThat(config.node().pacing())
+          .isEqualTo(new NodeConfig.PacingConfig(true, "office-1", 1000, 5000)));
+      writeNode("{\"pacing\":{\"egressGroup\":\"two words\"}}");
+      loader.load(conf).onComplete(test.failing(group -> {
+        test.verify(() -> assertThat(group.getMessage()).contains("pacing.egressGroup", "two words"));
+        writeNode("{\"pacing\":{\"intervalMs\":0}}");
+        loader.load(conf).onComplete(test.failing(interval -> test.verify(() -> {
+          assertThat(interval.getMessage()).contains("pacing.intervalMs");
+          test.completeNow();
+        })));
+      }));
+    }));
+  }
+
+  @Test
+  void pacingDefaultsToBunqsOneSessionPerThirtySeconds(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    writeNode("{}");
+    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+      assertThat(config.node().pacing()).isEqualTo(new NodeConfig.PacingConfig(true, "default", 30_000, 120_000));
+      test.completeNow();
+    })));
+  }
+
   private void writeNode(String json) {
     try {
       Files.writeString(conf.resolve("connector.json"), json);
