@@ -4,6 +4,7 @@ import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.session.ContextCreator;
 import com.bunqconnector.session.SessionContext;
+import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.session.UserSpec;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -13,7 +14,10 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +32,9 @@ public final class ContextFactory implements ContextCreator {
   /** bunq's default auto-logout, used when a session user carries no {@code session_timeout}. */
   static final long DEFAULT_SESSION_TIMEOUT_SECONDS = 604_800;
 
+  /** Most key pairs kept ready ahead of creations. */
+  static final int MAX_SPARE_KEYS = 16;
+
   private static final List<String> USER_KINDS =
       List.of("UserPerson", "UserCompany", "UserApiKey", "UserPaymentServiceProvider");
 
@@ -35,6 +42,11 @@ public final class ContextFactory implements ContextCreator {
   private final CryptoWorker crypto;
   private final Clock clock;
   private final SessionPacer pacer;
+  private final TenantKeys tenantKeys;
+  /** Key pairs generated ahead of the creations that will use them (see {@link #prepare}). */
+  private final Deque<KeyPair> spareKeys = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger keysUnderWay = new AtomicInteger();
+  private final AtomicLong keysUsedFromSpares = new AtomicLong();
   private final AtomicLong installations = new AtomicLong();
   private final AtomicLong devices = new AtomicLong();
   private final AtomicLong sessions = new AtomicLong();
@@ -51,17 +63,27 @@ public final class ContextFactory implements ContextCreator {
 
   /** A factory whose {@code session-server} calls wait for slots from {@code pacer}. */
   public ContextFactory(BunqHttp http, CryptoWorker crypto, Clock clock, SessionPacer pacer) {
+    this(http, crypto, clock, pacer, null);
+  }
+
+  /**
+   * A factory that also serves users whose key policy is per tenant, with key pairs from
+   * {@code tenantKeys} ({@code null}: such users fail with a clear error).
+   */
+  public ContextFactory(BunqHttp http, CryptoWorker crypto, Clock clock, SessionPacer pacer,
+      TenantKeys tenantKeys) {
     this.http = http;
     this.crypto = crypto;
     this.clock = clock;
     this.pacer = pacer;
+    this.tenantKeys = tenantKeys;
   }
 
   @Override
   public Future<SessionContext> create(UserSpec spec) {
     SessionContext.Builder context = SessionContext.builder(spec);
     return apiKey(spec)
-        .compose(apiKey -> crypto.generateKeyPair()
+        .compose(apiKey -> keyPair(spec)
             .compose(keys -> install(spec, context.apiKey(apiKey), keys))
             .compose(installation -> registerDevice(spec, context, apiKey, installation))
             .compose(installation -> openSession(spec, context, apiKey, installation)))
@@ -78,6 +100,27 @@ public final class ContextFactory implements ContextCreator {
         .compose(response -> readSession(response)
             .map(session -> stale.withSession(session.id(), session.token(), session.timeout(),
                 clock.millis(), session.userId(), session.kind())));
+  }
+
+  /**
+   * Starts generating up to {@code count} key pairs on the crypto pool (at most
+   * {@value #MAX_SPARE_KEYS} wait at any time) for the creations to come, so a creation finds its
+   * key ready instead of waiting for one.
+   */
+  @Override
+  public void prepare(int count) {
+    int wanted = Math.min(count, MAX_SPARE_KEYS) - spareKeys.size() - keysUnderWay.get();
+    for (int i = 0; i < wanted; i++) {
+      keysUnderWay.incrementAndGet();
+      crypto.generateKeyPair()
+          .onSuccess(spareKeys::add)
+          .onComplete(done -> keysUnderWay.decrementAndGet());
+    }
+  }
+
+  /** Creations that took a key pair generated ahead by {@link #prepare}. */
+  public long keysUsedFromSpares() {
+    return keysUsedFromSpares.get();
   }
 
   /** {@code installation} calls this factory made successfully. */
@@ -118,6 +161,22 @@ public final class ContextFactory implements ContextCreator {
       sandboxUsers.incrementAndGet();
       return Future.succeededFuture(key);
     });
+  }
+
+  private Future<KeyPair> keyPair(UserSpec spec) {
+    if (spec.tenantKey()) {
+      if (tenantKeys == null) {
+        return Future.failedFuture(new BunqApiException(ErrorCode.INTERNAL, 0,
+            List.of(spec.key() + " wants its tenant's key pair, but this node keeps no tenant keys"), null));
+      }
+      return tenantKeys.keyPair(spec.tenant(), crypto::generateKeyPair);
+    }
+    KeyPair spare = spareKeys.poll();
+    if (spare != null) {
+      keysUsedFromSpares.incrementAndGet();
+      return Future.succeededFuture(spare);
+    }
+    return crypto.generateKeyPair();
   }
 
   /** What the later context calls need from the installation. */

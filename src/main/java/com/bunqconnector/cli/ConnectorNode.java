@@ -19,7 +19,9 @@ import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
+import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.session.UserSpec;
+import com.bunqconnector.session.Warmup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,6 +48,7 @@ public final class ConnectorNode {
   private final SessionManager sessions;
   private final BunqClient client;
   private final CallbackStats callbackStats = new CallbackStats();
+  private Warmup warmup;
   private CallbackVerticle callbacks;
   private FilterRegistrar filters;
 
@@ -63,7 +66,7 @@ public final class ConnectorNode {
     this.pacer = pacing.enabled()
         ? SessionPacer.of(vertx, pacing.egressGroup(), pacing.intervalMs(), pacing.maxWaitMs(), Clock.systemUTC())
         : SessionPacer.unpaced();
-    this.factory = new ContextFactory(http, crypto, Clock.systemUTC(), pacer);
+    this.factory = new ContextFactory(http, crypto, Clock.systemUTC(), pacer, new TenantKeys(vertx, secrets));
     this.store = new SessionStore(vertx, secrets);
     this.sessions = new SessionManager(store, factory);
     sessions.onEvent(event -> vertx.eventBus().publish(Addresses.SESSION_EVENTS, event));
@@ -72,7 +75,7 @@ public final class ConnectorNode {
       String baseUrl = baseUrl(tenant, node, emulatorBaseUrl);
       for (UserConfig user : tenant.users().values()) {
         sessions.register(new UserSpec(tenant.id(), user.id(), baseUrl, user.apiKey(), user.permittedIps(),
-            tenant.environment().createsSandboxUsers()));
+            tenant.environment().createsSandboxUsers(), tenant.keyPerTenant()));
       }
     }
   }
@@ -105,6 +108,11 @@ public final class ConnectorNode {
     return api.compose(id -> vertx.deployVerticle(callbacks))
         .map(id -> {
           filters = new FilterRegistrar(client, publicBaseUrl(node));
+          NodeConfig.WarmupConfig warm = node.warmup();
+          if (warm.enabled()) {
+            warmup = new Warmup(vertx, sessions, warm.concurrency(), warm.progressEveryMs());
+            warmup.start();
+          }
           return null;
         });
   }
@@ -150,6 +158,11 @@ public final class ConnectorNode {
 
   public ContextFactory contexts() {
     return factory;
+  }
+
+  /** The warm-up started with the node, or {@code null} when warmup.enabled is false. */
+  public Warmup warmup() {
+    return warmup;
   }
 
   public SessionPacer pacer() {

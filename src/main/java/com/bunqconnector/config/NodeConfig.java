@@ -29,11 +29,13 @@ import java.util.function.Function;
  * @param demo               settings of the demo job of {@code run}
  * @param masterKey          where the master key that seals secrets comes from
  * @param pacing             how {@code session-server} calls are spaced for this node's egress IP group
+ * @param warmup             whether and how the node prepares every user's context when it starts
  */
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
-    int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing) {
+    int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing,
+    WarmupConfig warmup) {
 
   /**
    * Where the node's master key comes from: the environment variable {@code env} if it is set,
@@ -60,6 +62,16 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   public record PacingConfig(boolean enabled, String egressGroup, long intervalMs, long maxWaitMs) {
   }
 
+  /**
+   * The warm-up that prepares every configured user's context in the background at start.
+   *
+   * @param enabled         whether the node warms up at all (contexts are then made on first use)
+   * @param concurrency     users prepared at the same time
+   * @param progressEveryMs how often progress is logged
+   */
+  public record WarmupConfig(boolean enabled, int concurrency, long progressEveryMs) {
+  }
+
   /** The environment variable read for the master key unless masterKey.env names another. */
   public static final String DEFAULT_MASTER_KEY_ENV = "BUNQ_CONNECTOR_MASTER_KEY";
 
@@ -68,7 +80,10 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   static NodeConfig parse(String file, JsonObject json, Function<String, String> env) {
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
-        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing"));
+        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing",
+        "warmup"));
+    JsonFields warmup = root.object("warmup");
+    warmup.allowOnly(Set.of("enabled", "concurrency", "progressEveryMs"));
     JsonFields pacing = root.object("pacing");
     pacing.allowOnly(Set.of("enabled", "egressGroup", "intervalMs", "maxWaitMs"));
     String egressGroup = pacing.string("egressGroup", "default");
@@ -115,7 +130,9 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
         new MasterKeyConfig(masterKey.string("env", DEFAULT_MASTER_KEY_ENV), masterKey.string("file", null),
             masterKey.bool("ephemeral", false)),
         new PacingConfig(pacing.bool("enabled", true), egressGroup,
-            pacing.integer("intervalMs", 30_000, 1, 3_600_000), pacing.integer("maxWaitMs", 120_000, 0, 86_400_000)));
+            pacing.integer("intervalMs", 30_000, 1, 3_600_000), pacing.integer("maxWaitMs", 120_000, 0, 86_400_000)),
+        new WarmupConfig(warmup.bool("enabled", true), warmup.integer("concurrency", 4, 1, 256),
+            warmup.integer("progressEveryMs", 5_000, 100, 3_600_000)));
   }
 
   private static String url(JsonFields fields, String key) {

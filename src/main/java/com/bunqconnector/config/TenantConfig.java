@@ -22,9 +22,16 @@ import java.util.regex.Pattern;
  * @param callbackToken the secret path token of the tenant's callback URL
  * @param users         the users, in file order, by id
  * @param consumers     callback category to consumer addresses; the key {@code *} catches every category
+ * @param keyPerTenant  whether all users share one RSA key pair ({@code "keyPolicy": "per-tenant"}) instead of
+ *                      one each ({@code "per-user"}, the default)
  */
 public record TenantConfig(String id, String file, Environment environment, String baseUrl, String callbackToken,
-    Map<String, UserConfig> users, Map<String, List<String>> consumers) {
+    Map<String, UserConfig> users, Map<String, List<String>> consumers, boolean keyPerTenant) {
+
+  /** keyPolicy value: every user gets a key pair of its own. */
+  public static final String KEY_PER_USER = "per-user";
+  /** keyPolicy value: the users of the tenant share one key pair. */
+  public static final String KEY_PER_TENANT = "per-tenant";
 
   /** The consumers key that receives callbacks of every category. */
   public static final String ANY_CATEGORY = "*";
@@ -70,6 +77,6 @@ public record TenantConfig(String id, String file, Environment environment, Stri
   @Override
   public String toString() {
     return "TenantConfig[id=" + id + ", file=" + file + ", environment=" + environment.id() + ", users="
-        + users.keySet() + ", consumers=" + consumers + "]";
+        + users.keySet() + ", consumers=" + consumers + ", keyPerTenant=" + keyPerTenant + "]";
   }
 }

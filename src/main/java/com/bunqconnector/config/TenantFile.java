@@ -16,7 +16,7 @@ final class TenantFile {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<String> TENANT_FIELDS =
-      Set.of("id", "environment", "baseUrl", "callbackToken", "users", "callbacks");
+      Set.of("id", "environment", "baseUrl", "callbackToken", "users", "callbacks", "keyPolicy");
   private static final Set<String> USER_FIELDS = Set.of("id", "apiKey", "permittedIps");
   /** Event-bus addresses the connector itself serves, such as bunq.api: never a consumer of callbacks. */
   private static final String RESERVED_ADDRESS_PREFIX = "bunq.";
@@ -46,9 +46,15 @@ final class TenantFile {
     } else if (!token.matches("[A-Za-z0-9_-]{16,128}")) {
       throw root.error("callbackToken", "must be 16 to 128 letters, digits, '-' or '_'");
     }
+    String keyPolicy = root.string("keyPolicy", TenantConfig.KEY_PER_USER);
+    if (!keyPolicy.equals(TenantConfig.KEY_PER_USER) && !keyPolicy.equals(TenantConfig.KEY_PER_TENANT)) {
+      throw root.error("keyPolicy", "must be \"" + TenantConfig.KEY_PER_USER + "\" (one key pair per user) or \""
+          + TenantConfig.KEY_PER_TENANT + "\" (one for all users of the tenant), was '" + keyPolicy + "'");
+    }
     Map<String, UserConfig> users = users(root, environment);
     Map<String, List<String>> consumers = consumers(root.object("callbacks"));
-    return new TenantConfig(id, file, environment, baseUrl, token, users, consumers);
+    return new TenantConfig(id, file, environment, baseUrl, token, users, consumers,
+        keyPolicy.equals(TenantConfig.KEY_PER_TENANT));
   }
 
   private static Map<String, UserConfig> users(JsonFields root, Environment environment) {

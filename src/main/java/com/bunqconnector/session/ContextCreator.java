@@ -16,4 +16,11 @@ public interface ContextCreator {
    * call) and returns the context with it. Never stores anything.
    */
   Future<SessionContext> renew(UserSpec spec, SessionContext stale);
+
+  /**
+   * Hints that about {@code count} contexts will be created soon, so work that does not depend on
+   * the user (key pairs) can start ahead. Returns at once; the default does nothing.
+   */
+  default void prepare(int count) {
+  }
 }

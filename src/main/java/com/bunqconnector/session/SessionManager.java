@@ -153,6 +153,21 @@ public final class SessionManager {
     });
   }
 
+  /** Whether the user has a context in the map (fresh or not), without opening it. */
+  public Future<Boolean> hasContext(String tenant, String user) {
+    return store.contains(SessionContext.key(tenant, user));
+  }
+
+  /** Whether bunq refused the user's credentials (until the user is registered again). */
+  public boolean isInvalid(String tenant, String user) {
+    return invalid.containsKey(SessionContext.key(tenant, user));
+  }
+
+  /** Lets the creator start work for about {@code count} creations to come (key pairs). */
+  public void prepare(int count) {
+    creator.prepare(count);
+  }
+
   /** Contexts this node created since it started. */
   public long createdCount() {
     return created.get();
@@ -249,6 +264,6 @@ public final class SessionManager {
 
   private static UserSpec withKey(UserSpec spec, String apiKey) {
     return new UserSpec(spec.tenant(), spec.user(), spec.baseUrl(), apiKey, spec.permittedIps(),
-        spec.mayCreateSandboxUser());
+        spec.mayCreateSandboxUser(), spec.tenantKey());
   }
 }

@@ -45,6 +45,11 @@ public final class SessionStore {
     return map.compose(m -> m.get(key)).map(json -> json == null ? null : open(key, json));
   }
 
+  /** Whether the user has a stored context, without opening it. */
+  public Future<Boolean> contains(String key) {
+    return map.compose(m -> m.get(key)).map(json -> json != null);
+  }
+
   /**
    * Stores the context unless one is there already; completes with the context that is stored
    * afterwards (the given one, or the one that was there first).

@@ -11,12 +11,20 @@ import java.util.List;
  * @param apiKey              the API key or OAuth access token; {@code null} to ask for a sandbox user
  * @param permittedIps        IPs to bind the key to at device registration (empty: the caller's IP)
  * @param mayCreateSandboxUser whether a missing key may be replaced by a new sandbox user
+ * @param tenantKey           whether the user's installation uses its tenant's one key pair
+ *                            ({@link TenantKeys}) instead of a key pair of its own
  */
 public record UserSpec(String tenant, String user, String baseUrl, String apiKey, List<String> permittedIps,
-    boolean mayCreateSandboxUser) {
+    boolean mayCreateSandboxUser, boolean tenantKey) {
 
   public UserSpec {
     permittedIps = List.copyOf(permittedIps);
+  }
+
+  /** A user with a key pair of its own. */
+  public UserSpec(String tenant, String user, String baseUrl, String apiKey, List<String> permittedIps,
+      boolean mayCreateSandboxUser) {
+    this(tenant, user, baseUrl, apiKey, permittedIps, mayCreateSandboxUser, false);
   }
 
   /** The key of this user's context in the session map. */

@@ -65,7 +65,7 @@ class CallbackEndpointTest {
     consumers.put("CARD_TRANSACTION_FAILED", List.of("test.refusing"));
     vertx.eventBus().consumer("test.refusing", message -> message.fail(500, "consumer is down"));
     TenantConfig acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, TOKEN,
-        Map.of("alice", new UserConfig("alice", null, List.of())), consumers);
+        Map.of("alice", new UserConfig("alice", null, List.of())), consumers, false);
     CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024, 2000, stats);
     vertx.deployVerticle(endpoint).await();
     port = endpoint.actualPort();

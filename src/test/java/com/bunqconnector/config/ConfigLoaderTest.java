@@ -247,6 +247,26 @@ class ConfigLoaderTest {
     })));
   }
 
+  @Test
+  void readsTheKeyPolicyAndNamesAnUnknownOne(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"keyPolicy\":\"per-tenant\",\"users\":[{\"id\":\"u\"}]}");
+    tenant("b.json", "{\"id\":\"b\",\"users\":[{\"id\":\"u\"}]}");
+    ConfigLoader loader = loader(vertx);
+    loader.load(conf).onComplete(test.succeeding(config -> {
+      test.verify(() -> assertThat(config.tenants()).extracting(TenantConfig::keyPerTenant).containsExactly(true, false));
+      try {
+        tenant("b.json", "{\"id\":\"b\",\"keyPolicy\":\"per-node\",\"users\":[{\"id\":\"u\"}]}");
+      } catch (IOException e) {
+        test.failNow(e);
+        return;
+      }
+      loader.load(conf).onComplete(test.failing(bad -> test.verify(() -> {
+        assertThat(bad.getMessage()).contains("b.json", "keyPolicy", "per-user", "per-tenant", "per-node");
+        test.completeNow();
+      })));
+    }));
+  }
+
   private void writeNode(String json) {
     try {
       Files.writeString(conf.resolve("connector.json"), json);

@@ -6,6 +6,7 @@ import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.ContextFactory;
 import com.bunqconnector.api.SessionPacer;
 import com.bunqconnector.crypto.CryptoWorker;
+import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Two connector nodes in a real Hazelcast cluster on 127.0.0.1 (conf/cluster.xml with a cluster
  * name of their own) share one emulator: a context is created once cluster-wide, a dead session
- * is replaced once for both nodes, and both nodes draw session-server slots from one pacer.
+ * is replaced once for both nodes, both nodes draw session-server slots from one pacer, and a
+ * tenant with one key pair for all users gets the same pair on both nodes.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterContextsTest {
@@ -87,8 +89,9 @@ class ClusterContextsTest {
     BunqHttp http = new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000,
         BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
     SessionPacer pacer = SessionPacer.of(vertx, "cluster-test", 150, 60_000, Clock.systemUTC());
-    ContextFactory factory = new ContextFactory(http, crypto, Clock.systemUTC(), pacer);
-    SessionManager sessions = new SessionManager(new SessionStore(vertx, new SecretBox(masterKey.clone())), factory);
+    SecretBox box = new SecretBox(masterKey.clone());
+    ContextFactory factory = new ContextFactory(http, crypto, Clock.systemUTC(), pacer, new TenantKeys(vertx, box));
+    SessionManager sessions = new SessionManager(new SessionStore(vertx, box), factory);
     return new Node(vertx, factory, sessions, pacer);
   }
 
@@ -140,6 +143,25 @@ class ClusterContextsTest {
     SessionContext seenBySecond = second.sessions().context("acme", "bob").await(10, TimeUnit.SECONDS);
     assertThat(seenBySecond.sessionToken()).isEqualTo(tokens.iterator().next());
     assertThat(seenBySecond.installationToken()).isEqualTo(original.installationToken());
+  }
+
+  @Test
+  void usersOfATenantWithOneKeyPairShareItAcrossNodes() throws Exception {
+    List<Future<SessionContext>> contexts = new ArrayList<>();
+    for (String user : List.of("erin", "frank", "grace", "heidi")) {
+      for (Node node : List.of(first, second)) {
+        node.sessions().register(new UserSpec("globex", user, emulator.baseUrl(), null, List.of(), true, true));
+      }
+      Node caller = contexts.size() % 2 == 0 ? first : second;
+      contexts.add(caller.sessions().context("globex", user));
+    }
+    Future.all(contexts).await(60, TimeUnit.SECONDS);
+    Set<String> keys = contexts.stream()
+        .map(context -> RsaKeys.privateKeyToPem(context.result().clientPrivateKey())).collect(Collectors.toSet());
+    Set<String> installations = contexts.stream()
+        .map(context -> context.result().installationToken()).collect(Collectors.toSet());
+    assertThat(keys).as("one key pair for the tenant").hasSize(1);
+    assertThat(installations).as("still one installation per user").hasSize(4);
   }
 
   @Test
