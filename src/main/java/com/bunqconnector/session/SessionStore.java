@@ -1,11 +1,15 @@
 package com.bunqconnector.session;
 
+import com.bunqconnector.crypto.SealedSecretException;
 import com.bunqconnector.crypto.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code bunq.sessions} map of contexts keyed {@code tenant/user}: cluster-wide when the
@@ -14,9 +18,15 @@ import java.util.List;
  * <p>The API key, the client private key and the installation and session tokens enter the map
  * sealed under the node's master key ({@link SecretBox}), each bound to its user and field:
  * Hazelcast does not encrypt member traffic or memory. Reading a context that this node's key
- * does not open fails with {@link com.bunqconnector.crypto.SealedSecretException} naming the user.
+ * does not open fails with {@link com.bunqconnector.crypto.SealedSecretException} naming the user,
+ * one that is damaged with {@link CorruptContextException}; other users are not affected.
+ *
+ * <p>Values are JSON text, so that a write-through store (see {@code com.bunqconnector.store})
+ * keeps them exactly as they are in memory.
  */
 public final class SessionStore {
+
+  private static final Logger log = LoggerFactory.getLogger(SessionStore.class);
 
   /** Name of the shared map that holds the contexts. */
   public static final String MAP_NAME = "bunq.sessions";
@@ -26,12 +36,12 @@ public final class SessionStore {
       "sessionToken");
 
   private final Vertx vertx;
-  private final Future<AsyncMap<String, JsonObject>> map;
+  private final Future<AsyncMap<String, String>> map;
   private final SecretBox box;
 
   public SessionStore(Vertx vertx, SecretBox box) {
     this.vertx = vertx;
-    this.map = vertx.sharedData().<String, JsonObject>getAsyncMap(MAP_NAME);
+    this.map = vertx.sharedData().<String, String>getAsyncMap(MAP_NAME);
     this.box = box;
   }
 
@@ -40,9 +50,24 @@ public final class SessionStore {
     return vertx;
   }
 
-  /** The stored context, or {@code null} when the user has none. */
+  /**
+   * The stored context, or {@code null} when the user has none. A damaged entry (not JSON, fields
+   * missing or of the wrong type) is reported with its key and removed, so that the user gets a new
+   * context; one that this node's key does not open fails with
+   * {@link com.bunqconnector.crypto.SealedSecretException} and stays, as another node may hold its key.
+   */
   public Future<SessionContext> get(String key) {
-    return map.compose(m -> m.get(key)).map(json -> json == null ? null : open(key, json));
+    return map.compose(m -> m.get(key).compose(stored -> {
+      if (stored == null) {
+        return Future.succeededFuture(null);
+      }
+      try {
+        return Future.succeededFuture(open(key, stored));
+      } catch (CorruptContextException e) {
+        log.error("{}; it is removed and the user gets a new context", e.getMessage());
+        return m.removeIfPresent(key, stored).map(removed -> null);
+      }
+    }));
   }
 
   /** Whether the user has a stored context, without opening it. */
@@ -55,13 +80,13 @@ public final class SessionStore {
    * afterwards (the given one, or the one that was there first).
    */
   public Future<SessionContext> putIfAbsent(SessionContext context) {
-    return map.compose(m -> m.putIfAbsent(context.key(), seal(context)))
+    return map.compose(m -> m.putIfAbsent(context.key(), seal(context).encode()))
         .map(previous -> previous == null ? context : open(context.key(), previous));
   }
 
   /** Stores the context, replacing whatever the user had; completes with the given context. */
   public Future<SessionContext> put(SessionContext context) {
-    return map.compose(m -> m.put(context.key(), seal(context))).map(context);
+    return map.compose(m -> m.put(context.key(), seal(context).encode())).map(context);
   }
 
   private JsonObject seal(SessionContext context) {
@@ -75,15 +100,61 @@ public final class SessionStore {
     return json;
   }
 
-  private SessionContext open(String key, JsonObject sealed) {
-    JsonObject json = sealed.copy();
-    for (String field : SECRET_FIELDS) {
-      String value = json.getString(field);
-      if (value != null) {
-        json.put(field, box.open(value, key + "#" + field));
-      }
+  private SessionContext open(String key, String stored) {
+    JsonObject json;
+    try {
+      json = new JsonObject(stored);
+    } catch (DecodeException e) {
+      throw new CorruptContextException(key, "it is not JSON");
     }
-    return SessionContext.fromJson(json);
+    try {
+      for (String field : SECRET_FIELDS) {
+        String value = json.getString(field);
+        if (value != null) {
+          json.put(field, box.open(value, key + "#" + field));
+        }
+      }
+      return SessionContext.fromJson(json);
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new CorruptContextException(key, e.getMessage());
+    }
+  }
+
+  /**
+   * Checks at start that this node's master key opens the stored contexts: it tries up to
+   * {@code sample} of them and fails with {@link com.bunqconnector.crypto.SealedSecretException},
+   * once and clearly, if the key opens none while some exist. Damaged entries are not counted.
+   */
+  public Future<Void> checkMasterKey(int sample) {
+    return map.compose(m -> m.keys().compose(keys -> {
+      List<String> tried = keys.stream().sorted().limit(sample).toList();
+      List<Future<Boolean>> opens = tried.stream().map(key -> m.get(key).map(stored -> opens(key, stored))).toList();
+      return Future.all(opens).compose(all -> {
+        long sealedElsewhere = opens.stream().filter(open -> Boolean.FALSE.equals(open.result())).count();
+        long opened = opens.stream().filter(open -> Boolean.TRUE.equals(open.result())).count();
+        if (opened == 0 && sealedElsewhere > 0) {
+          return Future.failedFuture(new SealedSecretException("the master key " + box.fingerprint()
+              + " opens none of the " + sealedElsewhere + " stored contexts tried (of " + keys.size()
+              + "): start the node with the key they were sealed with"));
+        }
+        return Future.succeededFuture();
+      });
+    }));
+  }
+
+  /** True if the entry opens, false if the master key does not open it, null if absent or damaged. */
+  private Boolean opens(String key, String stored) {
+    if (stored == null) {
+      return null;
+    }
+    try {
+      open(key, stored);
+      return true;
+    } catch (SealedSecretException e) {
+      return false;
+    } catch (CorruptContextException e) {
+      return null;
+    }
   }
 
   public Future<Integer> size() {

@@ -22,12 +22,12 @@ public final class TenantKeys {
   /** Name of the shared map that holds the tenants' key pairs. */
   public static final String MAP_NAME = "bunq.tenant-keys";
 
-  private final Future<AsyncMap<String, JsonObject>> map;
+  private final Future<AsyncMap<String, String>> map;
   private final SecretBox box;
   private final Map<String, Future<KeyPair>> known = new ConcurrentHashMap<>();
 
   public TenantKeys(Vertx vertx, SecretBox box) {
-    this.map = vertx.sharedData().<String, JsonObject>getAsyncMap(MAP_NAME);
+    this.map = vertx.sharedData().<String, String>getAsyncMap(MAP_NAME);
     this.box = box;
   }
 
@@ -45,7 +45,7 @@ public final class TenantKeys {
       if (stored != null) {
         return Future.succeededFuture(open(tenant, stored));
       }
-      return generate.get().compose(fresh -> m.putIfAbsent(tenant, seal(tenant, fresh))
+      return generate.get().compose(fresh -> m.putIfAbsent(tenant, seal(tenant, fresh).encode())
           .map(previous -> previous == null ? fresh : open(tenant, previous)));
     }));
   }
@@ -56,7 +56,8 @@ public final class TenantKeys {
         .put("privateKey", box.seal(RsaKeys.privateKeyToPem(pair.getPrivate()), tenant + "#tenantKey"));
   }
 
-  private KeyPair open(String tenant, JsonObject stored) {
+  private KeyPair open(String tenant, String text) {
+    JsonObject stored = new JsonObject(text);
     return new KeyPair(RsaKeys.publicKeyFromPem(stored.getString("publicKey")),
         RsaKeys.privateKeyFromPem(box.open(stored.getString("privateKey"), tenant + "#tenantKey")));
   }

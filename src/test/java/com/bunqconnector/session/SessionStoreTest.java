@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.crypto.SealedSecretException;
 import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -52,9 +53,9 @@ class SessionStoreTest {
     SessionContext context = context();
     store.putIfAbsent(context).await();
 
-    JsonObject raw = vertx.sharedData().<String, JsonObject>getAsyncMap(SessionStore.MAP_NAME).await()
+    String stored = vertx.sharedData().<String, String>getAsyncMap(SessionStore.MAP_NAME).await()
         .get("acme/alice").await();
-    String stored = raw.encode();
+    JsonObject raw = new JsonObject(stored);
     assertThat(stored).doesNotContain(context.apiKey()).doesNotContain(context.sessionToken())
         .doesNotContain(context.installationToken()).doesNotContain("PRIVATE KEY");
     assertThat(raw.getLong("bunqUserId")).isEqualTo(1234);
@@ -73,13 +74,43 @@ class SessionStoreTest {
   }
 
   @Test
+  void startCheckRefusesAMasterKeyThatOpensNoStoredContext() {
+    SecretBox owner = SecretBox.ephemeral();
+    new SessionStore(vertx, owner).checkMasterKey(20).await();
+    new SessionStore(vertx, owner).putIfAbsent(context()).await();
+    new SessionStore(vertx, owner).checkMasterKey(20).await();
+    SecretBox stranger = SecretBox.ephemeral();
+    assertThatThrownBy(() -> new SessionStore(vertx, stranger).checkMasterKey(20).await())
+        .isInstanceOf(SealedSecretException.class)
+        .hasMessageContaining(stranger.fingerprint())
+        .hasMessageContaining("opens none of the 1 stored contexts");
+  }
+
+  @Test
   void secretMovedToAnotherUserDoesNotOpen() {
     SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
     store.putIfAbsent(context()).await();
-    AsyncMap<String, JsonObject> map =
-        vertx.sharedData().<String, JsonObject>getAsyncMap(SessionStore.MAP_NAME).await();
-    JsonObject copied = map.get("acme/alice").await().copy().put("user", "mallory");
-    map.put("acme/mallory", copied).await();
+    AsyncMap<String, String> map = vertx.sharedData().<String, String>getAsyncMap(SessionStore.MAP_NAME).await();
+    JsonObject copied = new JsonObject(map.get("acme/alice").await()).put("user", "mallory");
+    map.put("acme/mallory", copied.encode()).await();
     assertThatThrownBy(() -> store.get("acme/mallory").await()).isInstanceOf(SealedSecretException.class);
+    assertThat(map.get("acme/mallory").await()).as("kept: another node's key may open it").isNotNull();
+  }
+
+  @Test
+  void damagedEntryIsReportedWithItsKeyAndRemovedSoTheUserStartsAfresh() {
+    SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
+    AsyncMap<String, String> map = vertx.sharedData().<String, String>getAsyncMap(SessionStore.MAP_NAME).await();
+    map.put("acme/broken", "{\"tenant\": \"acme\", truncated").await();
+    map.put("acme/partial", "{\"tenant\": \"acme\", \"user\": \"partial\"}").await();
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(store.get("acme/broken").await()).isNull();
+      assertThat(store.get("acme/partial").await()).isNull();
+      assertThat(logs.text()).contains("acme/broken is damaged (it is not JSON)", "acme/partial is damaged");
+    }
+    assertThat(map.get("acme/broken").await()).isNull();
+    assertThat(map.get("acme/partial").await()).isNull();
+    store.putIfAbsent(context()).await();
+    assertThat(store.get("acme/alice").await()).isNotNull();
   }
 }
