@@ -11,15 +11,10 @@ import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.session.SessionContext;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
+import com.bunqconnector.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.FileNotFoundException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +44,8 @@ final class RunCommand implements Callable<Integer> {
   static final int EXIT_ERRORS = 3;
 
   private static final int DEMO_READY_TIMEOUT_MINUTES = 5;
+  /** Stored contexts tried at start to check that the master key opens them. */
+  private static final int MASTER_KEY_SAMPLE = 20;
 
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -62,6 +59,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--cluster", description = "join the Hazelcast cluster whatever connector.json says")
   boolean cluster;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "directory of the node's durable state (default: store.dataDir of connector.json, ./data)")
+  Path dataDir;
 
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   /** Counted down when the demo has made its first round of payments, or when a stop is requested. */
@@ -90,13 +91,30 @@ final class RunCommand implements Callable<Integer> {
     } finally {
       loader.close().await();
     }
-    SecretBox secrets = MasterKeys.resolve(config.node(), conf, System::getenv);
-    Vertx vertx = startVertx(config.node());
+    if (dataDir != null) {
+      config = new ConnectorConfig(config.node().withDataDir(dataDir.toString()), config.tenants());
+    }
+    NodeConfig node = config.node();
+    boolean clustered = cluster || node.clusterEnabled();
+    // TODO(#5): a cluster needs one shared store (PostgreSQL); until then a clustered node keeps state in memory.
+    boolean durable = node.store().persistent() && !clustered;
+    if (node.store().persistent() && clustered) {
+      log.warn("A clustered node keeps its state in memory only: the shared (PostgreSQL) store is not built yet");
+    }
+    SecretBox secrets = MasterKeys.resolve(node, conf, System::getenv, durable);
+    Database database = durable ? Database.embedded(Path.of(node.store().dataDir())) : null;
     Summary summary;
     try {
-      summary = runJob(vertx, config, secrets);
+      Vertx vertx = NodeVertx.start(node, conf, clustered, database);
+      try {
+        summary = runJob(vertx, config, secrets);
+      } finally {
+        vertx.close().await();
+      }
     } finally {
-      vertx.close().await();
+      if (database != null) {
+        database.close();
+      }
     }
     System.out.println(summary.line());
     return summary;
@@ -114,6 +132,7 @@ final class RunCommand implements Callable<Integer> {
       log.info("Embedded bunq emulator at {}", emulatorUrl);
     }
     ConnectorNode node = ConnectorNode.start(vertx, config, secrets, emulatorUrl).await();
+    node.store().checkMasterKey(MASTER_KEY_SAMPLE).await();
     DemoConsumerVerticle consumer = new DemoConsumerVerticle(consumerAddresses(config));
     vertx.deployVerticle(consumer).await();
     DemoJobVerticle job = new DemoJobVerticle(node, config.node().demo());
@@ -174,27 +193,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       // The JVM is shutting down (the hook is running): nothing to remove.
     }
-  }
-
-  private Vertx startVertx(NodeConfig node) {
-    if (!cluster && !node.clusterEnabled()) {
-      return Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(20, node.workerPoolSize())));
-    }
-    if (System.getProperty("hazelcast.logging.type") == null) {
-      System.setProperty("hazelcast.logging.type", "slf4j");
-    }
-    Path file = ConfigLoader.resolve(conf, node.clusterConfigFile());
-    Config hazelcast;
-    try {
-      hazelcast = new FileSystemXmlConfig(file.toFile());
-    } catch (FileNotFoundException e) {
-      throw new IllegalStateException(node.file() + ": cluster.config: " + file + " does not exist", e);
-    }
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(node.clusterHost()).setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(hazelcast))
-        .buildClustered()
-        .await();
   }
 
   /**

@@ -30,12 +30,13 @@ import java.util.function.Function;
  * @param masterKey          where the master key that seals secrets comes from
  * @param pacing             how {@code session-server} calls are spaced for this node's egress IP group
  * @param warmup             whether and how the node prepares every user's context when it starts
+ * @param store              where the node's durable state lives
  */
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
     int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing,
-    WarmupConfig warmup) {
+    WarmupConfig warmup, StoreConfig store) {
 
   /**
    * Where the node's master key comes from: the environment variable {@code env} if it is set,
@@ -72,6 +73,17 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   public record WarmupConfig(boolean enabled, int concurrency, long progressEveryMs) {
   }
 
+  /**
+   * Where the contexts and tenant keys live beyond the life of the node.
+   *
+   * @param persistent whether they are written through to the embedded database ({@code "type": "embedded"},
+   *                   the default) or kept in memory only ({@code "memory"})
+   * @param dataDir    directory of the embedded database (and of a generated master key), relative to the
+   *                   working directory
+   */
+  public record StoreConfig(boolean persistent, String dataDir) {
+  }
+
   /** The environment variable read for the master key unless masterKey.env names another. */
   public static final String DEFAULT_MASTER_KEY_ENV = "BUNQ_CONNECTOR_MASTER_KEY";
 
@@ -81,7 +93,18 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
         "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing",
-        "warmup"));
+        "warmup", "store"));
+    JsonFields store = root.object("store");
+    store.allowOnly(Set.of("type", "dataDir"));
+    String storeType = store.string("type", "embedded");
+    if (!storeType.equals("embedded") && !storeType.equals("memory")) {
+      throw store.error("type", "must be \"embedded\" (a database file under dataDir) or \"memory\", was '"
+          + storeType + "'");
+    }
+    String dataDir = store.string("dataDir", "data");
+    if (dataDir.isBlank()) {
+      throw store.error("dataDir", "must not be empty");
+    }
     JsonFields warmup = root.object("warmup");
     warmup.allowOnly(Set.of("enabled", "concurrency", "progressEveryMs"));
     JsonFields pacing = root.object("pacing");
@@ -132,7 +155,15 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
         new PacingConfig(pacing.bool("enabled", true), egressGroup,
             pacing.integer("intervalMs", 30_000, 1, 3_600_000), pacing.integer("maxWaitMs", 120_000, 0, 86_400_000)),
         new WarmupConfig(warmup.bool("enabled", true), warmup.integer("concurrency", 4, 1, 256),
-            warmup.integer("progressEveryMs", 5_000, 100, 3_600_000)));
+            warmup.integer("progressEveryMs", 5_000, 100, 3_600_000)),
+        new StoreConfig(storeType.equals("embedded"), dataDir));
+  }
+
+  /** This configuration with its data directory replaced, for {@code --data-dir}. */
+  public NodeConfig withDataDir(String dataDir) {
+    return new NodeConfig(file, environment, httpHost, httpPort, publicBaseUrl, callbackBodyLimit, emulatorEmbedded,
+        emulatorBaseUrl, emulator, clusterEnabled, clusterConfigFile, clusterHost, workerPoolSize, apiInstances,
+        requestTimeoutMs, tenantsDir, demo, masterKey, pacing, warmup, new StoreConfig(store.persistent(), dataDir));
   }
 
   private static String url(JsonFields fields, String key) {
