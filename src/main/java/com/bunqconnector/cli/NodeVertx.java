@@ -2,9 +2,11 @@ package com.bunqconnector.cli;
 
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
+import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.store.Database;
+import com.bunqconnector.store.EntryCheck;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
@@ -16,7 +18,7 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -27,8 +29,13 @@ import java.util.UUID;
  */
 final class NodeVertx {
 
-  /** The maps that outlive the node: contexts and tenant key pairs. */
-  static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME);
+  // TODO(#7) write callback dead letters and pending deliveries through as well, once they exist.
+  /** The maps that outlive the node (contexts and tenant key pairs), with the check a stored row must pass. */
+  static Map<String, EntryCheck> durableMaps(SecretBox box) {
+    return Map.of(
+        SessionStore.MAP_NAME, (key, value) -> SessionStore.problem(box, key, value),
+        TenantKeys.MAP_NAME, (key, value) -> TenantKeys.problem(box, key, value));
+  }
 
   private NodeVertx() {
   }
@@ -37,8 +44,9 @@ final class NodeVertx {
    * Blocks until Vert.x runs; call it from the main thread.
    *
    * @param database the durable store, or {@code null} to keep state in memory
+   * @param box      the node's master key: stored rows it does not open are reported and not loaded
    */
-  static Vertx start(NodeConfig node, Path conf, boolean cluster, Database database) {
+  static Vertx start(NodeConfig node, Path conf, boolean cluster, Database database, SecretBox box) {
     if (!cluster && database == null) {
       return Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(20, node.workerPoolSize())));
     }
@@ -47,10 +55,10 @@ final class NodeVertx {
     }
     Config hazelcast = cluster ? clusterConfig(node, conf) : aloneConfig();
     if (database != null) {
-      for (String map : DURABLE_MAPS) {
-        hazelcast.getMapConfig(map).setMapStoreConfig(new MapStoreConfig()
+      for (Map.Entry<String, EntryCheck> map : durableMaps(box).entrySet()) {
+        hazelcast.getMapConfig(map.getKey()).setMapStoreConfig(new MapStoreConfig()
             .setEnabled(true)
-            .setImplementation(database.mapStore(map))
+            .setImplementation(database.mapStore(map.getKey(), map.getValue()))
             .setWriteDelaySeconds(0)
             .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
       }
@@ -79,7 +87,8 @@ final class NodeVertx {
     config.setClusterName("bunq-connector-alone-" + UUID.randomUUID());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
-    config.getNetworkConfig().setPortAutoIncrement(true).getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    config.getNetworkConfig().setPortAutoIncrement(true).setPortCount(100)
+        .getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(false);

@@ -11,6 +11,7 @@ import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.session.SessionContext;
+import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +46,6 @@ final class RunCommand implements Callable<Integer> {
   static final int EXIT_ERRORS = 3;
 
   private static final int DEMO_READY_TIMEOUT_MINUTES = 5;
-  /** Stored contexts tried at start to check that the master key opens them. */
-  private static final int MASTER_KEY_SAMPLE = 20;
 
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -96,16 +96,22 @@ final class RunCommand implements Callable<Integer> {
     }
     NodeConfig node = config.node();
     boolean clustered = cluster || node.clusterEnabled();
-    // TODO(#5): a cluster needs one shared store (PostgreSQL); until then a clustered node keeps state in memory.
-    boolean durable = node.store().persistent() && !clustered;
-    if (node.store().persistent() && clustered) {
-      log.warn("A clustered node keeps its state in memory only: the shared (PostgreSQL) store is not built yet");
+    NodeConfig.StoreConfig store = node.store();
+    if (clustered && store.type() == NodeConfig.StoreType.EMBEDDED) {
+      throw new ConfigException(node.file() + ": store.type: a cluster's nodes share one store; use postgresql (or"
+          + " memory, which loses every context when the last node stops), not embedded");
     }
-    SecretBox secrets = MasterKeys.resolve(node, conf, System::getenv, durable);
-    Database database = durable ? Database.embedded(Path.of(node.store().dataDir())) : null;
+    Path data = Path.of(store.dataDir());
+    SecretBox secrets = MasterKeys.resolve(node, conf, System::getenv, clustered,
+        store.type() == NodeConfig.StoreType.EMBEDDED ? data : null);
+    Database database = openStore(store, data);
     Summary summary;
     try {
-      Vertx vertx = NodeVertx.start(node, conf, clustered, database);
+      if (database != null) {
+        SessionStore.checkMasterKey(secrets, database.sample(SessionStore.MAP_NAME, ConnectorNode.MASTER_KEY_SAMPLE),
+            database.count(SessionStore.MAP_NAME));
+      }
+      Vertx vertx = NodeVertx.start(node, conf, clustered, database, secrets);
       try {
         summary = runJob(vertx, config, secrets);
       } finally {
@@ -120,10 +126,24 @@ final class RunCommand implements Callable<Integer> {
     return summary;
   }
 
+  /** The durable store the configuration names, opened, or {@code null} for state in memory. */
+  private static Database openStore(NodeConfig.StoreConfig store, Path data) {
+    return switch (store.type()) {
+      case MEMORY -> null;
+      case EMBEDDED -> Database.embedded(data);
+      case POSTGRESQL -> Database.postgresql(store.url(), store.user(), store.password());
+    };
+  }
+
   private Summary runJob(Vertx vertx, ConnectorConfig config, SecretBox secrets) {
     String emulatorUrl = null;
+    String emulatorBunq = null;
     if (needsEmbeddedEmulator(config)) {
+      // The one place where the embedded emulator gets its options and its identity. Its state lives in memory,
+      // so every run is a new bunq and stored contexts of the previous run's emulator are replaced.
+      // TODO(#5) give it <data-dir>/emulator for its state, and the identity "emulator in <that directory>".
       EmulatorOptions options = emulatorOptions(config.node());
+      emulatorBunq = "embedded emulator of run " + UUID.randomUUID().toString().substring(0, 8);
       BunqEmulator emulator = BunqEmulator.start(vertx, options)
           .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot listen on "
               + options.getHost() + ":" + options.getPort() + ": " + e.getMessage(), e)))
@@ -131,8 +151,7 @@ final class RunCommand implements Callable<Integer> {
       emulatorUrl = emulator.baseUrl();
       log.info("Embedded bunq emulator at {}", emulatorUrl);
     }
-    ConnectorNode node = ConnectorNode.start(vertx, config, secrets, emulatorUrl).await();
-    node.store().checkMasterKey(MASTER_KEY_SAMPLE).await();
+    ConnectorNode node = ConnectorNode.start(vertx, config, secrets, emulatorUrl, emulatorBunq).await();
     DemoConsumerVerticle consumer = new DemoConsumerVerticle(consumerAddresses(config));
     vertx.deployVerticle(consumer).await();
     DemoJobVerticle job = new DemoJobVerticle(node, config.node().demo());

@@ -41,6 +41,11 @@ class RunCommandTest {
     Files.writeString(conf.resolve("connector.json"), node);
   }
 
+  /** The data directory of the runs, inside the test's directory (a run must not write to ./data). */
+  private String data() {
+    return conf.resolve("data").toString();
+  }
+
   /** What a run printed on standard output, and its exit code. */
   private record Outcome(String out, int code) {
     Matcher summary() {
@@ -67,7 +72,7 @@ class RunCommandTest {
   @Test
   void shippedDemoEndsWithASummaryWhereEveryCallbackWasDelivered() throws IOException {
     shippedConfigWithFastRounds();
-    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "3s");
+    Outcome outcome = run("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "3s");
     assertThat(outcome.code()).isZero();
     Matcher summary = outcome.summary();
     assertThat(summary.group(1)).isEqualTo("2");
@@ -89,7 +94,7 @@ class RunCommandTest {
         .replace("{ \"id\": \"bob\" }", "{ \"id\": \"bob\", \"apiKey\": \"sandbox_" + "0".repeat(56) + "\" }");
     assertThat(acme).contains("sandbox_000");
     Files.writeString(conf.resolve("tenants/acme.json"), acme);
-    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "2s");
+    Outcome outcome = run("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "2s");
     assertThat(outcome.code()).isEqualTo(RunCommand.EXIT_ERRORS);
     Matcher summary = outcome.summary();
     assertThat(summary.group(3)).as("sessions").isEqualTo("5");
@@ -104,7 +109,7 @@ class RunCommandTest {
     Files.writeString(conf.resolve("connector.json"), node);
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setErr(new PrintWriter(err))
-        .execute("run", "--conf", conf.toString(), "--duration", "1s");
+        .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "1s");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("connector.json: emulator.initalBalance: is not a known field");
   }
@@ -114,7 +119,7 @@ class RunCommandTest {
     shippedConfigWithFastRounds();
     String node = Files.readString(conf.resolve("connector.json")).replace("\"enabled\": true", "\"enabled\": false");
     Files.writeString(conf.resolve("connector.json"), node);
-    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "500ms");
+    Outcome outcome = run("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "500ms");
     assertThat(outcome.code()).isZero();
     Matcher summary = outcome.summary();
     assertThat(summary.group(6)).as("payments").isEqualTo("0");
@@ -130,7 +135,7 @@ class RunCommandTest {
     Files.writeString(conf.resolve("connector.json"), node);
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setErr(new PrintWriter(err))
-        .execute("run", "--conf", conf.toString(), "--duration", "1s");
+        .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "1s");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("configuration rejected:").contains("emulator.port: must be a whole number");
   }
@@ -141,7 +146,7 @@ class RunCommandTest {
     Files.writeString(conf.resolve("tenants/globex.json"), "{\"id\":\"globex\",\"users\":[{\"id\":7}]}");
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setErr(new PrintWriter(err))
-        .execute("run", "--conf", conf.toString(), "--duration", "3s");
+        .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "3s");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("globex.json").contains("users[0].id").contains("must be a string");
   }
