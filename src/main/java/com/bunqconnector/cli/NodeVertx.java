@@ -18,8 +18,11 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the Vert.x instance a node runs on. A node that keeps state in memory and does not
@@ -29,13 +32,10 @@ import java.util.UUID;
  */
 final class NodeVertx {
 
-  // TODO(#7) write callback dead letters and pending deliveries through as well, once they exist.
-  /** The maps that outlive the node (contexts and tenant key pairs), with the check a stored row must pass. */
-  static Map<String, EntryCheck> durableMaps(SecretBox box) {
-    return Map.of(
-        SessionStore.MAP_NAME, (key, value) -> SessionStore.problem(box, key, value),
-        TenantKeys.MAP_NAME, (key, value) -> TenantKeys.problem(box, key, value));
-  }
+  private static final Logger log = LoggerFactory.getLogger(NodeVertx.class);
+
+  /** The maps that outlive the node: contexts and tenant key pairs. */
+  static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME);
 
   private NodeVertx() {
   }
@@ -55,21 +55,47 @@ final class NodeVertx {
     }
     Config hazelcast = cluster ? clusterConfig(node, conf) : aloneConfig();
     if (database != null) {
-      for (Map.Entry<String, EntryCheck> map : durableMaps(box).entrySet()) {
-        hazelcast.getMapConfig(map.getKey()).setMapStoreConfig(new MapStoreConfig()
+      // TODO(#7): write callback dead letters and pending deliveries through as well, once they exist.
+      for (String map : DURABLE_MAPS) {
+        hazelcast.getMapConfig(map).setMapStoreConfig(new MapStoreConfig()
             .setEnabled(true)
-            .setImplementation(database.mapStore(map.getKey(), map.getValue()))
+            .setImplementation(database.mapStore(map, check(map, box)))
             .setWriteDelaySeconds(0)
             .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
       }
     }
     String host = cluster ? node.clusterHost() : "127.0.0.1";
-    return Vertx.builder()
+    Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setWorkerPoolSize(Math.max(20, node.workerPoolSize()))
             .setEventBusOptions(new EventBusOptions().setHost(host).setPort(0)))
         .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .await();
+    if (database != null) {
+      load(vertx, database);
+    }
+    return vertx;
+  }
+
+  /**
+   * Loads the durable maps now, on the calling thread: with an eager initial load, Hazelcast's
+   * {@code getMap} returns only once the map is loaded, and Vert.x calls it on the thread that asks
+   * for the map, which must not be an event loop. Once loaded, later requests return at once.
+   */
+  private static void load(Vertx vertx, Database database) {
+    for (String map : DURABLE_MAPS) {
+      long started = System.nanoTime();
+      int size = vertx.sharedData().<String, String>getAsyncMap(map).await().size().await();
+      log.info("Loaded {} entries of {} from the {} in {} ms", size, map, database.description(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+  }
+
+  /** What a stored row of {@code map} must pass to be loaded: it opens under the node's master key. */
+  private static EntryCheck check(String map, SecretBox box) {
+    return map.equals(SessionStore.MAP_NAME)
+        ? (key, value) -> SessionStore.problem(box, key, value)
+        : (key, value) -> TenantKeys.problem(box, key, value);
   }
 
   private static Config clusterConfig(NodeConfig node, Path conf) {

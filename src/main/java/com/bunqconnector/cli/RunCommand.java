@@ -141,7 +141,8 @@ final class RunCommand implements Callable<Integer> {
     if (needsEmbeddedEmulator(config)) {
       // The one place where the embedded emulator gets its options and its identity. Its state lives in memory,
       // so every run is a new bunq and stored contexts of the previous run's emulator are replaced.
-      // TODO(#5) give it <data-dir>/emulator for its state, and the identity "emulator in <that directory>".
+      // TODO(#5): give it <data-dir>/emulator (config.node().store().dataDir()) for its state, and the identity
+      // "embedded emulator in <that directory>", so that contexts made with it survive a restart.
       EmulatorOptions options = emulatorOptions(config.node());
       emulatorBunq = "embedded emulator of run " + UUID.randomUUID().toString().substring(0, 8);
       BunqEmulator emulator = BunqEmulator.start(vertx, options)
