@@ -3,14 +3,12 @@ package com.bunqconnector.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
-import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.crypto.SealedSecretException;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.session.SessionStore;
-import com.bunqconnector.session.UserSpec;
+import com.bunqconnector.session.TestContexts;
 import com.bunqconnector.store.Database;
 import com.bunqconnector.store.EntryCheck;
 import com.bunqconnector.store.PostgresServer;
@@ -19,7 +17,6 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,33 +36,15 @@ class DurableStateTest {
   @RegisterExtension
   static final PostgresServer POSTGRES = new PostgresServer();
 
-  private static final KeyPair KEYS = RsaKeys.generate();
-
   @TempDir
   Path conf;
 
   private NodeConfig node(String connectorJson) throws IOException {
-    Files.createDirectories(conf.resolve("tenants"));
-    Files.writeString(conf.resolve("tenants/acme.json"), "{\"id\":\"acme\",\"users\":[{\"id\":\"u\"}]}");
-    Files.writeString(conf.resolve("connector.json"), connectorJson);
-    Vertx loader = Vertx.vertx();
-    try {
-      return new ConfigLoader(loader, name -> null).load(conf).await().node();
-    } finally {
-      loader.close().await();
-    }
+    return MasterKeysTest.node(conf, connectorJson);
   }
 
   private static SessionContext context(String user) {
-    UserSpec spec = new UserSpec("acme", user, "http://127.0.0.1:1/v1", null, List.of(), true);
-    return SessionContext.builder(spec)
-        .apiKey("sandbox_" + "a1".repeat(28))
-        .clientKeys(KEYS.getPrivate(), KEYS.getPublic())
-        .installation(7, "b2".repeat(32), RsaKeys.publicKeyToPem(KEYS.getPublic()))
-        .device(8)
-        .session(9, "c3".repeat(32), 3600, System.currentTimeMillis())
-        .bunqUser(1234, "UserPerson")
-        .build();
+    return TestContexts.complete(user);
   }
 
   /** A context as another node's master key sealed it, as the map holds it. */
@@ -109,7 +88,7 @@ class DurableStateTest {
         SessionContext alice = store.get("acme/alice").await(10, TimeUnit.SECONDS);
         assertThat(alice.sessionToken()).isEqualTo("c3".repeat(32));
         assertThat(alice.apiKey()).isEqualTo("sandbox_" + "a1".repeat(28));
-        assertThat(alice.clientPrivateKey()).isEqualTo(KEYS.getPrivate());
+        assertThat(alice.clientPrivateKey()).isEqualTo(TestContexts.KEYS.getPrivate());
         assertThat(store.get("acme/broken").await(10, TimeUnit.SECONDS)).isNull();
         assertThat(store.get("acme/mallory").await(10, TimeUnit.SECONDS)).isNull();
         assertThat(log.text()).contains("Skipped the stored entry acme/broken of bunq.sessions", "is damaged")

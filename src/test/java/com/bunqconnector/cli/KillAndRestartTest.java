@@ -3,12 +3,8 @@ package com.bunqconnector.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.crypto.SecretBox;
-import com.bunqconnector.emulator.BunqEmulator;
-import com.bunqconnector.emulator.EmulatorOptions;
-import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.store.Database;
-import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,9 +20,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,23 +39,16 @@ class KillAndRestartTest {
   @TempDir
   Path conf;
 
-  private Vertx bunqSide;
-  private BunqEmulator emulator;
-  private final List<Process> children = new ArrayList<>();
+  @RegisterExtension
+  final StandaloneEmulator bunq = new StandaloneEmulator();
 
-  @BeforeEach
-  void start() throws Exception {
-    bunqSide = Vertx.vertx();
-    emulator = BunqEmulator.start(bunqSide, new EmulatorOptions()
-        .setRateLimits(new RateLimitOptions().setEnabled(false))).await(30, TimeUnit.SECONDS);
-  }
+  private final List<Process> children = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
     for (Process child : children) {
       child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
-    bunqSide.close().await(30, TimeUnit.SECONDS);
   }
 
   /** A child JVM running {@code run} on this test's class path, its output collected by a reader thread. */
@@ -113,7 +102,7 @@ class KillAndRestartTest {
 
   @Test
   void nodeKilledWhileCreatingContextsRestartsWithNoHalfWrittenOne() throws Exception {
-    RestartTest.shippedConfigAgainst(conf, emulator, "\"intervalMs\": 500", "\"intervalMs\": 2000");
+    bunq.shippedConfigIn(conf, "\"intervalMs\": 500", "\"intervalMs\": 2000");
     Child first = new Child("60s");
     assertThat(first.firstOpened.await(90, TimeUnit.SECONDS)).as("a context was opened; output:\n" + first.output)
         .isTrue();
@@ -143,7 +132,7 @@ class KillAndRestartTest {
     assertThat(second.process.waitFor(150, TimeUnit.SECONDS)).as("the second run ended").isTrue();
     String output = second.finish();
     assertThat(second.process.exitValue()).as("exit code; output:\n" + output).isZero();
-    Matcher summary = RestartTest.SUMMARY.matcher(output);
+    Matcher summary = RunCommandTest.SUMMARY.matcher(output);
     assertThat(summary.find()).as("a summary; output:\n" + output).isTrue();
     assertThat(summary.group(3)).as("sessions").isEqualTo("6");
     assertThat(Integer.parseInt(summary.group(4))).as("installations_created").isEqualTo(6 - stored);

@@ -27,6 +27,11 @@ class MasterKeysTest {
   Path conf;
 
   private NodeConfig node(String connectorJson) throws IOException {
+    return node(conf, connectorJson);
+  }
+
+  /** The node configuration of {@code connectorJson}, written into {@code conf} with a tenant of one user. */
+  static NodeConfig node(Path conf, String connectorJson) throws IOException {
     Files.createDirectories(conf.resolve("tenants"));
     Files.writeString(conf.resolve("tenants/a.json"), "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
     Files.writeString(conf.resolve("connector.json"), connectorJson);

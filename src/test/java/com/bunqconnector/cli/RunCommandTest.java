@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RunCommandTest {
 
-  private static final Pattern SUMMARY = Pattern.compile("summary: tenants=(\\d+) users=(\\d+) sessions=(\\d+)"
+  static final Pattern SUMMARY = Pattern.compile("summary: tenants=(\\d+) users=(\\d+) sessions=(\\d+)"
       + " installations_created=(\\d+) sessions_created=(\\d+) payments=(\\d+) callbacks_received=(\\d+)"
       + " callbacks_delivered=(\\d+) errors=(\\d+)");
 
@@ -31,6 +31,11 @@ class RunCommandTest {
 
   /** The shipped configuration, with payment rounds every second so a short run makes several. */
   private void shippedConfigWithFastRounds() throws IOException {
+    shippedConfigWithFastRounds(conf);
+  }
+
+  /** Copies the shipped configuration into {@code conf}, with payment rounds every second. */
+  static void shippedConfigWithFastRounds(Path conf) throws IOException {
     Files.createDirectories(conf.resolve("tenants"));
     for (String file : List.of("connector.json", "tenants/acme.json", "tenants/globex.json")) {
       Files.copy(Path.of("conf").resolve(file), conf.resolve(file));
@@ -47,7 +52,7 @@ class RunCommandTest {
   }
 
   /** What a run printed on standard output, and its exit code. */
-  private record Outcome(String out, int code) {
+  record Outcome(String out, int code) {
     Matcher summary() {
       List<String> lines = out.lines().toList();
       Matcher summary = SUMMARY.matcher(lines.get(lines.size() - 1));
@@ -56,7 +61,7 @@ class RunCommandTest {
     }
   }
 
-  private static Outcome run(String... args) {
+  static Outcome run(String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));

@@ -2,15 +2,9 @@ package com.bunqconnector.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.ContextFactory;
-import com.bunqconnector.crypto.CryptoWorker;
-import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
-import com.bunqconnector.emulator.EmulatorOptions;
-import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.testing.LogCapture;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,35 +21,30 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ContextOwnershipTest {
 
-  private Vertx vertx;
+  private EmulatorBed bed;
   private BunqEmulator emulator;
   private ContextFactory factory;
-  private SessionStore store;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    emulator = BunqEmulator.start(vertx, new EmulatorOptions()
-        .setRateLimits(new RateLimitOptions().setEnabled(false))).await(30, TimeUnit.SECONDS);
-    CryptoWorker crypto = new CryptoWorker(vertx, "ownership-test-crypto", 2);
-    factory = new ContextFactory(new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000,
-        BunqHttp.DEFAULT_MAX_RESPONSE_BYTES), crypto);
-    store = new SessionStore(vertx, SecretBox.ephemeral());
+    bed = new EmulatorBed("ownership-test-crypto");
+    emulator = bed.emulator;
+    factory = bed.factory;
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
+    bed.close();
   }
 
   private SessionManager nodeFor(String baseUrl, String bunq) {
-    SessionManager sessions = new SessionManager(store, factory);
+    SessionManager sessions = new SessionManager(bed.store, factory);
     sessions.register(new UserSpec("acme", "alice", baseUrl, null, List.of(), true, false, bunq));
     return sessions;
   }
 
   private String storedBunq() {
-    String raw = vertx.sharedData().<String, String>getAsyncMap(SessionStore.MAP_NAME).await().get("acme/alice")
+    String raw = bed.vertx.sharedData().<String, String>getAsyncMap(SessionStore.MAP_NAME).await().get("acme/alice")
         .await();
     return new JsonObject(raw).getString("bunq");
   }
