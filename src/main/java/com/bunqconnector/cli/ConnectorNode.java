@@ -34,9 +34,13 @@ import java.util.Map;
 
 /**
  * One connector node wired from its configuration: the crypto pool, the bunq client, the
- * session manager, the {@code bunq.api} verticles and the callback endpoint.
+ * session manager, the {@code bunq.api} verticles and the callback endpoint. It starts only if its
+ * master key opens the contexts already in the {@code bunq.sessions} map (when there are any).
  */
 public final class ConnectorNode {
+
+  /** Stored contexts tried at start to check that the master key opens them. */
+  static final int MASTER_KEY_SAMPLE = 20;
 
   private final Vertx vertx;
   private final ConnectorConfig config;
@@ -52,7 +56,8 @@ public final class ConnectorNode {
   private CallbackVerticle callbacks;
   private FilterRegistrar filters;
 
-  private ConnectorNode(Vertx vertx, ConnectorConfig config, SecretBox secrets, String emulatorBaseUrl) {
+  private ConnectorNode(Vertx vertx, ConnectorConfig config, SecretBox secrets, String emulatorBaseUrl,
+      String emulatorBunq) {
     this.vertx = vertx;
     this.config = config;
     NodeConfig node = config.node();
@@ -73,9 +78,10 @@ public final class ConnectorNode {
     this.client = new BunqClient(sessions, http);
     for (TenantConfig tenant : config.tenants()) {
       String baseUrl = baseUrl(tenant, node, emulatorBaseUrl);
+      String bunq = bunq(tenant, node, emulatorBaseUrl, emulatorBunq);
       for (UserConfig user : tenant.users().values()) {
         sessions.register(new UserSpec(tenant.id(), user.id(), baseUrl, user.apiKey(), user.permittedIps(),
-            tenant.environment().createsSandboxUsers(), tenant.keyPerTenant()));
+            tenant.environment().createsSandboxUsers(), tenant.keyPerTenant(), bunq));
       }
     }
   }
@@ -88,9 +94,23 @@ public final class ConnectorNode {
    */
   public static Future<ConnectorNode> start(Vertx vertx, ConnectorConfig config, SecretBox secrets,
       String emulatorBaseUrl) {
+    String emulatorBunq = emulatorBaseUrl == null ? null : "emulator " + emulatorBaseUrl;
+    return start(vertx, config, secrets, emulatorBaseUrl, emulatorBunq);
+  }
+
+  /**
+   * Wires and starts a node whose embedded emulator has the identity {@code emulatorBunq}: stored
+   * contexts of the embedded emulator's users are kept across restarts as long as it stays the same,
+   * whatever port the emulator listens on.
+   *
+   * @param emulatorBaseUrl base URL of the embedded emulator, or {@code null} when none runs
+   * @param emulatorBunq    which emulator it is (see {@link com.bunqconnector.session.UserSpec#bunq()})
+   */
+  public static Future<ConnectorNode> start(Vertx vertx, ConnectorConfig config, SecretBox secrets,
+      String emulatorBaseUrl, String emulatorBunq) {
     ConnectorNode node;
     try {
-      node = new ConnectorNode(vertx, config, secrets, emulatorBaseUrl);
+      node = new ConnectorNode(vertx, config, secrets, emulatorBaseUrl, emulatorBunq);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -103,9 +123,10 @@ public final class ConnectorNode {
     config.tenants().forEach(tenant -> tenants.put(tenant.id(), tenant));
     callbacks = new CallbackVerticle(tenants, node.httpHost(), node.httpPort(), node.callbackBodyLimit(), 10_000,
         callbackStats);
-    Future<String> api = vertx.deployVerticle(() -> new ApiVerticle(client),
-        new DeploymentOptions().setInstances(node.apiInstances()));
-    return api.compose(id -> vertx.deployVerticle(callbacks))
+    return store.checkMasterKey(MASTER_KEY_SAMPLE)
+        .compose(checked -> vertx.deployVerticle(() -> new ApiVerticle(client),
+            new DeploymentOptions().setInstances(node.apiInstances())))
+        .compose(id -> vertx.deployVerticle(callbacks))
         .map(id -> {
           filters = new FilterRegistrar(client, publicBaseUrl(node));
           NodeConfig.WarmupConfig warm = node.warmup();
@@ -138,6 +159,20 @@ public final class ConnectorNode {
           + " or emulator.baseUrl in " + node.file() + ", or baseUrl in the tenant file");
     }
     return emulator;
+  }
+
+  /**
+   * Which bunq a tenant's users belong to: the environment for bunq's own, the URL for a tenant
+   * that names one, the embedded emulator's identity, or a standalone emulator's URL.
+   */
+  private static String bunq(TenantConfig tenant, NodeConfig node, String emulatorBaseUrl, String emulatorBunq) {
+    if (tenant.baseUrl() != null) {
+      return tenant.baseUrl();
+    }
+    if (tenant.environment() != Environment.EMULATOR) {
+      return tenant.environment().id();
+    }
+    return emulatorBaseUrl != null ? emulatorBunq : "emulator " + node.emulatorBaseUrl();
   }
 
   public ConnectorConfig config() {

@@ -1,6 +1,7 @@
 package com.bunqconnector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
@@ -235,6 +236,47 @@ class ConfigLoaderTest {
         })));
       }));
     }));
+  }
+
+  @Test
+  void storeDefaultsToAnEmbeddedDatabaseUnderData(Vertx vertx) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    writeNode("{}");
+    NodeConfig.StoreConfig store = loader(vertx).load(conf).await().node().store();
+    assertThat(store.type()).isEqualTo(NodeConfig.StoreType.EMBEDDED);
+    assertThat(store.dataDir()).isEqualTo("data");
+    assertThat(store.persistent()).isTrue();
+  }
+
+  @Test
+  void readsAPostgresqlStoreWithItsPasswordFromTheEnvironmentAndNeverPrintsIt(Vertx vertx) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    writeNode("{\"store\":{\"type\":\"postgresql\",\"url\":\"jdbc:postgresql://db:5432/connector\","
+        + "\"user\":\"connector\",\"password\":\"${PG_PASSWORD}\"}}");
+    NodeConfig node = new ConfigLoader(vertx, Map.of("PG_PASSWORD", "pw-from-env")::get).load(conf).await().node();
+    assertThat(node.store()).isEqualTo(new NodeConfig.StoreConfig(NodeConfig.StoreType.POSTGRESQL, "data",
+        "jdbc:postgresql://db:5432/connector", "connector", "pw-from-env"));
+    assertThat(node.store().toString()).contains("jdbc:postgresql://db:5432/connector").doesNotContain("pw-from-env");
+    assertThat(node.toString()).doesNotContain("pw-from-env");
+  }
+
+  @Test
+  void namesEveryMistakeInTheStoreSection(Vertx vertx) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    Map<String, String> mistakes = Map.of(
+        "{\"type\":\"mysql\"}", "store.type: must be embedded",
+        "{\"type\":\"postgresql\"}", "store.url: is missing",
+        "{\"type\":\"postgresql\",\"url\":\"postgres://db/x\",\"user\":\"u\"}",
+        "store.url: must be a PostgreSQL",
+        "{\"type\":\"postgresql\",\"url\":\"jdbc:postgresql://db/x\"}", "store.user: is missing",
+        "{\"url\":\"jdbc:postgresql://db/x\"}", "store.url: applies to type postgresql only",
+        "{\"dataDir\":\"\"}", "store.dataDir: must not be empty",
+        "{\"dir\":\"x\"}", "store.dir: is not a known field");
+    for (Map.Entry<String, String> mistake : mistakes.entrySet()) {
+      writeNode("{\"store\":" + mistake.getKey() + "}");
+      assertThatThrownBy(() -> loader(vertx).load(conf).await()).as(mistake.getKey())
+          .hasMessageContaining("connector.json: " + mistake.getValue());
+    }
   }
 
   @Test
