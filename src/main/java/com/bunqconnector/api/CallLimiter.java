@@ -55,6 +55,8 @@ public final class CallLimiter {
   public static final long DEFAULT_MARGIN_MS = 100;
   public static final long DEFAULT_MAX_WAIT_MS = 10_000;
   public static final int DEFAULT_MAX_QUEUED = 1_000;
+  /** How long a booking outlives its slot, so that nodes whose clocks differ a little still see it. */
+  private static final long BOOKING_SLACK_MS = 5_000;
   /** Endpoints whose next free slot this node remembers, to skip slots it knows are taken. */
   private static final int MAX_HINTS = 10_000;
 
@@ -111,13 +113,14 @@ public final class CallLimiter {
   }
 
   /**
-   * Completes when a call of {@code method} to {@code path} may go out, or fails with
+   * Completes when a call of {@code method} to {@code path} may go out, with the start of its slot
+   * (epoch milliseconds, or 0 for a call that is not limited); fails with
    * {@link ErrorCode#RATE_LIMITED} when the wait would be too long or the queue is full.
    */
-  public Future<Void> slot(HttpMethod method, String path) {
+  public Future<Long> slot(HttpMethod method, String path) {
     Long slot = slotMs.get(method);
     if (slots == null || slot == null) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0L);
     }
     if (queued.incrementAndGet() > maxQueued) {
       queued.decrementAndGet();
@@ -128,7 +131,7 @@ public final class CallLimiter {
     long now = clock.millis();
     long first = Math.max(divideUp(now, slot), nextFree.getOrDefault(endpoint, 0L));
     long last = (now + maxWaitMs) / slot;
-    Promise<Void> ready = Promise.promise();
+    Promise<Long> ready = Promise.promise();
     slots.onComplete(map -> {
       if (map.failed()) {
         ready.fail(map.cause());
@@ -140,14 +143,14 @@ public final class CallLimiter {
   }
 
   private void book(AsyncMap<String, String> map, HttpMethod method, String path, String endpoint, long slot,
-      long index, long last, Promise<Void> ready) {
+      long index, long last, Promise<Long> ready) {
     if (index > last) {
       ready.fail(refusal(method, path, "no free slot within " + maxWaitMs + " ms (one call every " + slot
           + " ms per endpoint)"));
       return;
     }
     long start = index * slot;
-    long ttl = Math.max(1, start - clock.millis()) + 2 * slot;
+    long ttl = Math.max(0, start - clock.millis()) + 2 * slot + BOOKING_SLACK_MS;
     map.putIfAbsent(endpoint + "#" + index, owner, ttl).onComplete(booked -> {
       if (booked.failed()) {
         ready.fail(booked.cause());
@@ -157,9 +160,9 @@ public final class CallLimiter {
         remember(endpoint, index + 1);
         long wait = start - clock.millis();
         if (wait <= 0) {
-          ready.complete();
+          ready.complete(start);
         } else {
-          vertx.setTimer(wait, id -> ready.complete());
+          vertx.setTimer(wait, id -> ready.complete(start));
         }
       }
     });
