@@ -266,7 +266,7 @@ public final class BunqHttp {
       return new BunqApiException(ErrorCode.TIMEOUT, 0, List.of(request + (sent
           ? " got no complete answer within the timeout" : " could not connect within the timeout")), null, delivery);
     }
-    return new BunqApiException(ErrorCode.BUNQ_ERROR, 0, List.of(request + (sent ? " failed: " : " could not connect: ")
-        + e.getMessage()), null, delivery);
+    String what = sent ? " failed: " : " could not connect: ";
+    return new BunqApiException(ErrorCode.BUNQ_ERROR, 0, List.of(request + what + e.getMessage()), null, delivery);
   }
 }

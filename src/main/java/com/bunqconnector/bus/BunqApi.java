@@ -22,8 +22,8 @@ import java.util.Objects;
  * alice.accounts()
  *     .compose(accounts -> alice.pay(accounts.get(0).getLong("id"), Amount.eur("12.50"),
  *         Alias.iban("NL91BUNQ2025100019", "Bob"), "Lunch"))
- *     .onSuccess(paymentId -> ...)
- *     .onFailure(e -> BunqApi.BunqCallException failure = (BunqApi.BunqCallException) e; ...);
+ *     .onSuccess(paymentId -> log.info("paid: {}", paymentId))
+ *     .onFailure(e -> log.warn("not paid: {}", ((BunqApi.BunqCallException) e).code()));
  * }</pre>
  *
  * <p>Objects come back as bunq sent them ({@link JsonObject}s inside their type wrapper removed
@@ -206,8 +206,8 @@ public final class BunqApi {
 
     /** Asks someone for money into one of the user's accounts; completes with the request's id. */
     public Future<Long> requestMoney(long accountId, Amount amount, Alias from, String description) {
-      JsonObject body = new JsonObject().put("amount_inquired", amount.toJson()).put("counterparty_alias", from.toJson())
-          .put("description", description).put("allow_bunqme", false);
+      JsonObject body = new JsonObject().put("amount_inquired", amount.toJson())
+          .put("counterparty_alias", from.toJson()).put("description", description).put("allow_bunqme", false);
       return call("POST", account(accountId) + "/request-inquiry", null, body).map(BunqApi::createdId);
     }
 

@@ -22,6 +22,7 @@ import com.bunqconnector.emulator.SeededUser;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.UserSpec;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -102,6 +103,14 @@ class CallPathTest {
     return alice.listAll(paymentsPath(), new JsonObject().put("count", 200), 1_000).await().stream()
         .map(JsonObject.class::cast).map(item -> item.getJsonObject("Payment"))
         .filter(payment -> description.equals(payment.getString("description"))).toList();
+  }
+
+  @Test
+  void exampleConsumerFromTheReadmePaysAndReadsThePaymentBack() {
+    JsonObject conf = new JsonObject().put("tenant", "acme").put("user", "alice").put("iban", bobIban)
+        .put("name", "Bob").put("amount", "4.20");
+    vertx.deployVerticle(new ExampleConsumerVerticle(), new DeploymentOptions().setConfig(conf)).await();
+    assertThat(paymentsDescribed("Invoice 42")).hasSize(1);
   }
 
   @Test
