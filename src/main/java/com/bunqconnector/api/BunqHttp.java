@@ -168,10 +168,15 @@ public final class BunqHttp {
     client.request(options)
         .compose(http -> {
           result.future().onFailure(e -> http.reset(0, e));
-          sent.set(true);
-          return request.body() == null ? http.send() : http.send(request.body());
+          // The body handlers are set as the response arrives, on the stream's own context, and
+          // before anything is sent: set later, they could miss a response that had already ended.
+          Future<Raw> raw = http.response().compose(this::read);
+          Future<Void> written = request.body() == null ? http.end() : http.end(request.body());
+          // Until the whole request is written bunq cannot act on it: a connection that breaks
+          // before then (a stale pooled one, say) leaves the request not sent.
+          written.onSuccess(done -> sent.set(true));
+          return raw;
         })
-        .compose(this::read)
         .onComplete(read -> {
           vertx.cancelTimer(deadline);
           if (read.succeeded()) {
@@ -260,6 +265,10 @@ public final class BunqHttp {
     return descriptions;
   }
 
+  private static String reason(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
   private static BunqApiException transportFailure(BunqRequest request, Throwable e, boolean sent) {
     BunqApiException.Delivery delivery = sent ? BunqApiException.Delivery.UNKNOWN : BunqApiException.Delivery.NOT_SENT;
     if (e instanceof TimeoutException) {
@@ -267,6 +276,6 @@ public final class BunqHttp {
           ? " got no complete answer within the timeout" : " could not connect within the timeout")), null, delivery);
     }
     String what = sent ? " failed: " : " could not connect: ";
-    return new BunqApiException(ErrorCode.BUNQ_ERROR, 0, List.of(request + what + e.getMessage()), null, delivery);
+    return new BunqApiException(ErrorCode.BUNQ_ERROR, 0, List.of(request + what + reason(e)), null, delivery);
   }
 }

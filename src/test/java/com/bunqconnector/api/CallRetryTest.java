@@ -129,7 +129,7 @@ class CallRetryTest {
   void postAnsweredWithAnInternalErrorIsNotResent() {
     script.add("500");
     BunqApiException e = failure(http.send(request(HttpMethod.POST, "/user/1/monetary-account/2/payment")));
-    assertThat(e.status()).isEqualTo(500);
+    assertThat(e.status()).as(e.getMessage()).isEqualTo(500);
     assertThat(requestIds).hasSize(1);
   }
 
