@@ -2,13 +2,16 @@ package com.bunqconnector.cli;
 
 import com.bunqconnector.api.BunqClient;
 import com.bunqconnector.api.BunqHttp;
+import com.bunqconnector.api.CallLimiter;
 import com.bunqconnector.api.ContextFactory;
+import com.bunqconnector.api.RetryPolicy;
 import com.bunqconnector.api.SessionPacer;
 import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.bus.ApiVerticle;
 import com.bunqconnector.callback.CallbackStats;
 import com.bunqconnector.callback.CallbackVerticle;
 import com.bunqconnector.callback.FilterRegistrar;
+import com.bunqconnector.config.CallPathConfig;
 import com.bunqconnector.config.ConfigException;
 import com.bunqconnector.config.ConnectorConfig;
 import com.bunqconnector.config.Environment;
@@ -27,8 +30,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,6 +53,7 @@ public final class ConnectorNode {
   private final CryptoWorker crypto;
   private final HttpClient web;
   private final SessionPacer pacer;
+  private final CallLimiter limiter;
   private final ContextFactory factory;
   private final SessionStore store;
   private final SessionManager sessions;
@@ -62,12 +69,14 @@ public final class ConnectorNode {
     this.config = config;
     NodeConfig node = config.node();
     this.crypto = new CryptoWorker(vertx, CryptoWorker.DEFAULT_POOL_NAME, node.workerPoolSize());
-    this.web = vertx.createHttpClient(new HttpClientOptions()
-            .setConnectTimeout(Math.min(node.requestTimeoutMs(), 10_000))
-            .setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(16));
-    BunqHttp http = new BunqHttp(vertx, web, crypto, node.requestTimeoutMs(), BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
+    CallPathConfig calls = node.callPath();
+    this.web = vertx.createHttpClient(httpOptions(calls),
+        new PoolOptions().setHttp1MaxSize(calls.poolSize()).setHttp2MaxSize(calls.poolSize()));
     NodeConfig.PacingConfig pacing = node.pacing();
+    this.limiter = limiter(vertx, pacing.egressGroup(), calls.rateLimits());
+    CallPathConfig.RetryConfig retry = calls.retry();
+    BunqHttp http = new BunqHttp(vertx, web, crypto, node.requestTimeoutMs(), BunqHttp.DEFAULT_MAX_RESPONSE_BYTES,
+        limiter, new RetryPolicy(retry.maxAttempts(), retry.baseDelayMs(), retry.maxDelayMs(), retry.deadlineMs()));
     this.pacer = pacing.enabled()
         ? SessionPacer.of(vertx, pacing.egressGroup(), pacing.intervalMs(), pacing.maxWaitMs(), Clock.systemUTC())
         : SessionPacer.unpaced();
@@ -146,6 +155,29 @@ public final class ConnectorNode {
     return "http://" + host + ":" + callbacks.actualPort();
   }
 
+  private static HttpClientOptions httpOptions(CallPathConfig calls) {
+    HttpClientOptions options = new HttpClientOptions()
+        .setConnectTimeout(calls.connectTimeoutMs())
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(calls.keepAliveSeconds());
+    if (calls.http2()) {
+      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false)
+          .setHttp2KeepAliveTimeout(calls.keepAliveSeconds());
+    }
+    return options;
+  }
+
+  private static CallLimiter limiter(Vertx vertx, String egressGroup, CallPathConfig.RateLimitConfig config) {
+    if (!config.enabled()) {
+      return CallLimiter.unlimited();
+    }
+    Map<HttpMethod, CallLimiter.Limit> limits = new HashMap<>();
+    config.limits().forEach((method, limit) ->
+        limits.put(HttpMethod.valueOf(method), new CallLimiter.Limit(limit.calls(), limit.windowMs())));
+    return CallLimiter.of(vertx, egressGroup, limits, config.marginMs(), config.maxWaitMs(), config.maxQueued(),
+        Clock.systemUTC());
+  }
+
   private static String baseUrl(TenantConfig tenant, NodeConfig node, String emulatorBaseUrl) {
     if (tenant.baseUrl() != null) {
       return tenant.baseUrl();
@@ -202,6 +234,11 @@ public final class ConnectorNode {
 
   public SessionPacer pacer() {
     return pacer;
+  }
+
+  /** The rate limiter of this node's calls to bunq. */
+  public CallLimiter limiter() {
+    return limiter;
   }
 
   public CallbackStats callbackStats() {

@@ -32,12 +32,13 @@ import java.util.regex.Pattern;
  * @param pacing             how {@code session-server} calls are spaced for this node's egress IP group
  * @param warmup             whether and how the node prepares every user's context when it starts
  * @param store              where the node's durable state lives
+ * @param callPath           the HTTP client, retries and rate limits of calls to bunq
  */
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
     int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing,
-    WarmupConfig warmup, StoreConfig store) {
+    WarmupConfig warmup, StoreConfig store, CallPathConfig callPath) {
 
   /**
    * Where the node's master key comes from: the environment variable {@code env} if it is set,
@@ -123,7 +124,7 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
         "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing",
-        "warmup", "store"));
+        "warmup", "store", "client", "retry", "rateLimits"));
     StoreConfig store = store(root.object("store"));
     JsonFields warmup = root.object("warmup");
     warmup.allowOnly(Set.of("enabled", "concurrency", "progressEveryMs"));
@@ -176,7 +177,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
             pacing.integer("intervalMs", 30_000, 1, 3_600_000), pacing.integer("maxWaitMs", 120_000, 0, 86_400_000)),
         new WarmupConfig(warmup.bool("enabled", true), warmup.integer("concurrency", 4, 1, 256),
             warmup.integer("progressEveryMs", 5_000, 100, 3_600_000)),
-        store);
+        store,
+        CallPathConfig.parse(root));
   }
 
   /** This configuration with its data directory replaced, for {@code --data-dir}. */
@@ -184,7 +186,7 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     return new NodeConfig(file, environment, httpHost, httpPort, publicBaseUrl, callbackBodyLimit, emulatorEmbedded,
         emulatorBaseUrl, emulator, clusterEnabled, clusterConfigFile, clusterHost, workerPoolSize, apiInstances,
         requestTimeoutMs, tenantsDir, demo, masterKey, pacing, warmup,
-        new StoreConfig(store.type(), dataDir, store.url(), store.user(), store.password()));
+        new StoreConfig(store.type(), dataDir, store.url(), store.user(), store.password()), callPath);
   }
 
   private static StoreConfig store(JsonFields store) {

@@ -290,6 +290,54 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void callPathDefaultsToBunqsLimitsAndReadsOverrides(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    writeNode("{}");
+    ConfigLoader loader = loader(vertx);
+    loader.load(conf).onComplete(test.succeeding(defaults -> {
+      test.verify(() -> {
+        CallPathConfig calls = defaults.node().callPath();
+        assertThat(calls.rateLimits().limits())
+            .containsEntry("GET", new CallPathConfig.Limit(3, 3_000))
+            .containsEntry("POST", new CallPathConfig.Limit(5, 3_000))
+            .containsEntry("PUT", new CallPathConfig.Limit(2, 3_000));
+        assertThat(calls.retry()).isEqualTo(new CallPathConfig.RetryConfig(4, 250, 4_000, 30_000));
+        assertThat(calls.http2()).isFalse();
+      });
+      writeNode("{\"client\":{\"httpVersion\":\"2\",\"poolSize\":4},\"retry\":{\"maxAttempts\":1},"
+          + "\"rateLimits\":{\"get\":{\"calls\":1,\"windowMs\":1000},\"maxQueued\":5}}");
+      loader.load(conf).onComplete(test.succeeding(custom -> test.verify(() -> {
+        CallPathConfig calls = custom.node().callPath();
+        assertThat(calls.http2()).isTrue();
+        assertThat(calls.poolSize()).isEqualTo(4);
+        assertThat(calls.retry().maxAttempts()).isEqualTo(1);
+        assertThat(calls.rateLimits().limits().get("GET")).isEqualTo(new CallPathConfig.Limit(1, 1_000));
+        assertThat(calls.rateLimits().maxQueued()).isEqualTo(5);
+        test.completeNow();
+      })));
+    }));
+  }
+
+  @Test
+  void namesBadCallPathSettings(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    ConfigLoader loader = loader(vertx);
+    writeNode("{\"client\":{\"httpVersion\":\"3\"}}");
+    loader.load(conf).onComplete(test.failing(version -> {
+      test.verify(() -> assertThat(version.getMessage()).contains("client.httpVersion", "\"1.1\" or \"2\""));
+      writeNode("{\"rateLimits\":{\"get\":{\"calls\":0}}}");
+      loader.load(conf).onComplete(test.failing(calls -> {
+        test.verify(() -> assertThat(calls.getMessage()).contains("rateLimits.get.calls"));
+        writeNode("{\"retry\":{\"baseDelayMs\":500,\"maxDelayMs\":100}}");
+        loader.load(conf).onComplete(test.failing(delay -> test.verify(() -> {
+          assertThat(delay.getMessage()).contains("retry.maxDelayMs", "at least baseDelayMs");
+          test.completeNow();
+        })));
+      }));
+    }));
+  }
+
+  @Test
   void readsTheKeyPolicyAndNamesAnUnknownOne(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("a.json", "{\"id\":\"a\",\"keyPolicy\":\"per-tenant\",\"users\":[{\"id\":\"u\"}]}");
     tenant("b.json", "{\"id\":\"b\",\"users\":[{\"id\":\"u\"}]}");
