@@ -35,6 +35,7 @@ final class EmulatorVerticle extends VerticleBase {
   private ResourceModule resources;
   private volatile Faults faults;
   private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
+  private Durability durability = Durability.NONE;
 
   EmulatorVerticle(EmulatorOptions options) {
     this.options = options;
@@ -60,17 +61,20 @@ final class EmulatorVerticle extends VerticleBase {
   }
 
   /**
-   * Runs {@code action} on this verticle's context, where all emulator state lives; the future
-   * completes there with its result, or fails with what it threw.
+   * Runs {@code action} (a change) on this verticle's context, where all emulator state lives; the
+   * future completes there with its result once the change is saved, or fails with what it threw.
    */
   <T> Future<T> call(Supplier<T> action) {
     Promise<T> promise = Promise.promise();
     context.runOnContext(v -> {
+      T result;
       try {
-        promise.complete(action.get());
+        result = action.get();
       } catch (RuntimeException e) {
         promise.fail(e);
+        return;
       }
+      durability.beforeAnswer(HttpMethod.POST).onComplete(saved -> promise.complete(result), promise::fail);
     });
     return promise.future();
   }
@@ -80,47 +84,82 @@ final class EmulatorVerticle extends VerticleBase {
     crypto = new CryptoWorker(vertx, CRYPTO_POOL, options.getCryptoPoolSize());
     EmulatorState state = new EmulatorState(options.getClock());
     OauthRegistry oauth = new OauthRegistry(state);
-    seeded = Seeder.apply(options.getSeed(), options, state, oauth);
     WebClient client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("bunq-emulator")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
     CredentialFaults credentials = new CredentialFaults(state, crypto);
-    Replies replies = new Replies(crypto, credentials);
     Guard guard = new Guard(state, crypto, credentials, options.isStrictSignatures());
     resources = new ResourceModule(vertx, client, state, options, guard);
-    Router router = Router.router(vertx);
-    router.route().handler(guard::identify);
-    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
-    // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
-    router.route().handler(ctx -> {
-      if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
-        ctx.next();
-      } else {
-        bodies.handle(ctx);
-      }
+    return prepareState(state, oauth).compose(v -> {
+      Replies replies = new Replies(crypto, credentials, durability);
+      Router router = Router.router(vertx);
+      router.route().handler(guard::identify);
+      BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+      // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
+      router.route().handler(ctx -> {
+        if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+          ctx.next();
+        } else {
+          bodies.handle(ctx);
+        }
+      });
+      mountLimitsAndFaults(router, credentials, replies, guard);
+      new AuthRoutes(state, options, guard, crypto, oauth).mount(router, replies);
+      new OauthRoutes(state, oauth).mount(router, replies);
+      new IdentityRoutes(state, oauth, guard).mount(router, replies);
+      new UserRoutes(guard).mount(router, replies);
+      resources.mount(router, replies);
+      installErrorHandlers(router, replies);
+      return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
+          .requestHandler(router)
+          .listen();
+    }).onSuccess(s -> {
+      server = s;
+      port = s.actualPort();
+      log.info("bunq emulator listening on {}:{}", options.getHost(), port);
     });
-    mountLimitsAndFaults(router, credentials, replies, guard);
-    new AuthRoutes(state, options, guard, crypto, oauth).mount(router, replies);
-    new OauthRoutes(state, oauth).mount(router, replies);
-    new IdentityRoutes(state, oauth, guard).mount(router, replies);
-    new UserRoutes(guard).mount(router, replies);
-    resources.mount(router, replies);
-    installErrorHandlers(router, replies);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
-        .requestHandler(router)
-        .listen()
-        .onSuccess(s -> {
-          server = s;
-          port = s.actualPort();
-          log.info("bunq emulator listening on {}:{}", options.getHost(), port);
-        });
+  }
+
+  /**
+   * Without a data directory: applies the seed. With one: loads the saved state on a worker thread
+   * (or, for a directory without state, applies the seed) and saves it before the first call is
+   * served, so that a fresh directory's seeded users are on disk too.
+   */
+  private Future<Void> prepareState(EmulatorState state, OauthRegistry oauth) {
+    if (options.getDataDir() == null) {
+      seeded = Seeder.apply(options.getSeed(), options, state, oauth);
+      return Future.succeededFuture();
+    }
+    StateFile file = new StateFile(options.getDataDir());
+    return vertx.executeBlocking(() -> file.load().map(json -> {
+      try {
+        return new StateReader(state, oauth, resources.store()).restore(json);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw file.unreadable("is damaged: " + e.getMessage());
+      }
+    })).compose(restored -> {
+      if (restored.isPresent()) {
+        seeded = restored.get();
+        log.info("Loaded the emulator state from {} ({} users); the seed is not applied again", file.path(),
+            state.users().size());
+      } else {
+        seeded = Seeder.apply(options.getSeed(), options, state, oauth);
+        log.info("No emulator state in {} yet: seeded a fresh one", options.getDataDir());
+      }
+      durability = Durability.of(context, state, new StateWriter(state, oauth, resources.store(), seeded)::snapshot,
+          file);
+      state.onChange(durability::schedule);
+      state.changed();
+      return durability.settled();
+    });
   }
 
   @Override
   public Future<?> stop() {
     resources.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+    return closed.eventually(durability::settled).eventually(crypto::close)
+        .onComplete(v -> log.info("bunq emulator on port {} stopped", port));
   }
 
   /**

@@ -8,6 +8,7 @@ import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -117,6 +118,41 @@ final class ResourceStore {
     failures.remove(failure.userId(), failure.id());
   }
 
+  // --- Snapshot and restore of a durable emulator (issue #5) ---
+
+  Collection<RequestInquiry> inquiries() {
+    return inquiries.all();
+  }
+
+  Collection<RequestResponse> responses() {
+    return responses.all();
+  }
+
+  Collection<DraftPayment> drafts() {
+    return drafts.all();
+  }
+
+  Collection<CardAction> cardActions() {
+    return cardActions.all();
+  }
+
+  Collection<Event> events() {
+    return events.all();
+  }
+
+  Collection<FailedCallback> failures() {
+    return failures.all();
+  }
+
+  /** Every card by its account id; read-only. */
+  Map<Long, Card> cards() {
+    return Collections.unmodifiableMap(cardsByAccount);
+  }
+
+  void restoreCard(long accountId, Card card) {
+    cardsByAccount.put(accountId, card);
+  }
+
   /** Objects by id, and per owner ordered by id. */
   private static final class Table<T> {
     private final Map<Long, T> byId = new HashMap<>();
@@ -133,6 +169,11 @@ final class ResourceStore {
 
     NavigableMap<Long, T> of(long owner) {
       return Collections.unmodifiableNavigableMap(byOwner.getOrDefault(owner, Collections.emptyNavigableMap()));
+    }
+
+    /** Every object in id order; a copy. */
+    Collection<T> all() {
+      return new TreeMap<>(byId).values();
     }
 
     void remove(long owner, long id) {

@@ -1,0 +1,282 @@
+package com.bunqconnector.emulator;
+
+import static com.bunqconnector.emulator.ResourceCalls.accountPath;
+import static com.bunqconnector.emulator.ResourceCalls.amount;
+import static com.bunqconnector.emulator.ResourceCalls.create;
+import static com.bunqconnector.emulator.ResourceCalls.pointer;
+import static com.bunqconnector.emulator.ResourceCalls.read;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.bunqconnector.emulator.TestClient.Reply;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An emulator with a data directory keeps what clients rely on across a restart, and saves before it answers. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DurableStateTest {
+
+  private static final String REDIRECT = "https://app.example/callback";
+  private static final EmulatorSeed SEED = new EmulatorSeed(new JsonObject("""
+      {"users": [
+         {"kind": "company", "displayName": "App Maker B.V."},
+         {"kind": "person", "displayName": "Grace Granter"}],
+       "oauthClients": [{"clientId": "durable-client", "clientSecret": "durable-secret",
+         "redirectUris": ["https://app.example/callback"], "owner": "App Maker B.V."}]}"""));
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private BunqEmulator emulator;
+
+  @BeforeEach
+  void keepVertx(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Emulators.stop(emulator);
+  }
+
+  @Test
+  void restartedEmulatorKeepsSessionsServerKeysMoneyAndIds() throws Exception {
+    emulator = start(0, SEED);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    Reply paid = alice.pay(Emulators.payment("12.50", "IBAN", bob.iban, "before the restart").encode());
+    assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+    long paymentId = paid.item(0, "Id").getLong("id");
+    JsonObject paymentBefore = alice.get(alice.paymentsPath() + "/" + paymentId).item(0, "Payment");
+    List<SeededUser> seeded = emulator.seededUsers();
+    List<SeededOauthClient> clients = emulator.seededOauthClients();
+
+    emulator = restart(emulator, SEED);
+
+    Reply payment = alice.get(alice.paymentsPath() + "/" + paymentId);
+    assertThat(payment.status()).as(payment.text()).isEqualTo(200);
+    assertThat(alice.serverSignatureValid(payment)).as("signed with the key the installation returned").isTrue();
+    assertThat(payment.item(0, "Payment")).isEqualTo(paymentBefore);
+    assertThat(alice.balance()).isEqualTo("87.50");
+    assertThat(bob.balance()).isEqualTo("112.50");
+    Reply again = alice.pay(Emulators.payment("2.50", "IBAN", bob.iban, "after the restart").encode());
+    assertThat(again.status()).as(again.text()).isEqualTo(200);
+    assertThat(again.item(0, "Id").getLong("id")).isGreaterThan(paymentId);
+    assertThat(alice.get(alice.paymentsPath()).items()).hasSize(2);
+    assertThat(bob.balance()).isEqualTo("115.00");
+    assertThat(emulator.seededUsers()).isEqualTo(seeded);
+    assertThat(emulator.seededOauthClients()).isEqualTo(clients);
+
+    TestClient bobAgain = TestClient.withSession(emulator.baseUrl(), bob.apiKey);
+    assertThat(bobAgain.userId).as("a sandbox user made at run time keeps its API key").isEqualTo(bob.userId);
+    TestClient carol = TestClient.withSession(emulator.baseUrl());
+    assertThat(carol.userId).isGreaterThan(again.item(0, "Id").getLong("id"));
+    assertThat(carol.iban).isNotIn(alice.iban, bob.iban);
+  }
+
+  @Test
+  void restartedEmulatorKeepsOauthGrantsRequestsDraftsCardsAndEvents() throws Exception {
+    emulator = start(0, SEED);
+    OauthFlow oauth = new OauthFlow(emulator);
+    SeededUser granter = emulator.seededUsers().get(1);
+    String code = oauth.code("durable-client", REDIRECT, "s", Long.toString(granter.userId()));
+    String accessToken = oauth.token(code, REDIRECT, "durable-client", "durable-secret").json()
+        .getString("access_token");
+    TestClient app = TestClient.withSession(emulator.baseUrl(), accessToken);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    String inquiries = accountPath(alice) + "/request-inquiry";
+    long inquiry = create(alice, inquiries, new JsonObject().put("amount_inquired", amount("4.00"))
+        .put("counterparty_alias", pointer("IBAN", bob.iban, "Bob")).put("description", "lunch")
+        .put("allow_bunqme", false));
+    String drafts = accountPath(alice) + "/draft-payment";
+    long draft = create(alice, drafts, new JsonObject().put("number_of_required_accepts", 1)
+        .put("entries", new JsonArray().add(new JsonObject().put("amount", amount("3.00"))
+            .put("counterparty_alias", pointer("IBAN", bob.iban, "Bob")).put("description", "drafted"))));
+    JsonObject card = emulator.simulateCardPayment(alice.accountId, "1.25", "Bakkerij Bart", "NL", false)
+        .await(10, TimeUnit.SECONDS);
+    JsonObject inquiryBefore = read(alice, inquiries + "/" + inquiry, "RequestInquiry");
+    String cardPath = accountPath(alice) + "/mastercard-action/" + card.getLong("id");
+    JsonObject cardBefore = read(alice, cardPath, "MasterCardAction");
+    JsonArray aliceEvents = alice.get("/user/" + alice.userId + "/event").items();
+    JsonArray bobEvents = bob.get("/user/" + bob.userId + "/event").items();
+
+    emulator = restart(emulator, SEED);
+
+    assertThat(app.get("/user").item(0, "UserApiKey").getLong("id")).isEqualTo(app.userId);
+    assertThat(read(alice, inquiries + "/" + inquiry, "RequestInquiry")).isEqualTo(inquiryBefore);
+    assertThat(read(alice, cardPath, "MasterCardAction")).isEqualTo(cardBefore);
+    assertThat(alice.get("/user/" + alice.userId + "/event").items()).isEqualTo(aliceEvents);
+    assertThat(bob.get("/user/" + bob.userId + "/event").items()).isEqualTo(bobEvents);
+    JsonObject accepted = emulator.acceptDraftPayment(draft).await(10, TimeUnit.SECONDS);
+    assertThat(accepted.getString("status")).isEqualTo("ACCEPTED");
+    assertThat(alice.balance()).isEqualTo("95.75");
+    TestClient secondApp = TestClient.withSession(emulator.baseUrl(), accessToken);
+    assertThat(secondApp.userId).as("the access token still opens sessions").isEqualTo(app.userId);
+  }
+
+  @Test
+  void seedAppliesToAFreshDirectoryOnly() throws Exception {
+    emulator = start(0, SEED);
+    List<SeededUser> first = emulator.seededUsers();
+    EmulatorSeed bigger = SEED.withGeneratedPersons(3);
+
+    emulator = restart(emulator, bigger);
+
+    assertThat(emulator.seededUsers()).isEqualTo(first);
+    TestClient grace = TestClient.withSession(emulator.baseUrl(), first.get(1).apiKey());
+    assertThat(grace.userId).isEqualTo(first.get(1).userId());
+  }
+
+  @Test
+  void everyAnsweredChangeIsInTheFileEvenUnderConcurrentCalls() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<Reply>> calls = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        String body = Emulators.payment("1.00", "IBAN", bob.iban, "concurrent " + i).encode();
+        calls.add(CompletableFuture.supplyAsync(() -> alice.pay(body), pool));
+      }
+      for (CompletableFuture<Reply> call : calls) {
+        assertThat(call.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    JsonObject saved = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
+    long alicePayments = saved.getJsonArray("payments").stream().map(JsonObject.class::cast)
+        .filter(p -> p.getLong("accountId") == alice.accountId).count();
+    assertThat(alicePayments).isEqualTo(24);
+    assertThat(saved.getJsonArray("sessions")).hasSize(2);
+  }
+
+  @Test
+  void leftoverTemporaryFileOfACrashedWriteIsIgnoredAndRemoved() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    Emulators.stop(emulator);
+    Path temp = dir.resolve(StateFile.FILE_NAME + ".tmp");
+    Files.writeString(temp, "{\"format\":\"bunq-emulator-state\",\"version\":1,\"users\":[{\"id\":");
+
+    emulator = start(0, EmulatorSeed.EMPTY);
+
+    assertThat(temp).doesNotExist();
+    TestClient again = TestClient.withSession(emulator.baseUrl(), alice.apiKey);
+    assertThat(again.userId).isEqualTo(alice.userId);
+  }
+
+  @Test
+  void stateFileIsReadableByItsOwnerOnly() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient.withSession(emulator.baseUrl());
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(StateFile.FILE_NAME))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void damagedStateFileFailsTheStartNamingTheFileAndLeavesItAlone() throws Exception {
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":1,\"users\":[");
+    assertStartFails("is not a JSON object");
+    assertThat(Files.readString(file)).endsWith("\"users\":[");
+
+    Files.writeString(file, "{\"users\":[]}");
+    assertStartFails("is not a bunq emulator state file");
+
+    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":2}");
+    assertStartFails("format version 2 by a newer emulator");
+
+    Files.delete(file);
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient.withSession(emulator.baseUrl());
+    Emulators.stop(emulator);
+    emulator = null;
+    JsonObject saved = new JsonObject(Files.readString(file));
+    saved.getJsonArray("sessions").getJsonObject(0).put("installationId", 1);
+    Files.writeString(file, saved.encode());
+    assertStartFails("sessions[0]: \"installationId\" names no installation");
+  }
+
+  @Test
+  void emulatorWithoutDataDirectoryWritesNoStateFile() throws Exception {
+    Path workingDir = Path.of("").toAbsolutePath();
+    try (Stream<Path> before = Files.list(workingDir)) {
+      List<Path> existing = before.toList();
+      emulator = Emulators.start(vertx, new EmulatorOptions().setInitialBalance("100.00"));
+      TestClient alice = TestClient.withSession(emulator.baseUrl());
+      TestClient bob = TestClient.withSession(emulator.baseUrl());
+      assertThat(alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "x").encode()).status()).isEqualTo(200);
+      Emulators.stop(emulator);
+      emulator = null;
+      try (Stream<Path> after = Files.list(workingDir)) {
+        assertThat(after.toList()).containsExactlyInAnyOrderElementsOf(existing);
+      }
+    }
+    assertThat(new EmulatorOptions().getDataDir()).isNull();
+  }
+
+  @Test
+  void dataDirRoundTripsThroughJson() {
+    EmulatorOptions options = new EmulatorOptions(new JsonObject().put("dataDir", dir.toString()));
+    assertThat(options.getDataDir()).isEqualTo(dir);
+    assertThat(new EmulatorOptions(options.toJson()).getDataDir()).isEqualTo(dir);
+    assertThat(new EmulatorOptions().toJson().containsKey("dataDir")).isTrue();
+    assertThatThrownBy(() -> new EmulatorOptions(new JsonObject().put("dataDir", " ")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataDir");
+  }
+
+  private void assertStartFails(String message) {
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    byte[] before = readBytes(file);
+    assertThatThrownBy(() -> start(0, EmulatorSeed.EMPTY))
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining(message);
+    assertThat(readBytes(file)).isEqualTo(before);
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private BunqEmulator start(int port, EmulatorSeed seed) throws Exception {
+    return Emulators.start(vertx, new EmulatorOptions().setPort(port).setDataDir(dir).setSeed(seed)
+        .setInitialBalance("100.00"));
+  }
+
+  /** Stops the emulator and starts a new one on the same port and directory, as a process restart would. */
+  private BunqEmulator restart(BunqEmulator running, EmulatorSeed seed) throws Exception {
+    int port = running.port();
+    Emulators.stop(running);
+    emulator = null;
+    return start(port, seed);
+  }
+}
