@@ -48,6 +48,11 @@ class Durability {
   void schedule() {
   }
 
+  /** Waits for the last write, then writes no more (later changes stay in memory) and releases the file. */
+  Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
   /** A durable emulator's writer: snapshots of {@code state} by {@code snapshot}, into {@code file}. */
   static Durability of(Context context, EmulatorState state, Supplier<Buffer> snapshot, StateFile file) {
     return new Writer(context, state, snapshot, file);
@@ -63,6 +68,7 @@ class Durability {
     private long written;
     private boolean writing;
     private boolean scheduled;
+    private boolean closed;
 
     Writer(Context context, EmulatorState state, Supplier<Buffer> snapshot, StateFile file) {
       this.context = context;
@@ -83,6 +89,9 @@ class Durability {
     @Override
     Future<Void> settled() {
       long target = state.changes();
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("the emulator has stopped: changes are not saved"));
+      }
       if (target <= written) {
         return Future.succeededFuture();
       }
@@ -94,7 +103,7 @@ class Durability {
 
     @Override
     void schedule() {
-      if (writing || scheduled) {
+      if (writing || scheduled || closed) {
         return;
       }
       scheduled = true;
@@ -104,7 +113,21 @@ class Durability {
       });
     }
 
+    @Override
+    Future<Void> close() {
+      return settled().eventually(() -> {
+        closed = true;
+        return context.executeBlocking(() -> {
+          file.close();
+          return null;
+        });
+      });
+    }
+
     private void write() {
+      if (closed) {
+        return;
+      }
       long covers = state.changes();
       if (covers <= written) {
         release(covers, null);

@@ -13,6 +13,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +118,9 @@ final class EmulatorVerticle extends VerticleBase {
       server = s;
       port = s.actualPort();
       log.info("bunq emulator listening on {}:{}", options.getHost(), port);
+    }).onFailure(e -> {
+      resources.close();
+      durability.close().eventually(crypto::close);
     });
   }
 
@@ -131,34 +135,54 @@ final class EmulatorVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     StateFile file = new StateFile(options.getDataDir());
-    return vertx.executeBlocking(() -> file.load().map(json -> {
+    return vertx.executeBlocking(() -> {
       try {
-        return new StateReader(state, oauth, resources.store()).restore(json);
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw file.unreadable("is damaged: " + e.getMessage());
+        return file.load().map(json -> {
+          try {
+            return new StateReader(state, oauth, resources.store()).restore(json);
+          } catch (IllegalArgumentException | IllegalStateException e) {
+            throw file.unreadable("is damaged: " + e.getMessage());
+          }
+        });
+      } catch (RuntimeException e) {
+        file.close();
+        throw e;
       }
-    })).compose(restored -> {
-      if (restored.isPresent()) {
-        seeded = restored.get();
-        log.info("Loaded the emulator state from {} ({} users); the seed is not applied again", file.path(),
-            state.users().size());
-      } else {
-        seeded = Seeder.apply(options.getSeed(), options, state, oauth);
-        log.info("No emulator state in {} yet: seeded a fresh one", options.getDataDir());
+    }).compose(restored -> {
+      try {
+        return save(state, oauth, file, restored);
+      } catch (RuntimeException e) {
+        return vertx.executeBlocking(() -> {
+          file.close();
+          return null;
+        }).transform(v -> Future.failedFuture(e));
       }
-      durability = Durability.of(context, state, new StateWriter(state, oauth, resources.store(), seeded)::snapshot,
-          file);
-      state.onChange(durability::schedule);
-      state.changed();
-      return durability.settled();
     });
+  }
+
+  /** Seeds a fresh directory's state (a loaded one is kept as it is) and saves it. */
+  private Future<Void> save(EmulatorState state, OauthRegistry oauth, StateFile file,
+      Optional<Seeder.Result> restored) {
+    if (restored.isPresent()) {
+      seeded = restored.get();
+      log.info("Loaded the emulator state from {} ({} users); the seed is not applied again", file.path(),
+          state.users().size());
+    } else {
+      seeded = Seeder.apply(options.getSeed(), options, state, oauth);
+      log.info("No emulator state in {} yet: seeded a fresh one", options.getDataDir());
+    }
+    durability = Durability.of(context, state, new StateWriter(state, oauth, resources.store(), seeded)::snapshot,
+        file);
+    state.onChange(durability::schedule);
+    state.changed();
+    return durability.settled();
   }
 
   @Override
   public Future<?> stop() {
     resources.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(durability::settled).eventually(crypto::close)
+    return closed.eventually(durability::close).eventually(crypto::close)
         .onComplete(v -> log.info("bunq emulator on port {} stopped", port));
   }
 

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,9 +39,12 @@ final class StateFile {
   private static final Set<StandardOpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
 
+  static final String LOCK_NAME = "emulator-state.lock";
+
   private final Path dir;
   private final Path file;
   private final Path temp;
+  private FileChannel lockChannel;
 
   StateFile(Path dir) {
     this.dir = dir;
@@ -52,23 +57,55 @@ final class StateFile {
   }
 
   /**
-   * Creates the directory if needed (owner-only), drops an unfinished write and reads the state.
+   * Creates the directory if needed (owner-only), takes its lock (held until {@link #close()}), drops
+   * an unfinished write and reads the state.
    *
    * @return the saved state, empty for a directory without one
    * @throws IllegalStateException naming the file and what is wrong when it cannot be read, is not
-   *     JSON, is not an emulator state file or was written by a newer version
+   *     JSON, is not an emulator state file or was written by a newer version, or naming the
+   *     directory when another emulator uses it
    */
   Optional<JsonObject> load() {
     try {
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(dir, ownerOnly(true));
       }
+      lock();
       // A temporary file is a write that never reached its rename: the state file holds the last complete state.
       Files.deleteIfExists(temp);
       return read();
     } catch (IOException e) {
       throw new IllegalStateException("Emulator data directory " + dir + " is not usable: " + e, e);
     }
+  }
+
+  /** Releases the directory's lock; safe to call more than once, or without a lock. */
+  void close() {
+    try {
+      if (lockChannel != null) {
+        lockChannel.close();
+        lockChannel = null;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("releasing the lock of " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One emulator per directory: two writers would overwrite each other's state. */
+  private void lock() throws IOException {
+    FileChannel channel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IllegalStateException("Emulator data directory " + dir + " is in use by another emulator");
+    }
+    lockChannel = channel;
   }
 
   private Optional<JsonObject> read() {

@@ -13,15 +13,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -135,6 +141,37 @@ class DurableStateTest {
     assertThat(secondApp.userId).as("the access token still opens sessions").isEqualTo(app.userId);
   }
 
+  /**
+   * A real crash: the emulator command in its own JVM, killed with SIGKILL right after its answers,
+   * without a chance to stop. The session, the key and the payment it confirmed are all there.
+   */
+  @Test
+  void killedEmulatorProcessKeepsEveryAnsweredChange() throws Exception {
+    EmulatorProcess first = EmulatorProcess.start(dir, 0);
+    TestClient alice;
+    long paymentId;
+    try {
+      alice = TestClient.withSession(first.baseUrl, first.apiKey);
+      alice.loadAccount();
+      Reply paid = alice.pay(Emulators.payment("7.25", "IBAN", "NL91ABNA0417164300", "before the kill").encode());
+      assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+      paymentId = paid.item(0, "Id").getLong("id");
+    } finally {
+      first.kill();
+    }
+
+    EmulatorProcess second = EmulatorProcess.start(dir, first.port);
+    try {
+      assertThat(second.apiKey).isEqualTo(first.apiKey);
+      Reply payment = alice.get(alice.paymentsPath() + "/" + paymentId);
+      assertThat(payment.status()).as(payment.text()).isEqualTo(200);
+      assertThat(alice.serverSignatureValid(payment)).isTrue();
+      assertThat(alice.balance()).isEqualTo("492.75");
+    } finally {
+      second.kill();
+    }
+  }
+
   @Test
   void seedAppliesToAFreshDirectoryOnly() throws Exception {
     emulator = start(0, SEED);
@@ -223,6 +260,16 @@ class DurableStateTest {
   }
 
   @Test
+  void secondEmulatorOnADirectoryInUseIsRefused() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+
+    assertThatThrownBy(() -> start(0, EmulatorSeed.EMPTY))
+        .hasMessageContaining(dir + " is in use by another emulator");
+    TestClient.withSession(emulator.baseUrl());
+    emulator = restart(emulator, EmulatorSeed.EMPTY);
+  }
+
+  @Test
   void emulatorWithoutDataDirectoryWritesNoStateFile() throws Exception {
     Path workingDir = Path.of("").toAbsolutePath();
     try (Stream<Path> before = Files.list(workingDir)) {
@@ -248,6 +295,51 @@ class DurableStateTest {
     assertThat(new EmulatorOptions().toJson().containsKey("dataDir")).isTrue();
     assertThatThrownBy(() -> new EmulatorOptions(new JsonObject().put("dataDir", " ")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataDir");
+  }
+
+  /** The {@code emulator} command in a JVM of its own, with one generated user. */
+  private record EmulatorProcess(Process process, String baseUrl, int port, String apiKey) {
+
+    static EmulatorProcess start(Path dir, int port) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          "com.bunqconnector.cli.Main", "emulator", "--port", Integer.toString(port), "--users", "1",
+          "--no-rate-limits", "--data-dir", dir.toString())
+          .redirectErrorStream(true)
+          .start();
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader out = process.inputReader(StandardCharsets.UTF_8)) {
+          out.lines().forEach(lines::add);
+        } catch (IOException | UncheckedIOException e) {
+          lines.add("output closed: " + e.getMessage());
+        }
+      }, "emulator-process-output");
+      reader.setDaemon(true);
+      reader.start();
+      String baseUrl = null;
+      String apiKey = null;
+      while (apiKey == null) {
+        String line = lines.poll(30, TimeUnit.SECONDS);
+        if (line == null) {
+          process.destroyForcibly();
+          throw new IllegalStateException("the emulator process printed no user line in 30 s");
+        }
+        if (line.startsWith("bunq emulator: ")) {
+          baseUrl = line.substring("bunq emulator: ".length());
+        } else if (line.startsWith("user ")) {
+          apiKey = line.split(" ")[4];
+        }
+      }
+      int actualPort = URI.create(baseUrl).getPort();
+      return new EmulatorProcess(process, baseUrl, actualPort, apiKey);
+    }
+
+    /** SIGKILL: no shutdown hook, no last save. */
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   private void assertStartFails(String message) {
