@@ -3,6 +3,7 @@ package com.bunqconnector.emulator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
@@ -53,13 +54,18 @@ class Durability {
     return Future.succeededFuture();
   }
 
-  /** A durable emulator's writer: snapshots of {@code state} by {@code snapshot}, into {@code file}. */
-  static Durability of(Context context, EmulatorState state, Supplier<Buffer> snapshot, StateFile file) {
-    return new Writer(context, state, snapshot, file);
+  /**
+   * A durable emulator's writer: snapshots of {@code state} by {@code snapshot}, written into
+   * {@code file} on {@code worker}. {@link #close()} releases the file, not the worker.
+   */
+  static Durability of(Context context, WorkerExecutor worker, EmulatorState state, Supplier<Buffer> snapshot,
+      StateFile file) {
+    return new Writer(context, worker, state, snapshot, file);
   }
 
   private static final class Writer extends Durability {
     private final Context context;
+    private final WorkerExecutor worker;
     private final EmulatorState state;
     private final Supplier<Buffer> snapshot;
     private final StateFile file;
@@ -70,8 +76,9 @@ class Durability {
     private boolean scheduled;
     private boolean closed;
 
-    Writer(Context context, EmulatorState state, Supplier<Buffer> snapshot, StateFile file) {
+    Writer(Context context, WorkerExecutor worker, EmulatorState state, Supplier<Buffer> snapshot, StateFile file) {
       this.context = context;
+      this.worker = worker;
       this.state = state;
       this.snapshot = snapshot;
       this.file = file;
@@ -117,7 +124,7 @@ class Durability {
     Future<Void> close() {
       return settled().eventually(() -> {
         closed = true;
-        return context.executeBlocking(() -> {
+        return worker.executeBlocking(() -> {
           file.close();
           return null;
         });
@@ -142,7 +149,7 @@ class Durability {
         return;
       }
       writing = true;
-      context.executeBlocking(() -> {
+      worker.executeBlocking(() -> {
         file.write(bytes);
         return null;
       }, false).onComplete(ok -> {

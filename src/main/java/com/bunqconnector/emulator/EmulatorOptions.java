@@ -85,8 +85,7 @@ public class EmulatorOptions {
     setStrictSignatures(json.getBoolean("strictSignatures", false));
     setRequestIdTtlSeconds(json.getInteger("requestIdTtlSeconds", DEFAULT_REQUEST_ID_TTL_SECONDS));
     setSeed(seedFrom(json.getValue("seed")));
-    String dir = json.getString("dataDir");
-    setDataDir(dir == null ? null : pathFrom(dir));
+    setDataDir(pathFrom(json.getValue("dataDir")));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -298,9 +297,13 @@ public class EmulatorOptions {
     return this;
   }
 
-  private static Path pathFrom(String dir) {
-    if (dir.isBlank()) {
-      throw new IllegalArgumentException("dataDir must not be empty; leave it out to keep the state in memory");
+  private static Path pathFrom(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String dir) || dir.isBlank()) {
+      throw new IllegalArgumentException("dataDir must be a directory path; leave it out to keep the state in memory,"
+          + " was " + value);
     }
     try {
       return Path.of(dir);

@@ -4,6 +4,7 @@ import com.bunqconnector.crypto.CryptoWorker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -19,14 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the emulator's HTTP server, state, web client and crypto worker. Every request, timer and
- * callback response runs on this verticle's single event-loop context, so the state needs no locks.
+ * Owns the emulator's HTTP server, state (with a data directory also its state file and writer), web
+ * client and crypto worker. Every request, timer and callback response runs on this verticle's single
+ * event-loop context, so the state needs no locks.
  */
 final class EmulatorVerticle extends VerticleBase {
 
   /** Largest request body accepted; larger ones get a 400 Error envelope. */
   static final long BODY_LIMIT_BYTES = 1024 * 1024;
   private static final String CRYPTO_POOL = "bunq-emulator-crypto";
+  /** The one thread that loads and saves a durable emulator's state file. */
+  private static final String STATE_POOL = "bunq-emulator-state";
   private static final Logger log = LoggerFactory.getLogger(EmulatorVerticle.class);
 
   private final EmulatorOptions options;
@@ -37,6 +41,7 @@ final class EmulatorVerticle extends VerticleBase {
   private volatile Faults faults;
   private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
   private Durability durability = Durability.NONE;
+  private WorkerExecutor stateWorker;
 
   EmulatorVerticle(EmulatorOptions options) {
     this.options = options;
@@ -120,7 +125,7 @@ final class EmulatorVerticle extends VerticleBase {
       log.info("bunq emulator listening on {}:{}", options.getHost(), port);
     }).onFailure(e -> {
       resources.close();
-      durability.close().eventually(crypto::close);
+      durability.close().eventually(this::closeWorkers);
     });
   }
 
@@ -135,7 +140,8 @@ final class EmulatorVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     StateFile file = new StateFile(options.getDataDir());
-    return vertx.executeBlocking(() -> {
+    stateWorker = vertx.createSharedWorkerExecutor(STATE_POOL, 1);
+    return stateWorker.executeBlocking(() -> {
       try {
         return file.load().map(json -> {
           try {
@@ -152,7 +158,7 @@ final class EmulatorVerticle extends VerticleBase {
       try {
         return save(state, oauth, file, restored);
       } catch (RuntimeException e) {
-        return vertx.executeBlocking(() -> {
+        return stateWorker.executeBlocking(() -> {
           file.close();
           return null;
         }).transform(v -> Future.failedFuture(e));
@@ -171,8 +177,8 @@ final class EmulatorVerticle extends VerticleBase {
       seeded = Seeder.apply(options.getSeed(), options, state, oauth);
       log.info("No emulator state in {} yet: seeded a fresh one", options.getDataDir());
     }
-    durability = Durability.of(context, state, new StateWriter(state, oauth, resources.store(), seeded)::snapshot,
-        file);
+    StateWriter writer = new StateWriter(state, oauth, resources.store(), seeded);
+    durability = Durability.of(context, stateWorker, state, writer::snapshot, file);
     state.onChange(durability::schedule);
     state.changed();
     return durability.settled();
@@ -182,8 +188,13 @@ final class EmulatorVerticle extends VerticleBase {
   public Future<?> stop() {
     resources.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(durability::close).eventually(crypto::close)
+    return closed.eventually(durability::close).eventually(this::closeWorkers)
         .onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+  }
+
+  private Future<Void> closeWorkers() {
+    Future<Void> state = stateWorker == null ? Future.succeededFuture() : stateWorker.close();
+    return state.eventually(crypto::close);
   }
 
   /**
