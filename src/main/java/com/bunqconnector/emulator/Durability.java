@@ -149,11 +149,14 @@ class Durability {
         return;
       }
       writing = true;
+      long started = System.nanoTime();
       worker.executeBlocking(() -> {
         file.write(bytes);
         return null;
       }, false).onComplete(ok -> {
         writing = false;
+        log.debug("Saved the emulator state ({} bytes, {} waiting calls) in {} ms", bytes.length(), waiters.size(),
+            (System.nanoTime() - started) / 1_000_000);
         written = covers;
         release(covers, null);
         if (state.changes() > written) {

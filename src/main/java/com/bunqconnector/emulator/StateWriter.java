@@ -37,6 +37,10 @@ import java.util.function.Function;
  * with its fields, objects referring to others by id, keys in PEM, amounts as decimal strings and
  * instants in ISO-8601. {@link StateReader} reads it back. Installations never change, so their
  * (PEM-encoded) JSON is made once. Emulator context only.
+ *
+ * <p>TODO(#5): every save encodes the whole state (about 1.5 kB per payment and side), which suits
+ * development and demo runs; a long-running emulator with tens of thousands of payments would want
+ * an append-only log of changes with occasional compaction instead.
  */
 final class StateWriter {
 
