@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,9 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Gets a durable emulator's changes onto disk with group commit: one writer, one whole-state snapshot
  * at a time. A snapshot is taken on the emulator's context in a turn of its own (so it never sees a
- * change half made) and written on a worker thread; every caller of {@link #settled()} waits for the
- * first write that includes the changes announced before it, so many concurrent calls share one
- * write. An emulator without a data directory uses {@link #NONE}, which writes nothing and never waits.
+ * change half made), then encoded and written on a worker thread; every caller of
+ * {@link #settled()} waits for the first write that includes the changes announced before it, so
+ * many concurrent calls share one write. An emulator without a data directory uses {@link #NONE},
+ * which writes nothing and never waits.
  *
  * <p>Used on the emulator's context only.
  */
@@ -58,7 +60,7 @@ class Durability {
    * A durable emulator's writer: snapshots of {@code state} by {@code snapshot}, written into
    * {@code file} on {@code worker}. {@link #close()} releases the file, not the worker.
    */
-  static Durability of(Context context, WorkerExecutor worker, EmulatorState state, Supplier<Buffer> snapshot,
+  static Durability of(Context context, WorkerExecutor worker, EmulatorState state, Supplier<JsonObject> snapshot,
       StateFile file) {
     return new Writer(context, worker, state, snapshot, file);
   }
@@ -67,7 +69,7 @@ class Durability {
     private final Context context;
     private final WorkerExecutor worker;
     private final EmulatorState state;
-    private final Supplier<Buffer> snapshot;
+    private final Supplier<JsonObject> snapshot;
     private final StateFile file;
     private final List<Waiter> waiters = new ArrayList<>();
     /** The change count the file holds. */
@@ -76,7 +78,7 @@ class Durability {
     private boolean scheduled;
     private boolean closed;
 
-    Writer(Context context, WorkerExecutor worker, EmulatorState state, Supplier<Buffer> snapshot, StateFile file) {
+    Writer(Context context, WorkerExecutor worker, EmulatorState state, Supplier<JsonObject> snapshot, StateFile file) {
       this.context = context;
       this.worker = worker;
       this.state = state;
@@ -140,9 +142,9 @@ class Durability {
         release(covers, null);
         return;
       }
-      Buffer bytes;
+      JsonObject json;
       try {
-        bytes = snapshot.get();
+        json = snapshot.get();
       } catch (RuntimeException e) {
         log.error("Taking a snapshot of the emulator state failed", e);
         release(covers, e);
@@ -151,11 +153,12 @@ class Durability {
       writing = true;
       long started = System.nanoTime();
       worker.executeBlocking(() -> {
+        Buffer bytes = json.toBuffer();
         file.write(bytes);
-        return null;
-      }, false).onComplete(ok -> {
+        return bytes.length();
+      }, false).onComplete(length -> {
         writing = false;
-        log.debug("Saved the emulator state ({} bytes, {} waiting calls) in {} ms", bytes.length(), waiters.size(),
+        log.debug("Saved the emulator state ({} bytes, {} waiting calls) in {} ms", length, waiters.size(),
             (System.nanoTime() - started) / 1_000_000);
         written = covers;
         release(covers, null);

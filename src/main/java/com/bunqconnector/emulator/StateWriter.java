@@ -19,7 +19,6 @@ import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -57,8 +56,12 @@ final class StateWriter {
     this.seeded = seeded;
   }
 
-  /** The state as it is now, encoded. */
-  Buffer snapshot() {
+  /**
+   * The state as it is now, as a JSON tree that may be encoded on another thread: mutable parts are
+   * copied, and the JSON objects it shares with the live state (payments, card actions, labels) are
+   * never changed after they are made.
+   */
+  JsonObject snapshot() {
     JsonObject json = new JsonObject()
         .put("format", StateFile.FORMAT)
         .put("version", StateFile.VERSION)
@@ -87,7 +90,7 @@ final class StateWriter {
         .put("failedCallbacks", array(store.failures(), StateWriter::failure))
         .put("seededUsers", array(seeded.users(), StateWriter::seededUser))
         .put("seededOauthClients", array(seeded.oauthClients(), StateWriter::seededClient));
-    return json.toBuffer();
+    return json;
   }
 
   private static <T> JsonArray array(Collection<T> items, Function<T, JsonObject> encoder) {
@@ -132,7 +135,7 @@ final class StateWriter {
         .put("subStatus", account.subStatus)
         .put("reason", account.reason)
         .put("reasonDescription", account.reasonDescription)
-        .put("setting", account.setting);
+        .put("setting", account.setting.copy());
   }
 
   private static JsonObject installation(Installation installation) {
