@@ -212,6 +212,27 @@ class DurableStateTest {
   }
 
   @Test
+  void callWhoseChangeCannotBeSavedGets500AndTheNextSaveCatchesUp() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    Path blocker = Files.createDirectories(dir.resolve(StateFile.FILE_NAME + ".tmp"));
+    Files.writeString(blocker.resolve("keeps-the-directory"), "x");
+
+    Reply unsaved = alice.pay(Emulators.payment("5.00", "IBAN", bob.iban, "not saved").encode());
+    assertThat(unsaved.status()).isEqualTo(500);
+    assertThat(unsaved.errorDescription()).isEqualTo(Replies.UNSAVED);
+
+    Files.delete(blocker.resolve("keeps-the-directory"));
+    Files.delete(blocker);
+    Reply saved = alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "saved").encode());
+    assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+    emulator = restart(emulator, EmulatorSeed.EMPTY);
+    assertThat(alice.get(alice.paymentsPath()).items()).hasSize(2);
+    assertThat(alice.balance()).isEqualTo("94.00");
+  }
+
+  @Test
   void leftoverTemporaryFileOfACrashedWriteIsIgnoredAndRemoved() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
