@@ -4,13 +4,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,19 +54,19 @@ class Durability {
   }
 
   /**
-   * A durable emulator's writer: snapshots of {@code state} by {@code snapshot}, written into
+   * A durable emulator's writer: snapshots of {@code state} by {@code snapshots}, written into
    * {@code file} on {@code worker}. {@link #close()} releases the file, not the worker.
    */
-  static Durability of(Context context, WorkerExecutor worker, EmulatorState state, Supplier<JsonObject> snapshot,
+  static Durability of(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots,
       StateFile file) {
-    return new Writer(context, worker, state, snapshot, file);
+    return new Writer(context, worker, state, snapshots, file);
   }
 
   private static final class Writer extends Durability {
     private final Context context;
     private final WorkerExecutor worker;
     private final EmulatorState state;
-    private final Supplier<JsonObject> snapshot;
+    private final StateWriter snapshots;
     private final StateFile file;
     private final List<Waiter> waiters = new ArrayList<>();
     /** The change count the file holds. */
@@ -78,11 +75,11 @@ class Durability {
     private boolean scheduled;
     private boolean closed;
 
-    Writer(Context context, WorkerExecutor worker, EmulatorState state, Supplier<JsonObject> snapshot, StateFile file) {
+    Writer(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots, StateFile file) {
       this.context = context;
       this.worker = worker;
       this.state = state;
-      this.snapshot = snapshot;
+      this.snapshots = snapshots;
       this.file = file;
       this.written = state.changes();
     }
@@ -142,9 +139,9 @@ class Durability {
         release(covers, null);
         return;
       }
-      JsonObject json;
+      StateWriter.Snapshot snapshot;
       try {
-        json = snapshot.get();
+        snapshot = snapshots.snapshot();
       } catch (RuntimeException e) {
         log.error("Taking a snapshot of the emulator state failed", e);
         release(covers, e);
@@ -153,13 +150,13 @@ class Durability {
       writing = true;
       long started = System.nanoTime();
       worker.executeBlocking(() -> {
-        Buffer bytes = json.toBuffer();
-        file.write(bytes);
-        return bytes.length();
-      }, false).onComplete(length -> {
+        file.write(snapshot.state(), snapshot.journal());
+        return null;
+      }, false).onComplete(ok -> {
         writing = false;
-        log.debug("Saved the emulator state ({} bytes, {} waiting calls) in {} ms", length, waiters.size(),
-            (System.nanoTime() - started) / 1_000_000);
+        snapshots.saved(snapshot);
+        log.debug("Saved the emulator state ({} new journal entries, {} waiting calls) in {} ms",
+            snapshot.journal().size(), waiters.size(), (System.nanoTime() - started) / 1_000_000);
         written = covers;
         release(covers, null);
         if (state.changes() > written) {

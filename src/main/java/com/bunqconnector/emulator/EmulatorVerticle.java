@@ -143,9 +143,9 @@ final class EmulatorVerticle extends VerticleBase {
     stateWorker = vertx.createSharedWorkerExecutor(STATE_POOL, 1);
     return stateWorker.executeBlocking(() -> {
       try {
-        return file.load().map(json -> {
+        return file.load().map(saved -> {
           try {
-            return new StateReader(state, oauth, resources.store()).restore(json);
+            return new StateReader(state, oauth, resources.store()).restore(saved.state(), saved.journal());
           } catch (IllegalArgumentException | IllegalStateException e) {
             throw file.unreadable("is damaged: " + e.getMessage());
           }
@@ -178,7 +178,7 @@ final class EmulatorVerticle extends VerticleBase {
       log.info("No emulator state in {} yet: seeded a fresh one", options.getDataDir());
     }
     StateWriter writer = new StateWriter(state, oauth, resources.store(), seeded);
-    durability = Durability.of(context, stateWorker, state, writer::snapshot, file);
+    durability = Durability.of(context, stateWorker, state, writer, file);
     state.onChange(durability::schedule);
     state.changed();
     return durability.settled();

@@ -11,6 +11,7 @@ import com.bunqconnector.emulator.ResourceModel.RequestResponse;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -132,12 +133,22 @@ final class ResourceStore {
     return drafts.all();
   }
 
-  Collection<CardAction> cardActions() {
-    return cardActions.all();
+  /** Card actions with an id above {@code id}, in id order. */
+  Collection<CardAction> cardActionsAfter(long id) {
+    return cardActions.after(id);
   }
 
-  Collection<Event> events() {
-    return events.all();
+  /** Events with an id above {@code id}, in id order. */
+  Collection<Event> eventsAfter(long id) {
+    return events.after(id);
+  }
+
+  long lastCardActionId() {
+    return cardActions.lastId();
+  }
+
+  long lastEventId() {
+    return events.lastId();
   }
 
   Collection<FailedCallback> failures() {
@@ -155,7 +166,7 @@ final class ResourceStore {
 
   /** Objects by id, and per owner ordered by id. */
   private static final class Table<T> {
-    private final Map<Long, T> byId = new HashMap<>();
+    private final NavigableMap<Long, T> byId = new TreeMap<>();
     private final Map<Long, NavigableMap<Long, T>> byOwner = new HashMap<>();
 
     void put(long owner, long id, T value) {
@@ -173,7 +184,17 @@ final class ResourceStore {
 
     /** Every object in id order; a copy. */
     Collection<T> all() {
-      return new TreeMap<>(byId).values();
+      return List.copyOf(byId.values());
+    }
+
+    /** The objects with an id above {@code id}, in id order; a copy. */
+    Collection<T> after(long id) {
+      return List.copyOf(byId.tailMap(id, false).values());
+    }
+
+    /** The highest id held, 0 when empty. */
+    long lastId() {
+      return byId.isEmpty() ? 0 : byId.lastKey();
     }
 
     void remove(long owner, long id) {

@@ -61,12 +61,13 @@ final class StateReader {
   }
 
   /**
-   * Restores {@code json} (already checked for format and version by {@link StateFile}).
+   * Restores {@code json} (already checked for format and version by {@link StateFile}) and the
+   * {@code journal} entries it vouches for.
    *
    * @return the users and OAuth clients the first start seeded
    * @throws IllegalArgumentException naming what is wrong
    */
-  Seeder.Result restore(JsonObject json) {
+  Seeder.Result restore(JsonObject json, List<JsonObject> journal) {
     state.restoreCounters(number(json, "lastId"), number(json, "lastAccountNumber"));
     each(json, "users", j -> state.restoreUser(user(j)));
     each(json, "accounts", j -> state.restoreAccount(account(j)));
@@ -89,11 +90,6 @@ final class StateReader {
     each(json, "oauthCodes", j -> oauth.restoreCode(code(j)));
     each(json, "sessions", j -> state.addSession(session(j)));
     each(json, "endedSessions", j -> state.restoreEndedSession(session(j)));
-    each(json, "payments", j -> {
-      Payment payment = new Payment(number(j, "id"), account(j, "accountId").id, object(j, "json"));
-      payments.put(payment.id(), payment);
-      state.addPayment(payment);
-    });
     each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));
     each(json, "accountFilters", j -> state.replaceAccountFilters(account(j, "ownerId").id, filters(j)));
     each(json, "requestInquiries", j -> {
@@ -110,9 +106,8 @@ final class StateReader {
     each(json, "draftPayments", j -> store.addDraft(draft(j)));
     each(json, "cards", j -> store.restoreCard(account(j, "accountId").id, new Card(number(j, "id"),
         text(j, "uuid"), text(j, "expiryDate"), text(j, "secondLine"))));
-    each(json, "cardActions", j -> store.addCardAction(new CardAction(number(j, "id"),
-        account(j, "accountId").id, object(j, "json"))));
-    each(json, "events", j -> store.addEvent(event(j)));
+    journal(journal, false);
+    journal(journal, true);
     each(json, "failedCallbacks", j -> store.putFailure(failure(j)));
     List<SeededUser> seededUsers = new ArrayList<>();
     each(json, "seededUsers", j -> seededUsers.add(new SeededUser(text(j, "kind"), number(j, "userId"),
@@ -122,6 +117,45 @@ final class StateReader {
         text(j, "clientId"), text(j, "clientSecret"), number(j, "ownerUserId"),
         array(j, "redirectUris").stream().map(String::valueOf).toList())));
     return new Seeder.Result(List.copyOf(seededUsers), List.copyOf(seededClients));
+  }
+
+  /**
+   * Restores the journal's payments and card actions, or (with {@code events}) its events, which
+   * refer to those and to the requests and drafts of the state file.
+   */
+  private void journal(List<JsonObject> journal, boolean events) {
+    for (int i = 0; i < journal.size(); i++) {
+      JsonObject entry = journal.get(i);
+      try {
+        if (entry.size() != 1) {
+          throw new IllegalArgumentException("must hold one of \"payment\", \"cardAction\", \"event\"");
+        }
+        String kind = entry.fieldNames().iterator().next();
+        JsonObject j = object(entry, kind);
+        switch (kind) {
+          case "payment" -> {
+            if (!events) {
+              Payment payment = new Payment(number(j, "id"), account(j, "accountId").id, object(j, "json"));
+              payments.put(payment.id(), payment);
+              state.addPayment(payment);
+            }
+          }
+          case "cardAction" -> {
+            if (!events) {
+              store.addCardAction(new CardAction(number(j, "id"), account(j, "accountId").id, object(j, "json")));
+            }
+          }
+          case "event" -> {
+            if (events) {
+              store.addEvent(event(j));
+            }
+          }
+          default -> throw new IllegalArgumentException("\"" + kind + "\" is not a journal entry kind");
+        }
+      } catch (IllegalArgumentException | ClassCastException e) {
+        throw new IllegalArgumentException(StateFile.JOURNAL_NAME + " line " + (i + 1) + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   private static void each(JsonObject json, String section, Consumer<JsonObject> restore) {

@@ -29,6 +29,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.function.Function;
 
 /**
@@ -37,9 +38,10 @@ import java.util.function.Function;
  * instants in ISO-8601. {@link StateReader} reads it back. Installations never change, so their
  * (PEM-encoded) JSON is made once. Emulator context only.
  *
- * <p>TODO(#5): every save encodes the whole state (about 1.5 kB per payment and side), which suits
- * development and demo runs; a long-running emulator with tens of thousands of payments would want
- * an append-only log of changes with occasional compaction instead.
+ * <p>Payments, card actions and events never change once made: they go to the journal once, and
+ * each snapshot carries only the ones made since the last save. TODO(#5): the rest (accounts,
+ * requests, drafts, sessions, ...) is written whole on every save, which suits development and
+ * demo runs; an emulator with very many of those would want a change log for them too.
  */
 final class StateWriter {
 
@@ -48,20 +50,46 @@ final class StateWriter {
   private final ResourceStore store;
   private final Seeder.Result seeded;
   private final Map<Long, JsonObject> installations = new HashMap<>();
+  /** The highest payment, card action and event ids in the journal on disk. */
+  private long journaledPayment;
+  private long journaledCardAction;
+  private long journaledEvent;
 
+  /**
+   * A snapshot: the changing state for the state file, the objects made since the last save for the
+   * journal, and the highest ids it journals.
+   */
+  record Snapshot(JsonObject state, List<JsonObject> journal, long payment, long cardAction, long event) {
+  }
+
+  /** A writer for a state whose payments, card actions and events are all in the journal already. */
   StateWriter(EmulatorState state, OauthRegistry oauth, ResourceStore store, Seeder.Result seeded) {
     this.state = state;
     this.oauth = oauth;
     this.store = store;
     this.seeded = seeded;
+    for (Map<Long, Payment> ofAccount : state.allPayments()) {
+      for (long id : ofAccount.keySet()) {
+        journaledPayment = Math.max(journaledPayment, id);
+      }
+    }
+    journaledCardAction = store.lastCardActionId();
+    journaledEvent = store.lastEventId();
+  }
+
+  /** Records that {@code snapshot} is on disk: the next one journals only what is newer. */
+  void saved(Snapshot snapshot) {
+    journaledPayment = Math.max(journaledPayment, snapshot.payment());
+    journaledCardAction = Math.max(journaledCardAction, snapshot.cardAction());
+    journaledEvent = Math.max(journaledEvent, snapshot.event());
   }
 
   /**
-   * The state as it is now, as a JSON tree that may be encoded on another thread: mutable parts are
-   * copied, and the JSON objects it shares with the live state (payments, card actions, labels) are
+   * The state as it is now, as JSON trees that may be encoded on another thread: mutable parts are
+   * copied, and the JSON objects they share with the live state (payments, card actions, labels) are
    * never changed after they are made.
    */
-  JsonObject snapshot() {
+  Snapshot snapshot() {
     JsonObject json = new JsonObject()
         .put("format", StateFile.FORMAT)
         .put("version", StateFile.VERSION)
@@ -75,7 +103,6 @@ final class StateWriter {
         .put("devices", array(state.devices(), StateWriter::device))
         .put("sessions", array(state.sessions(), StateWriter::session))
         .put("endedSessions", array(state.endedSessions(), StateWriter::session))
-        .put("payments", payments())
         .put("userFilters", filters(state.userFilters()))
         .put("accountFilters", filters(state.accountFilters()))
         .put("oauthClients", array(oauth.clients(), StateWriter::client))
@@ -85,12 +112,28 @@ final class StateWriter {
         .put("requestResponses", array(store.responses(), StateWriter::response))
         .put("draftPayments", array(store.drafts(), StateWriter::draft))
         .put("cards", cards())
-        .put("cardActions", array(store.cardActions(), StateWriter::cardAction))
-        .put("events", array(store.events(), StateWriter::event))
         .put("failedCallbacks", array(store.failures(), StateWriter::failure))
         .put("seededUsers", array(seeded.users(), StateWriter::seededUser))
         .put("seededOauthClients", array(seeded.oauthClients(), StateWriter::seededClient));
-    return json;
+    List<JsonObject> journal = new ArrayList<>();
+    long payment = journaledPayment;
+    for (NavigableMap<Long, Payment> ofAccount : state.allPayments()) {
+      for (Payment made : ofAccount.tailMap(journaledPayment, false).values()) {
+        journal.add(new JsonObject().put("payment", payment(made)));
+        payment = Math.max(payment, made.id());
+      }
+    }
+    long cardAction = journaledCardAction;
+    for (CardAction made : store.cardActionsAfter(journaledCardAction)) {
+      journal.add(new JsonObject().put("cardAction", cardAction(made)));
+      cardAction = made.id();
+    }
+    long event = journaledEvent;
+    for (Event made : store.eventsAfter(journaledEvent)) {
+      journal.add(new JsonObject().put("event", event(made)));
+      event = made.id();
+    }
+    return new Snapshot(json, journal, payment, cardAction, event);
   }
 
   private static <T> JsonArray array(Collection<T> items, Function<T, JsonObject> encoder) {
@@ -170,15 +213,8 @@ final class StateWriter {
         .put("grantId", session.grant() == null ? null : session.grant().id());
   }
 
-  private JsonArray payments() {
-    JsonArray array = new JsonArray();
-    for (Map<Long, Payment> ofAccount : state.allPayments()) {
-      for (Payment payment : ofAccount.values()) {
-        array.add(new JsonObject().put("id", payment.id()).put("accountId", payment.accountId())
-            .put("json", payment.json()));
-      }
-    }
-    return array;
+  private static JsonObject payment(Payment payment) {
+    return new JsonObject().put("id", payment.id()).put("accountId", payment.accountId()).put("json", payment.json());
   }
 
   private static JsonArray filters(Map<Long, List<Filter>> byOwner) {

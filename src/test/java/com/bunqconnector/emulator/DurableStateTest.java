@@ -20,8 +20,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -205,10 +207,12 @@ class DurableStateTest {
     }
 
     JsonObject saved = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
-    long alicePayments = saved.getJsonArray("payments").stream().map(JsonObject.class::cast)
-        .filter(p -> p.getLong("accountId") == alice.accountId).count();
-    assertThat(alicePayments).isEqualTo(24);
     assertThat(saved.getJsonArray("sessions")).hasSize(2);
+    String journal = Files.readString(dir.resolve(StateFile.JOURNAL_NAME));
+    assertThat(Files.size(dir.resolve(StateFile.JOURNAL_NAME))).isEqualTo(saved.getLong("journalLength"));
+    long alicePayments = journal.lines().map(JsonObject::new).filter(e -> e.containsKey("payment"))
+        .filter(e -> e.getJsonObject("payment").getLong("accountId") == alice.accountId).count();
+    assertThat(alicePayments).isEqualTo(24);
   }
 
   @Test
@@ -248,12 +252,40 @@ class DurableStateTest {
   }
 
   @Test
-  void stateFileIsReadableByItsOwnerOnly() throws Exception {
+  void journalBytesBeyondWhatTheStateFileVouchesForAreCutOff() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
-    TestClient.withSession(emulator.baseUrl());
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    assertThat(alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "kept").encode()).status()).isEqualTo(200);
+    int port = emulator.port();
+    Emulators.stop(emulator);
+    emulator = null;
+    Path journal = dir.resolve(StateFile.JOURNAL_NAME);
+    long vouched = Files.size(journal);
+    Files.writeString(journal, "{\"payment\":{\"id\":99999999,\"accountId\":1,\"js", StandardOpenOption.APPEND);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(StateFile.FILE_NAME))))
-        .isEqualTo("rw-------");
+    emulator = start(port, EmulatorSeed.EMPTY);
+
+    assertThat(Files.size(journal)).isGreaterThanOrEqualTo(vouched);
+    assertThat(Files.readString(journal)).doesNotContain("99999999");
+    assertThat(alice.get(alice.paymentsPath()).items()).hasSize(1);
+    Emulators.stop(emulator);
+    emulator = null;
+    Files.write(journal, Arrays.copyOf(Files.readAllBytes(journal), (int) vouched - 10));
+    assertStartFails("bytes of " + journal + ", which has only");
+  }
+
+  @Test
+  void stateAndJournalAreReadableByTheirOwnerOnly() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    assertThat(alice.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "out").encode()).status())
+        .isEqualTo(200);
+
+    for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME)) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
+          .as(name).isEqualTo("rw-------");
+    }
   }
 
   @Test
