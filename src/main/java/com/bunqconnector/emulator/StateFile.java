@@ -186,12 +186,16 @@ final class StateFile {
   }
 
   private void append(Buffer lines) throws IOException {
+    boolean created = !Files.exists(journal);
     Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try (FileChannel channel = FileChannel.open(journal, options, ownerOnly(false))) {
       channel.truncate(journalLength);
       channel.position(journalLength);
       writeFully(channel, lines);
       channel.force(true);
+    }
+    if (created) {
+      forceDirectory();
     }
   }
 
@@ -244,7 +248,7 @@ final class StateFile {
     for (int i = 0; i < lines.length; i++) {
       try {
         entries.add(new JsonObject(lines[i]));
-      } catch (DecodeException e) {
+      } catch (DecodeException | ClassCastException e) {
         throw unreadable("vouches for " + journal + ", whose line " + (i + 1) + " is not a JSON object");
       }
     }
