@@ -10,11 +10,14 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Registers a user's callback URL with bunq ({@code notification-filter-url} at user level) for
@@ -52,14 +55,13 @@ public final class FilterRegistrar {
    */
   public Future<Integer> register(TenantConfig tenant, String user) {
     String ours = callbackUrl(tenant, user);
-    String ourPrefix = publicBaseUrl + CallbackVerticle.PATH_PREFIX + tenant.id() + "/";
     return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, FILTERS_PATH, Map.of(), null))
         .compose(current -> {
           JsonArray filters = new JsonArray();
           Map<String, Integer> perCategory = new HashMap<>();
           for (JsonObject filter : existing(current)) {
             String target = filter.getString("notification_target");
-            if (target != null && !target.startsWith(ourPrefix)) {
+            if (target != null && !isOurs(target, tenant)) {
               filters.add(new JsonObject().put("category", filter.getString("category"))
                   .put("notification_target", target));
               perCategory.merge(filter.getString("category"), 1, Integer::sum);
@@ -78,6 +80,25 @@ public final class FilterRegistrar {
               body.toBuffer()));
         })
         .map(done -> tenant.categories().size());
+  }
+
+  /**
+   * Whether a registered target is this connector's for the tenant: the tenant's callback path on the
+   * same host, whatever the port and token. An earlier registration (the callback endpoint moved to
+   * another port, the token changed) is then replaced rather than kept beside the new one.
+   */
+  boolean isOurs(String target, TenantConfig tenant) {
+    try {
+      URI ours = new URI(publicBaseUrl);
+      URI theirs = new URI(target);
+      String prefix = (ours.getRawPath() == null ? "" : ours.getRawPath()) + CallbackVerticle.PATH_PREFIX
+          + tenant.id() + "/";
+      return theirs.getHost() != null && theirs.getHost().equalsIgnoreCase(ours.getHost())
+          && Objects.equals(theirs.getScheme(), ours.getScheme())
+          && theirs.getRawPath() != null && theirs.getRawPath().startsWith(prefix);
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   private static List<JsonObject> existing(BunqResponse response) {

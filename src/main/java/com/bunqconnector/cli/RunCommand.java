@@ -139,12 +139,16 @@ final class RunCommand implements Callable<Integer> {
     String emulatorUrl = null;
     String emulatorBunq = null;
     if (needsEmbeddedEmulator(config)) {
-      // The one place where the embedded emulator gets its options and its identity. Its state lives in memory,
-      // so every run is a new bunq and stored contexts of the previous run's emulator are replaced.
-      // TODO(#5): give it <data-dir>/emulator (config.node().store().dataDir()) for its state, and the identity
-      // "embedded emulator in <that directory>", so that contexts made with it survive a restart.
+      // The one place where the embedded emulator gets its options and its identity. With durable state it keeps
+      // its own state in <data-dir>/emulator (unless emulator.dataDir names another directory), so it is the same
+      // bunq from run to run and the contexts stored with it stay valid; in memory, every run is a new bunq.
       EmulatorOptions options = emulatorOptions(config.node());
-      emulatorBunq = "embedded emulator of run " + UUID.randomUUID().toString().substring(0, 8);
+      if (options.getDataDir() == null && config.node().store().persistent()) {
+        options.setDataDir(Path.of(config.node().store().dataDir(), "emulator"));
+      }
+      emulatorBunq = options.getDataDir() != null
+          ? "embedded emulator in " + options.getDataDir().toAbsolutePath().normalize()
+          : "embedded emulator of run " + UUID.randomUUID().toString().substring(0, 8);
       BunqEmulator emulator = BunqEmulator.start(vertx, options)
           .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot listen on "
               + options.getHost() + ":" + options.getPort() + ": " + e.getMessage(), e)))

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The main job run twice with the same data directory against a bunq (a standalone emulator) that
- * stays up: the second run finds every context stored and creates none.
+ * The main job run again with the same data directory, against a bunq (a standalone emulator) that
+ * stays up, and as the demo with its embedded emulator, which keeps its state in the data directory
+ * too: later runs find every context stored and create none.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RestartTest {
@@ -49,6 +50,22 @@ class RestartTest {
     assertThat(second.group(5)).as("sessions_created").isEqualTo("0");
     assertThat(Long.parseLong(second.group(6))).as("payments with the stored contexts").isPositive();
     assertThat(second.group(9)).as("errors").isEqualTo("0");
+  }
+
+  @Test
+  void demoWithItsEmbeddedEmulatorCreatesContextsOnTheFirstOfThreeRunsOnly() throws IOException {
+    RunCommandTest.shippedConfigWithFastRounds(conf);
+    String data = conf.resolve("data").toString();
+    Matcher first = run("run", "--conf", conf.toString(), "--data-dir", data, "--duration", "1s");
+    assertThat(first.group(4)).as("installations_created, first run").isEqualTo("6");
+    for (int again = 2; again <= 3; again++) {
+      Matcher later = run("run", "--conf", conf.toString(), "--data-dir", data, "--duration", "1s");
+      assertThat(later.group(4)).as("installations_created, run " + again).isEqualTo("0");
+      assertThat(later.group(5)).as("sessions_created, run " + again).isEqualTo("0");
+      assertThat(later.group(9)).as("errors, run " + again + ": the callback URLs of earlier runs are replaced")
+          .isEqualTo("0");
+    }
+    assertThat(Path.of(data, "emulator", "emulator-state.json")).as("the emulator's own state").exists();
   }
 
   @Test
