@@ -1,6 +1,7 @@
 package com.bunqconnector.cli;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.ContextFactory;
 import com.bunqconnector.api.SessionPacer;
@@ -111,9 +112,7 @@ final class BenchCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       out.println("bench contexts: RSA provider " + RsaProvider.selected().description());
       out.flush();
-      if (!verbose) {
-        quietLogs();
-      }
+      Runnable restoreLogs = verbose ? () -> { } : quietLogs();
       Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(20, cryptoThreads)));
       try {
         BunqEmulator emulator = BunqEmulator.start(vertx, new EmulatorOptions()
@@ -144,13 +143,25 @@ final class BenchCommand implements Runnable {
         return 0;
       } finally {
         vertx.close().await();
+        restoreLogs.run();
       }
     }
 
-    /** Keeps the warm-up's progress and warnings; per-context INFO lines would cost more than the contexts. */
-    private static void quietLogs() {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.bunqconnector")).setLevel(Level.WARN);
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Warmup.class)).setLevel(Level.INFO);
+    /**
+     * Keeps the warm-up's progress and warnings only, as per-context INFO lines would cost more than
+     * the contexts; returns what puts the levels back.
+     */
+    private static Runnable quietLogs() {
+      Logger project = (Logger) LoggerFactory.getLogger("com.bunqconnector");
+      Logger warmup = (Logger) LoggerFactory.getLogger(Warmup.class);
+      Level projectLevel = project.getLevel();
+      Level warmupLevel = warmup.getLevel();
+      project.setLevel(Level.WARN);
+      warmup.setLevel(Level.INFO);
+      return () -> {
+        project.setLevel(projectLevel);
+        warmup.setLevel(warmupLevel);
+      };
     }
 
     /**

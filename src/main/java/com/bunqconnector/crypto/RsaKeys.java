@@ -27,7 +27,8 @@ import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
  * RSA key pairs as bunq uses them: 2048-bit keys, public keys exchanged as X.509
- * SubjectPublicKeyInfo PEM ({@code BEGIN PUBLIC KEY}), private keys kept as PKCS#8 PEM.
+ * SubjectPublicKeyInfo PEM ({@code BEGIN PUBLIC KEY}), private keys written as PKCS#8 PEM or, for
+ * session contexts, in a compact text form ({@link #privateKeyToText}).
  *
  * <p>Keys are generated and parsed by the {@link RsaProvider#selected() selected provider}, so
  * that they sign with it without conversion. Key generation costs tens to hundreds of

@@ -36,7 +36,6 @@ public final class RsaProvider {
   private static final Logger log = LoggerFactory.getLogger(RsaProvider.class);
   private static final Object LOCK = new Object();
   private static volatile RsaProvider selected;
-  private static volatile Probe accpProbe;
 
   /** Which provider to use. */
   public enum Choice {
@@ -88,7 +87,8 @@ public final class RsaProvider {
         if (chosen == null) {
           Choice choice = Choice.parse(System.getProperty(PROPERTY), "system property " + PROPERTY);
           chosen = choose(choice, RsaProvider::accpProbe);
-          String asked = choice == Choice.AUTO ? "" : ", as -D" + PROPERTY + "=" + choice.name().toLowerCase(Locale.ROOT);
+          String asked = choice == Choice.AUTO ? "" : ", as -D" + PROPERTY + "=" + choice.name().toLowerCase(Locale.ROOT)
+              + " asks";
           log.info("RSA provider: {}{}", chosen.description(), asked);
           selected = chosen;
         }
@@ -134,27 +134,26 @@ public final class RsaProvider {
 
   /** Whether the native provider works here, or why not; asked once per JVM. */
   private static Probe accpProbe() {
-    Probe probe = accpProbe;
-    if (probe == null) {
-      synchronized (LOCK) {
-        probe = accpProbe;
-        if (probe == null) {
-          probe = Accp.probe();
-          accpProbe = probe;
-        }
-      }
+    try {
+      return Accp.PROBE;
+    } catch (LinkageError e) {
+      return new Probe(null, "its classes cannot be loaded (" + e + ")");
     }
-    return probe;
   }
 
   /** The outcome of trying the native provider: the provider, or {@code null} and the reason. */
   record Probe(Provider provider, String detail) {
   }
 
-  /** Keeps every reference to the native provider's classes here, so that their absence is only a reason. */
+  /**
+   * Keeps every reference to the native provider's classes here, so that their absence is only a
+   * reason; the probe runs once, when this class is first used.
+   */
   private static final class Accp {
 
-    static Probe probe() {
+    static final Probe PROBE = probe();
+
+    private static Probe probe() {
       try {
         AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
         Throwable error = accp.getLoadingError();
