@@ -3,10 +3,13 @@ package com.bunqconnector.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code bunq-connector} command line: {@code run} (the main job) and {@code emulator} (the emulator alone). */
+/**
+ * The {@code bunq-connector} command line: {@code run} (the main job), {@code emulator} (the
+ * emulator alone) and {@code bench} (benchmarks).
+ */
 @Command(name = "bunq-connector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Runs the bunq API for many users at once, with a bunq emulator.",
-    subcommands = {RunCommand.class, EmulatorCommand.class})
+    subcommands = {RunCommand.class, EmulatorCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

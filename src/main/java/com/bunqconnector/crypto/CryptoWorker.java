@@ -6,6 +6,8 @@ import io.vertx.core.WorkerExecutor;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs key generation, signing and verification on a named worker pool, never on an event
@@ -13,12 +15,16 @@ import java.security.PublicKey;
  * queues another user's signature behind it.
  *
  * <p>Returned futures complete on the calling context. Workers created with the same pool name
- * on one Vert.x instance share the pool.
+ * on one Vert.x instance share the pool. Creating a worker starts choosing the
+ * {@link RsaProvider#selected() RSA provider} on the pool, so that the choice (which may load a
+ * native library and run its self-tests) is made and logged at start, off the event loop.
  */
 public final class CryptoWorker {
 
   /** Pool name of the connector's crypto worker threads (threads are named {@code bunq-crypto-N}). */
   public static final String DEFAULT_POOL_NAME = "bunq-crypto";
+
+  private static final Logger log = LoggerFactory.getLogger(CryptoWorker.class);
 
   private final WorkerExecutor executor;
 
@@ -27,6 +33,8 @@ public final class CryptoWorker {
       throw new IllegalArgumentException("crypto worker pool size must be at least 1, was " + poolSize);
     }
     this.executor = vertx.createSharedWorkerExecutor(poolName, poolSize);
+    executor.executeBlocking(RsaProvider::selected, false)
+        .onFailure(e -> log.error("No RSA provider can be used: {}", e.getMessage()));
   }
 
   /** Generates an RSA-2048 key pair on the pool. */

@@ -12,8 +12,9 @@ import java.util.Base64;
  * encoded (standard alphabet, padded, one line). The same scheme signs requests
  * ({@code X-Bunq-Client-Signature}) and responses ({@code X-Bunq-Server-Signature}).
  *
- * <p>Each call costs a millisecond or more of CPU: run bulk signing on a worker thread
- * ({@link CryptoWorker}).
+ * <p>The work is done by the {@link RsaProvider#selected() selected provider} unless one is given.
+ * Each signature costs a fraction of a millisecond to a few milliseconds of CPU: run bulk signing
+ * on a worker thread ({@link CryptoWorker}).
  */
 public final class Signatures {
 
@@ -25,8 +26,13 @@ public final class Signatures {
 
   /** Signs the bytes and returns the base64 signature. An empty body is signed as zero bytes. */
   public static String sign(PrivateKey key, byte[] body) {
+    return sign(RsaProvider.selected(), key, body);
+  }
+
+  /** Signs the bytes with {@code provider} and returns the base64 signature. */
+  public static String sign(RsaProvider provider, PrivateKey key, byte[] body) {
     try {
-      Signature signature = Signature.getInstance(ALGORITHM);
+      Signature signature = provider.signature(ALGORITHM);
       signature.initSign(key);
       signature.update(body);
       return Base64.getEncoder().encodeToString(signature.sign());
@@ -40,6 +46,11 @@ public final class Signatures {
    * non-matching signature; never throws for bad input.
    */
   public static boolean verify(PublicKey key, byte[] body, String base64Signature) {
+    return verify(RsaProvider.selected(), key, body, base64Signature);
+  }
+
+  /** Checks a base64 signature over the bytes with {@code provider}, as {@link #verify(PublicKey, byte[], String)}. */
+  public static boolean verify(RsaProvider provider, PublicKey key, byte[] body, String base64Signature) {
     if (base64Signature == null || base64Signature.isBlank()) {
       return false;
     }
@@ -50,7 +61,7 @@ public final class Signatures {
       return false;
     }
     try {
-      Signature signature = Signature.getInstance(ALGORITHM);
+      Signature signature = provider.signature(ALGORITHM);
       signature.initVerify(key);
       signature.update(body);
       return signature.verify(raw);

@@ -9,9 +9,16 @@ import java.security.PublicKey;
  * One user's bunq API context: the client key pair, the installation, the registered device,
  * the session and the bunq user it belongs to. Stored in the {@code bunq.sessions} map as JSON.
  *
+ * <p>The client key is kept in the compact form of {@link RsaKeys#privateKeyToText} (its public
+ * half follows from it and is not kept), so that an idle context costs under 2 KB of heap; contexts
+ * stored earlier with PKCS#8 PEM and a {@code clientPublicKey} still read.
+ *
  * <p>Immutable. The parsed keys are cached on first use, so share one instance per read.
  */
 public final class SessionContext {
+
+  /** Field of the client public key PEM in contexts stored before it was derived from the private key. */
+  private static final String LEGACY_CLIENT_PUBLIC_KEY = "clientPublicKey";
 
   private final JsonObject json;
   private volatile PrivateKey clientPrivateKey;
@@ -26,7 +33,7 @@ public final class SessionContext {
     return tenant + "/" + user;
   }
 
-  /** Wraps a context read from the map. */
+  /** Wraps a context read from the map; a {@code clientPublicKey} stored by earlier versions is dropped. */
   public static SessionContext fromJson(JsonObject json) {
     for (String field : new String[] {"tenant", "user", "baseUrl", "clientPrivateKey", "installationToken",
         "serverPublicKey", "sessionToken", "bunqUserId"}) {
@@ -34,7 +41,9 @@ public final class SessionContext {
         throw new IllegalArgumentException("session context lacks field " + field);
       }
     }
-    return new SessionContext(json.copy());
+    JsonObject copy = json.copy();
+    copy.remove(LEGACY_CLIENT_PUBLIC_KEY);
+    return new SessionContext(copy);
   }
 
   /** Starts a context for a user. */
@@ -111,7 +120,7 @@ public final class SessionContext {
   public PrivateKey clientPrivateKey() {
     PrivateKey key = clientPrivateKey;
     if (key == null) {
-      key = RsaKeys.privateKeyFromPem(json.getString("clientPrivateKey"));
+      key = RsaKeys.privateKeyFromText(json.getString("clientPrivateKey"));
       clientPrivateKey = key;
     }
     return key;
@@ -156,9 +165,9 @@ public final class SessionContext {
       return this;
     }
 
+    /** The client key pair; only the private key is kept, as the public key follows from it. */
     public Builder clientKeys(PrivateKey privateKey, PublicKey publicKey) {
-      json.put("clientPrivateKey", RsaKeys.privateKeyToPem(privateKey));
-      json.put("clientPublicKey", RsaKeys.publicKeyToPem(publicKey));
+      json.put("clientPrivateKey", RsaKeys.privateKeyToText(privateKey));
       return this;
     }
 

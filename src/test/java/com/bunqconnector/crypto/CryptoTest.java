@@ -13,6 +13,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -29,6 +30,13 @@ class CryptoTest {
   @BeforeAll
   static void generateOnce() {
     keys = RsaKeys.generate();
+  }
+
+  /** A key pair from the JDK's default provider, independent of the connector's choice. */
+  private static KeyPair jdkKeyPair() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    return generator.generateKeyPair();
   }
 
   @Test
@@ -67,6 +75,47 @@ class CryptoTest {
     String pem = RsaKeys.privateKeyToPem(keys.getPrivate());
     assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n");
     assertThat(RsaKeys.privateKeyFromPem(pem)).isEqualTo(keys.getPrivate());
+  }
+
+  @Test
+  void compactPrivateKeyTextRebuildsTheSameKey() {
+    String text = RsaKeys.privateKeyToText(keys.getPrivate());
+    assertThat(text).startsWith(RsaKeys.COMPACT_PREFIX).hasSizeLessThan(400);
+    RSAPrivateCrtKey original = (RSAPrivateCrtKey) keys.getPrivate();
+    RSAPrivateCrtKey rebuilt = (RSAPrivateCrtKey) RsaKeys.privateKeyFromText(text);
+    assertThat(rebuilt.getModulus()).isEqualTo(original.getModulus());
+    assertThat(rebuilt.getPublicExponent()).isEqualTo(original.getPublicExponent());
+    assertThat(rebuilt.getPrimeExponentP()).isEqualTo(original.getPrimeExponentP());
+    assertThat(rebuilt.getPrimeExponentQ()).isEqualTo(original.getPrimeExponentQ());
+    assertThat(rebuilt.getCrtCoefficient()).isEqualTo(original.getCrtCoefficient());
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    assertThat(Signatures.sign(rebuilt, body)).isEqualTo(Signatures.sign(original, body));
+  }
+
+  @Test
+  void compactTextOfAJdkKeyAndPemTextBothRead() throws Exception {
+    KeyPair jdk = jdkKeyPair();
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    String expected = Signatures.sign(jdk.getPrivate(), body);
+    assertThat(Signatures.sign(RsaKeys.privateKeyFromText(RsaKeys.privateKeyToText(jdk.getPrivate())), body))
+        .isEqualTo(expected);
+    assertThat(Signatures.sign(RsaKeys.privateKeyFromText(RsaKeys.privateKeyToPem(jdk.getPrivate())), body))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void damagedCompactKeyFailsWithoutShowingTheKey() {
+    String text = RsaKeys.privateKeyToText(keys.getPrivate());
+    String cut = text.substring(0, 60);
+    assertThatThrownBy(() -> RsaKeys.privateKeyFromText(cut)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("compact private key")
+        .hasMessageNotContaining(cut.substring(RsaKeys.COMPACT_PREFIX.length()));
+    assertThatThrownBy(() -> RsaKeys.privateKeyFromText(RsaKeys.COMPACT_PREFIX + "!!"))
+        .hasMessageContaining("not base64 of a DER sequence");
+    // e = 3, p = q = 7: the same prime twice is no RSA key
+    String samePrimes = RsaKeys.COMPACT_PREFIX + Base64.getEncoder().encodeToString(new byte[] {
+        0x30, 0x09, 0x02, 0x01, 0x03, 0x02, 0x01, 0x07, 0x02, 0x01, 0x07});
+    assertThatThrownBy(() -> RsaKeys.privateKeyFromText(samePrimes)).hasMessageContaining("two distinct primes");
   }
 
   @Test
@@ -117,9 +166,7 @@ class CryptoTest {
 
   @Test
   void signatureFromAnotherKeyDoesNotVerify() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    KeyPair other = generator.generateKeyPair();
+    KeyPair other = jdkKeyPair();
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     assertThat(Signatures.verify(keys.getPublic(), body, Signatures.sign(other.getPrivate(), body))).isFalse();
   }
