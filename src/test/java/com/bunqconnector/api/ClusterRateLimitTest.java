@@ -11,21 +11,19 @@ import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.UserSpec;
+import com.bunqconnector.testing.TestClusters;
 import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,12 +56,11 @@ class ClusterRateLimitTest {
         .setRateLimits(new RateLimitOptions().setGetCalls(3).setGetWindowMs(WINDOW_MS)
             .setSessionServerCalls(100))).await(30, TimeUnit.SECONDS);
     String apiKey = emulator.seededUsers().get(0).apiKey();
-    String clusterName = "bunq-limit-test-" + UUID.randomUUID();
+    TestClusters cluster = TestClusters.create();
     byte[] masterKey = new byte[SecretBox.KEY_BYTES];
     new SecureRandom().nextBytes(masterKey);
     for (int i = 0; i < 3; i++) {
-      Config hazelcast = new FileSystemXmlConfig(Path.of("conf", "cluster.xml").toFile());
-      hazelcast.setClusterName(clusterName);
+      Config hazelcast = cluster.config();
       Vertx vertx = Vertx.builder()
           .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
           .withClusterManager(new HazelcastClusterManager(hazelcast))

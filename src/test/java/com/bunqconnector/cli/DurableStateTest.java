@@ -13,12 +13,12 @@ import com.bunqconnector.store.Database;
 import com.bunqconnector.store.EntryCheck;
 import com.bunqconnector.store.PostgresServer;
 import com.bunqconnector.testing.LogCapture;
+import com.bunqconnector.testing.TestClusters;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,9 +119,7 @@ class DurableStateTest {
   @Test
   void contextsOfATwoNodeClusterOnPostgresqlComeBackAfterBothStopped() throws Exception {
     String url = POSTGRES.newDatabase();
-    String clusterXml = Files.readString(Path.of("conf", "cluster.xml"))
-        .replace("<cluster-name>bunq-connector</cluster-name>",
-            "<cluster-name>bunq-test-" + UUID.randomUUID() + "</cluster-name>");
+    String clusterXml = TestClusters.create().xml();
     Files.writeString(conf.resolve("cluster.xml"), clusterXml);
     NodeConfig node = node("{\"cluster\":{\"enabled\":true},\"store\":{\"type\":\"postgresql\",\"url\":\"" + url
         + "\",\"user\":\"" + PostgresServer.USER + "\"}}");

@@ -11,20 +11,18 @@ import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.emulator.RateLimitOptions;
+import com.bunqconnector.testing.TestClusters;
 import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -58,11 +56,11 @@ class ClusterContextsTest {
     bunqSide = Vertx.vertx();
     emulator = BunqEmulator.start(bunqSide, new EmulatorOptions()
         .setRateLimits(new RateLimitOptions().setEnabled(false))).await(30, TimeUnit.SECONDS);
-    String clusterName = "bunq-test-" + UUID.randomUUID();
+    TestClusters cluster = TestClusters.create();
     byte[] masterKey = new byte[SecretBox.KEY_BYTES];
     new SecureRandom().nextBytes(masterKey);
-    first = node(clusterName, masterKey);
-    second = node(clusterName, masterKey);
+    first = node(cluster, masterKey);
+    second = node(cluster, masterKey);
   }
 
   @AfterAll
@@ -77,9 +75,8 @@ class ClusterContextsTest {
     }
   }
 
-  private static Node node(String clusterName, byte[] masterKey) throws Exception {
-    Config hazelcast = new FileSystemXmlConfig(Path.of("conf", "cluster.xml").toFile());
-    hazelcast.setClusterName(clusterName);
+  private static Node node(TestClusters cluster, byte[] masterKey) throws Exception {
+    Config hazelcast = cluster.config();
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
         .withClusterManager(new HazelcastClusterManager(hazelcast))
