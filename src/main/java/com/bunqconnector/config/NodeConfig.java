@@ -30,12 +30,13 @@ import java.util.function.Function;
  * @param masterKey          where the master key that seals secrets comes from
  * @param pacing             how {@code session-server} calls are spaced for this node's egress IP group
  * @param warmup             whether and how the node prepares every user's context when it starts
+ * @param callbacks          callback source checks, dedupe and delivery retries
  */
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
     int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing,
-    WarmupConfig warmup) {
+    WarmupConfig warmup, CallbackConfig callbacks) {
 
   /**
    * Where the node's master key comes from: the environment variable {@code env} if it is set,
@@ -81,7 +82,7 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
         "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing",
-        "warmup"));
+        "warmup", "callbacks"));
     JsonFields warmup = root.object("warmup");
     warmup.allowOnly(Set.of("enabled", "concurrency", "progressEveryMs"));
     JsonFields pacing = root.object("pacing");
@@ -132,7 +133,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
         new PacingConfig(pacing.bool("enabled", true), egressGroup,
             pacing.integer("intervalMs", 30_000, 1, 3_600_000), pacing.integer("maxWaitMs", 120_000, 0, 86_400_000)),
         new WarmupConfig(warmup.bool("enabled", true), warmup.integer("concurrency", 4, 1, 256),
-            warmup.integer("progressEveryMs", 5_000, 100, 3_600_000)));
+            warmup.integer("progressEveryMs", 5_000, 100, 3_600_000)),
+        CallbackConfig.parse(root.object("callbacks")));
   }
 
   private static String url(JsonFields fields, String key) {

@@ -1,0 +1,29 @@
+package com.bunqconnector.callback;
+
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Waits for a condition by polling it on a Vert.x timer, never by sleeping. */
+final class Eventually {
+
+  private Eventually() {
+  }
+
+  /** Returns once the condition holds; throws after {@code timeoutMs} saying what was awaited. */
+  static void until(Vertx vertx, String what, long timeoutMs, BooleanSupplier condition) throws Exception {
+    Promise<Void> met = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    vertx.setPeriodic(0, 20, id -> {
+      if (condition.getAsBoolean()) {
+        vertx.cancelTimer(id);
+        met.tryComplete();
+      } else if (System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        met.tryFail(new AssertionError("timed out after " + timeoutMs + " ms waiting until " + what));
+      }
+    });
+    met.future().await(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
+  }
+}
