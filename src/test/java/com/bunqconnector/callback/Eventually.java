@@ -1,9 +1,11 @@
 package com.bunqconnector.callback;
 
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waits for a condition by polling it on a Vert.x timer, never by sleeping. */
 final class Eventually {
@@ -15,7 +17,7 @@ final class Eventually {
   static void until(Vertx vertx, String what, long timeoutMs, BooleanSupplier condition) throws Exception {
     Promise<Void> met = Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    vertx.setPeriodic(0, 20, id -> {
+    vertx.setPeriodic(20, id -> {
       if (condition.getAsBoolean()) {
         vertx.cancelTimer(id);
         met.tryComplete();
@@ -25,5 +27,27 @@ final class Eventually {
       }
     });
     met.future().await(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
+  }
+
+  /** Like {@link #until}, for a condition that is asked asynchronously (such as the size of a shared map). */
+  static void untilAsync(Vertx vertx, String what, long timeoutMs, Supplier<Future<Boolean>> condition)
+      throws Exception {
+    Promise<Void> met = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    vertx.runOnContext(start -> poll(vertx, what, timeoutMs, deadline, condition, met));
+    met.future().await(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
+  }
+
+  private static void poll(Vertx vertx, String what, long timeoutMs, long deadline,
+      Supplier<Future<Boolean>> condition, Promise<Void> met) {
+    condition.get().onComplete(answer -> {
+      if (answer.succeeded() && answer.result()) {
+        met.tryComplete();
+      } else if (System.nanoTime() > deadline) {
+        met.tryFail(new AssertionError("timed out after " + timeoutMs + " ms waiting until " + what));
+      } else {
+        vertx.setTimer(20, id -> poll(vertx, what, timeoutMs, deadline, condition, met));
+      }
+    });
   }
 }
