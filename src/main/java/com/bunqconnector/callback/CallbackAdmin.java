@@ -25,26 +25,27 @@ final class CallbackAdmin {
   static final String REPLAY = "replay";
   static final String REPLAY_ALL = "replay-all";
   static final String ROTATE = "rotate-token";
+  static final String REGISTER = "register-filters";
+  private static final List<String> ACTIONS = List.of(LIST, REPLAY, REPLAY_ALL, ROTATE, REGISTER);
 
   private final Map<String, TenantConfig> tenants;
   private final EventStore store;
   private final Deliverer deliverer;
   private final CallbackTokens tokens;
-  private final Function<TenantConfig, Future<JsonObject>> onRotated;
+  private final Function<TenantConfig, Future<JsonObject>> registrar;
 
   CallbackAdmin(Map<String, TenantConfig> tenants, EventStore store, Deliverer deliverer, CallbackTokens tokens,
-      Function<TenantConfig, Future<JsonObject>> onRotated) {
+      Function<TenantConfig, Future<JsonObject>> registrar) {
     this.tenants = tenants;
     this.store = store;
     this.deliverer = deliverer;
     this.tokens = tokens;
-    this.onRotated = onRotated;
+    this.registrar = registrar;
   }
 
   void handle(Message<Object> message) {
     if (!(message.body() instanceof JsonObject request)) {
-      message.fail(400, "an admin request is a JSON object with an action: " + List.of(LIST, REPLAY, REPLAY_ALL,
-          ROTATE));
+      message.fail(400, "an admin request is a JSON object with an action: " + ACTIONS);
       return;
     }
     String action = request.getValue("action") instanceof String text ? text : "";
@@ -64,8 +65,11 @@ final class CallbackAdmin {
       case ROTATE -> tenant == null
           ? Future.failedFuture(new IllegalArgumentException("rotate-token needs a tenant"))
           : rotate(tenants.get(tenant));
+      case REGISTER -> tenant == null
+          ? Future.failedFuture(new IllegalArgumentException("register-filters needs a tenant"))
+          : register(tenants.get(tenant));
       default -> Future.failedFuture(new IllegalArgumentException("unknown action '" + action + "'; known: "
-          + List.of(LIST, REPLAY, REPLAY_ALL, ROTATE)));
+          + ACTIONS));
     };
     reply.onSuccess(message::reply).onFailure(e -> message.fail(
         e instanceof IllegalArgumentException ? 400 : 500, e.getMessage()));
@@ -91,11 +95,17 @@ final class CallbackAdmin {
   private Future<JsonObject> rotate(TenantConfig tenant) {
     return tokens.rotate(tenant).compose(rotated -> {
       log.info("Rotated the callback token of tenant {}", tenant.id());
-      if (onRotated == null) {
+      if (registrar == null) {
         return Future.succeededFuture(rotated);
       }
-      return onRotated.apply(tenant).map(result -> rotated.put("registration", result)).otherwise(e -> rotated.put("registration",
-          new JsonObject().put("error", e.getMessage())));
+      return register(tenant).map(result -> rotated.put("registration", result));
     });
+  }
+
+  private Future<JsonObject> register(TenantConfig tenant) {
+    if (registrar == null) {
+      return Future.failedFuture(new IllegalStateException("this node registers no filters"));
+    }
+    return registrar.apply(tenant);
   }
 }

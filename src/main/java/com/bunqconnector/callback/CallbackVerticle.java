@@ -53,7 +53,7 @@ public final class CallbackVerticle extends VerticleBase {
   private final CallbackStats stats;
   private final BunqClient client;
   private final SourceCheck sources;
-  private Function<TenantConfig, Future<JsonObject>> onTokenRotated;
+  private Function<TenantConfig, Future<JsonObject>> registrar;
   private CallbackTokens tokens;
   private EventStore store;
   private Deliverer deliverer;
@@ -76,11 +76,12 @@ public final class CallbackVerticle extends VerticleBase {
   }
 
   /**
-   * What to do after a tenant's token was rotated (re-register its users' filters); its result is
-   * added to the rotate-token reply as {@code registration}. Set before the verticle is deployed.
+   * How a tenant's users' filters are registered with bunq ({@link FilterRegistrar#registerAll}): run by
+   * the register-filters admin action and after a token rotation, whose reply then carries the report
+   * as {@code registration}. Set before the verticle is deployed.
    */
-  public void onTokenRotated(Function<TenantConfig, Future<JsonObject>> action) {
-    this.onTokenRotated = action;
+  public void registerFiltersWith(Function<TenantConfig, Future<JsonObject>> action) {
+    this.registrar = action;
   }
 
   /** The port the endpoint listens on, once started. */
@@ -94,7 +95,7 @@ public final class CallbackVerticle extends VerticleBase {
     store = new EventStore(vertx, config.dedupeWindowMs());
     deliverer = new Deliverer(vertx, store, tenants::get, config, stats,
         client == null ? null : new FetchVerifier(client));
-    CallbackAdmin handler = new CallbackAdmin(tenants, store, deliverer, tokens, onTokenRotated);
+    CallbackAdmin handler = new CallbackAdmin(tenants, store, deliverer, tokens, registrar);
     admin = vertx.eventBus().consumer(Addresses.ADMIN, handler::handle);
     return tokens.init(tenants.values())
         .compose(done -> deliverer.start())

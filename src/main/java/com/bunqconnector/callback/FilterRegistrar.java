@@ -12,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ public final class FilterRegistrar {
   static final int MAX_URLS_PER_CATEGORY = 2;
 
   private static final String FILTERS_PATH = "/user/" + ApiCall.USER_ID + "/notification-filter-url";
+  private static final String ACCOUNTS_PATH = "/user/" + ApiCall.USER_ID + "/monetary-account";
 
   /** Attempts per user in {@link #registerAll} before the user is reported as failed. */
   static final int ATTEMPTS = 3;
@@ -87,18 +90,45 @@ public final class FilterRegistrar {
 
   /**
    * Makes bunq's set of the user's filters hold this connector's URL for each of the tenant's
-   * categories, keeping other targets. Completes with the number of categories registered.
+   * categories, keeping other targets; with {@code accountFilters} also on each of the user's active
+   * monetary accounts. A target whose path is this tenant's callback path is ours whatever its host
+   * or token, so a changed public URL or a rotated token replaces the old entry instead of piling up.
+   * Completes with the number of categories registered.
    */
   public Future<Integer> register(TenantConfig tenant, String user) {
-    String ourPrefix = publicBaseUrl + CallbackVerticle.PATH_PREFIX + tenant.id() + "/";
-    return callbackUrl(tenant, user).compose(ours -> client.call(new ApiCall(tenant.id(), user, HttpMethod.GET,
-            FILTERS_PATH, Map.of(), null))
+    return callbackUrl(tenant, user)
+        .compose(ours -> replaceSet(tenant, user, FILTERS_PATH, ours)
+            .compose(done -> tenant.accountFilters() ? registerAccounts(tenant, user, ours)
+                : Future.succeededFuture()))
+        .map(done -> tenant.categories().size());
+  }
+
+  private Future<Void> registerAccounts(TenantConfig tenant, String user, String ours) {
+    return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, ACCOUNTS_PATH, Map.of(), null))
+        .compose(accounts -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Object item : accounts.items()) {
+            if (item instanceof JsonObject wrapper && wrapper.size() == 1
+                && wrapper.getValue(wrapper.fieldNames().iterator().next()) instanceof JsonObject account
+                && "ACTIVE".equals(account.getString("status")) && account.getValue("id") != null) {
+              String path = "/user/" + ApiCall.USER_ID + "/monetary-account/" + account.getValue("id")
+                  + "/notification-filter-url";
+              chain = chain.compose(done -> replaceSet(tenant, user, path, ours));
+            }
+          }
+          return chain;
+        });
+  }
+
+  private Future<Void> replaceSet(TenantConfig tenant, String user, String path, String ours) {
+    String ourPath = CallbackVerticle.PATH_PREFIX + tenant.id() + "/";
+    return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, path, Map.of(), null))
         .compose(current -> {
           JsonArray filters = new JsonArray();
           Map<String, Integer> perCategory = new HashMap<>();
           for (JsonObject filter : existing(current)) {
             String target = filter.getString("notification_target");
-            if (target != null && !target.startsWith(ourPrefix)) {
+            if (target != null && !ourPath(target).startsWith(ourPath)) {
               filters.add(new JsonObject().put("category", filter.getString("category"))
                   .put("notification_target", target));
               perCategory.merge(filter.getString("category"), 1, Integer::sum);
@@ -113,10 +143,19 @@ public final class FilterRegistrar {
             filters.add(new JsonObject().put("category", category).put("notification_target", ours));
           }
           JsonObject body = new JsonObject().put("notification_filters", filters);
-          return client.call(new ApiCall(tenant.id(), user, HttpMethod.POST, FILTERS_PATH, Map.of(),
-              body.toBuffer()));
-        }))
-        .map(done -> tenant.categories().size());
+          return client.call(new ApiCall(tenant.id(), user, HttpMethod.POST, path, Map.of(), body.toBuffer()));
+        })
+        .mapEmpty();
+  }
+
+  /** The path of a URL, or the empty string when it is not an absolute http(s) URL. */
+  private static String ourPath(String target) {
+    try {
+      URI uri = new URI(target);
+      return uri.getRawPath() == null ? "" : uri.getRawPath();
+    } catch (URISyntaxException e) {
+      return "";
+    }
   }
 
   private static List<JsonObject> existing(BunqResponse response) {

@@ -103,7 +103,7 @@ public final class ConnectorNode {
     config.tenants().forEach(tenant -> tenants.put(tenant.id(), tenant));
     callbacks = new CallbackVerticle(tenants, node.httpHost(), node.httpPort(), node.callbackBodyLimit(),
         node.callbacks(), callbackStats, client);
-    callbacks.onTokenRotated(tenant -> filters.registerAll(tenant));
+    callbacks.registerFiltersWith(tenant -> filters.registerAll(tenant));
     Future<String> api = vertx.deployVerticle(() -> new ApiVerticle(client),
         new DeploymentOptions().setInstances(node.apiInstances()));
     return api.compose(id -> vertx.deployVerticle(callbacks))

@@ -7,6 +7,7 @@ import com.bunqconnector.api.BunqClient;
 import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.ContextFactory;
 import com.bunqconnector.api.SessionPacer;
+import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.TenantConfig;
@@ -35,15 +36,20 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Callbacks that the emulator sends like bunq, over 127.0.0.1, to a connector whose tenant verifies
  * every callback by fetching its object: a real payment's callbacks reach the consumer, a callback
- * for a payment bunq never made is answered 200 but dropped and counted.
+ * for a payment bunq never made is answered 200 but dropped and counted. Rotating the token (last,
+ * since it changes the URL) re-registers every user.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmulatorCallbacksTest {
 
   private static final String TOKEN = "verify-token-0123456789abcdef";
@@ -76,7 +82,7 @@ class EmulatorCallbacksTest {
     }
     client = new BunqClient(sessions, http);
     acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, TOKEN, users,
-        Map.of("PAYMENT", List.of("test.verified")), false, true);
+        Map.of("PAYMENT", List.of("test.verified")), false, true, true);
     vertx.eventBus().<JsonObject>consumer("test.verified", message -> {
       delivered.add(message);
       message.reply("ack");
@@ -84,6 +90,7 @@ class EmulatorCallbacksTest {
     stats = new CallbackStats();
     CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024,
         CallbackConfig.defaults(), stats, client);
+    endpoint.registerFiltersWith(tenant -> filters.registerAll(tenant));
     vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
     port = endpoint.actualPort();
     filters = new FilterRegistrar(vertx, client, "http://127.0.0.1:" + port);
@@ -99,18 +106,32 @@ class EmulatorCallbacksTest {
         + "/monetary-account-bank", Map.of(), null)).await(30, TimeUnit.SECONDS).item("MonetaryAccountBank");
   }
 
+  private static List<String> targets(String path) throws Exception {
+    return client.call(new ApiCall("acme", "alice", HttpMethod.GET, path, Map.of(), null))
+        .await(30, TimeUnit.SECONDS).items().stream().map(JsonObject.class::cast)
+        .map(item -> item.getJsonObject("NotificationFilterUrl").getString("notification_target")).toList();
+  }
+
   private static String iban(JsonObject account) {
     return account.getJsonArray("alias").stream().map(JsonObject.class::cast)
         .filter(alias -> "IBAN".equals(alias.getString("type"))).findFirst().orElseThrow().getString("value");
   }
 
   @Test
+  @Order(1)
   void paymentCallbacksThatBunqConfirmsAreDeliveredAndAForgedOneIsDropped() throws Exception {
+    new FilterRegistrar(vertx, client, "http://127.0.0.1:1").register(acme, "alice").await(30, TimeUnit.SECONDS);
     JsonObject report = filters.registerAll(acme).await(30, TimeUnit.SECONDS);
     assertThat(report.getJsonArray("registered")).containsExactlyInAnyOrder("alice", "bob");
     assertThat(report.getJsonObject("failed")).isEmpty();
     JsonObject from = account("alice");
     JsonObject to = account("bob");
+    assertThat(targets("/user/" + ApiCall.USER_ID + "/notification-filter-url"))
+        .as("the URL at the old public base is replaced, not kept beside the new one")
+        .containsExactly("http://127.0.0.1:" + port + "/callbacks/acme/" + TOKEN + "?user=alice");
+    assertThat(targets("/user/" + ApiCall.USER_ID + "/monetary-account/" + from.getLong("id")
+        + "/notification-filter-url")).containsExactly("http://127.0.0.1:" + port + "/callbacks/acme/" + TOKEN
+        + "?user=alice");
     JsonObject payment = new JsonObject()
         .put("amount", new JsonObject().put("value", "1.25").put("currency", "EUR"))
         .put("counterparty_alias", new JsonObject().put("type", "IBAN").put("value", iban(to)).put("name", "Bob"))
@@ -129,5 +150,17 @@ class EmulatorCallbacksTest {
     assertThat(status).isEqualTo(200);
     Eventually.until(vertx, "the forged callback is dropped", 20_000, () -> stats.unconfirmed() == 1);
     assertThat(delivered).hasSize(2);
+  }
+
+  @Test
+  @Order(2)
+  void rotatingTheTokenReRegistersEveryUsersFilters() throws Exception {
+    JsonObject rotated = vertx.eventBus().<JsonObject>request(Addresses.ADMIN, new JsonObject()
+        .put("action", "rotate-token").put("tenant", "acme")).await(30, TimeUnit.SECONDS).body();
+    String fresh = rotated.getString("token");
+    assertThat(rotated.getJsonObject("registration").getJsonArray("registered"))
+        .containsExactlyInAnyOrder("alice", "bob");
+    assertThat(targets("/user/" + ApiCall.USER_ID + "/notification-filter-url"))
+        .containsExactly("http://127.0.0.1:" + port + "/callbacks/acme/" + fresh + "?user=alice");
   }
 }
