@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bunq-connector} command line: {@code run} (the main job) and {@code emulator} (the emulator alone). */
 @Command(name = "bunq-connector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Runs the bunq API for many users at once, with a bunq emulator.",
-    subcommands = {RunCommand.class, EmulatorCommand.class})
+    subcommands = {RunCommand.class, EmulatorCommand.class, ReplayCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
