@@ -47,7 +47,10 @@ final class Deliverer {
     Future<Boolean> confirms(TenantConfig tenant, JsonObject entry);
   }
 
-  /** One user's events on this node, ordered by arrival. */
+  /**
+   * One user's events on this node, ordered by arrival. TODO(#7) the attempt count and the acknowledged
+   * addresses live only here: a node that takes the user over starts counting again.
+   */
   private static final class UserQueue {
     final TreeMap<String, String> events = new TreeMap<>();
     boolean owned;

@@ -3,15 +3,9 @@ package com.bunqconnector.cli;
 import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.FileNotFoundException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -60,20 +54,8 @@ final class ReplayCommand implements Callable<Integer> {
       throw new IllegalStateException("replay reaches the running nodes through the cluster, but cluster.enabled is"
           + " false in " + node.file());
     }
-    Path file = ConfigLoader.resolve(conf, node.clusterConfigFile());
-    Config hazelcast;
-    try {
-      hazelcast = new FileSystemXmlConfig(file.toFile());
-    } catch (FileNotFoundException e) {
-      throw new IllegalStateException(node.file() + ": cluster.config: " + file + " does not exist", e);
-    }
     // A lite member holds no partitions: joining and leaving moves no data between the running nodes.
-    hazelcast.setLiteMember(true);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(node.clusterHost()).setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(hazelcast))
-        .buildClustered()
-        .await();
+    Vertx vertx = RunCommand.clustered(conf, node, true);
     try {
       JsonObject request = new JsonObject().put("action", choice == null ? "list-dead-letters"
           : choice.all ? "replay-all" : "replay");

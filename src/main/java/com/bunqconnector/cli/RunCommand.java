@@ -180,6 +180,14 @@ final class RunCommand implements Callable<Integer> {
     if (!cluster && !node.clusterEnabled()) {
       return Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(20, node.workerPoolSize())));
     }
+    return clustered(conf, node, false);
+  }
+
+  /**
+   * A clustered Vert.x joined to the Hazelcast cluster that connector.json names; a lite member holds
+   * no partitions (for short-lived tools such as {@code replay}).
+   */
+  static Vertx clustered(Path conf, NodeConfig node, boolean liteMember) {
     if (System.getProperty("hazelcast.logging.type") == null) {
       System.setProperty("hazelcast.logging.type", "slf4j");
     }
@@ -190,6 +198,7 @@ final class RunCommand implements Callable<Integer> {
     } catch (FileNotFoundException e) {
       throw new IllegalStateException(node.file() + ": cluster.config: " + file + " does not exist", e);
     }
+    hazelcast.setLiteMember(liteMember);
     return Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(node.clusterHost()).setPort(0)))
         .withClusterManager(new HazelcastClusterManager(hazelcast))

@@ -6,17 +6,13 @@ import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.UserConfig;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
+import com.bunqconnector.testing.ClusteredVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,13 +73,7 @@ class CallbackClusterTest {
   }
 
   private static Node node(String clusterName) throws Exception {
-    Config hazelcast = new FileSystemXmlConfig(Path.of("conf", "cluster.xml").toFile());
-    hazelcast.setClusterName(clusterName);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(hazelcast))
-        .buildClustered()
-        .await(60, TimeUnit.SECONDS);
+    Vertx vertx = ClusteredVertx.join(Path.of("conf", "cluster.xml"), clusterName);
     TenantConfig acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, TOKEN,
         Map.of("alice", new UserConfig("alice", null, List.of())),
         Map.of("PAYMENT", List.of("test.cluster.payments"), "MUTATION", List.of("test.cluster.late")), false);

@@ -8,16 +8,12 @@ import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.UserConfig;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
+import com.bunqconnector.testing.ClusteredVertx;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,12 +61,7 @@ class ReplayCommandTest {
     Files.writeString(conf.resolve("connector.json"), "{\"cluster\": {\"enabled\": true}}");
     Files.writeString(conf.resolve("tenants/acme.json"),
         "{\"id\": \"acme\", \"users\": [{\"id\": \"alice\"}], \"callbacks\": {\"PAYMENT\": [\"test.replay\"]}}");
-    Config hazelcast = new FileSystemXmlConfig(conf.resolve("cluster.xml").toFile());
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(hazelcast))
-        .buildClustered()
-        .await(60, TimeUnit.SECONDS);
+    Vertx vertx = ClusteredVertx.join(conf.resolve("cluster.xml"), clusterName);
     try {
       AtomicInteger acked = new AtomicInteger();
       Promise<Void> refused = Promise.promise();
