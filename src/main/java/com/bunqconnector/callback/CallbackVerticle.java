@@ -45,6 +45,9 @@ public final class CallbackVerticle extends VerticleBase {
   /** Seconds a connection may stay silent before it is closed: a stalled client holds nothing for long. */
   static final int IDLE_TIMEOUT_SECONDS = 30;
 
+  /** Where {@link #screen} leaves the tenant for the handlers after the body is read. */
+  private static final String TENANT_KEY = "callback.tenant";
+
   private final Map<String, TenantConfig> tenants;
   private final String host;
   private final int port;
@@ -106,7 +109,7 @@ public final class CallbackVerticle extends VerticleBase {
   private Future<?> listen() {
     Router router = Router.router(vertx);
     router.post(PATH_PREFIX + ":tenant/:token")
-        .handler((PlatformHandler) this::checkContentType)
+        .handler((PlatformHandler) this::screen)
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(this::receive);
     router.errorHandler(413, ctx -> reject(ctx, 413, "callback body is larger than " + bodyLimit + " bytes"));
@@ -147,21 +150,11 @@ public final class CallbackVerticle extends VerticleBase {
   }
 
   /**
-   * bunq posts JSON. Anything else is refused before the body is read, so that no form or multipart
-   * decoder ever runs on what a stranger sends.
+   * Checks what can be checked before the body is read: the tenant, the source network, and the
+   * content type (bunq posts JSON; anything else is refused, so that no form or multipart decoder
+   * ever runs on what a stranger sends). A refused request's body is never buffered.
    */
-  private void checkContentType(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!mime.isEmpty() && !mime.equals("application/json") && !mime.endsWith("+json")
-        && !mime.equals("text/plain")) {
-      reject(ctx, 415, "callbacks are JSON (Content-Type application/json), not " + mime);
-      return;
-    }
-    ctx.next();
-  }
-
-  private void receive(RoutingContext ctx) {
+  private void screen(RoutingContext ctx) {
     TenantConfig tenant = tenants.get(ctx.pathParam("tenant"));
     if (tenant == null) {
       log.warn("Rejected callback from {}: unknown tenant", ctx.request().remoteAddress());
@@ -177,12 +170,25 @@ public final class CallbackVerticle extends VerticleBase {
       reject(ctx, 403, "forbidden");
       return;
     }
+    String type = ctx.request().getHeader("Content-Type");
+    String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!mime.isEmpty() && !mime.equals("application/json") && !mime.endsWith("+json")
+        && !mime.equals("text/plain")) {
+      reject(ctx, 415, "callbacks are JSON (Content-Type application/json), not " + mime);
+      return;
+    }
+    ctx.put(TENANT_KEY, tenant);
+    ctx.next();
+  }
+
+  private void receive(RoutingContext ctx) {
+    TenantConfig tenant = ctx.get(TENANT_KEY);
     tokens.accepts(tenant, ctx.pathParam("token")).onComplete(check -> {
       if (check.failed()) {
         log.warn("Cannot check callback token of tenant {}: {}", tenant.id(), check.cause().getMessage());
         reject(ctx, 503, "try again later");
       } else if (!check.result()) {
-        log.warn("Rejected callback for tenant {} from {}: wrong token", tenant.id(), peer);
+        log.warn("Rejected callback for tenant {} from {}: wrong token", tenant.id(), ctx.request().remoteAddress());
         reject(ctx, 404, "not found");
       } else {
         checked(ctx, tenant);

@@ -58,6 +58,7 @@ final class Deliverer {
     boolean lost;
     String currentId;
     int attempts;
+    boolean verified;
     final Set<String> acked = new LinkedHashSet<>();
   }
 
@@ -165,6 +166,7 @@ final class Deliverer {
     if (!id.equals(queue.currentId)) {
       queue.currentId = id;
       queue.attempts = 0;
+      queue.verified = false;
       queue.acked.clear();
     }
     store.pendingEntry(id).onComplete(read -> {
@@ -201,8 +203,8 @@ final class Deliverer {
       store.done(id).onComplete(done -> finish(userKey, queue));
       return;
     }
-    Future<Boolean> confirmed = tenant.verifyCallbacks() && queue.attempts == 0 && queue.acked.isEmpty()
-        && verifier != null ? verifier.confirms(tenant, entry) : Future.succeededFuture(true);
+    Future<Boolean> confirmed = tenant.verifyCallbacks() && !queue.verified && verifier != null
+        ? verifier.confirms(tenant, entry) : Future.succeededFuture(true);
     confirmed.onComplete(check -> {
       if (check.failed()) {
         failedAttempt(userKey, queue, entry, addresses, "bunq could not confirm the event: "
@@ -213,6 +215,7 @@ final class Deliverer {
             tenant.id(), entry.getString("user"), entry.getString("objectType"));
         store.done(id).onComplete(done -> finish(userKey, queue));
       } else {
+        queue.verified = true;
         send(userKey, queue, entry, addresses);
       }
     });

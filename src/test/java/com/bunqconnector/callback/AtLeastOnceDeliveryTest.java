@@ -137,7 +137,9 @@ class AtLeastOnceDeliveryTest {
         .sendBuffer(Buffer.buffer(body)).await().statusCode()).as("right-most untrusted hop decides").isEqualTo(403);
     assertThat(request("/callbacks/bank/" + BANK_TOKEN).putHeader("X-Forwarded-For", "not-an-address")
         .sendBuffer(Buffer.buffer(body)).await().statusCode()).isEqualTo(403);
-    assertThat(stats.rejected() - rejected).isEqualTo(3);
+    assertThat(post("/callbacks/bank/" + BANK_TOKEN, "x".repeat(100 * 1024)))
+        .as("refused before its oversized body is read").isEqualTo(403);
+    assertThat(stats.rejected() - rejected).isEqualTo(4);
   }
 
   @Test
