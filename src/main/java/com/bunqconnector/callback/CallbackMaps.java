@@ -33,6 +33,13 @@ public final class CallbackMaps {
   /** Which node delivers a user's events: {@code tenant/user} to node id, with a time to live. */
   public static final String LEASES = "bunq.callbacks.leases";
 
+  /**
+   * The cluster-wide counter (not a map) that numbers accepted events in arrival order; a user's
+   * events are delivered in this order. Restore it above the highest pending {@code seq} when the
+   * pending map outlives the cluster.
+   */
+  public static final String SEQUENCE = "bunq.callbacks.seq";
+
   private CallbackMaps() {
   }
 }

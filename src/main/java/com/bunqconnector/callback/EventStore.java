@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.shareddata.Counter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Accepted events in the cluster: the pending map, the dedupe keys and the dead letters
@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * one node or two, lands on the same entry.
  */
 final class EventStore {
-
-  private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final Vertx vertx;
   private final long dedupeWindowMs;
@@ -49,12 +47,9 @@ final class EventStore {
     return entry.getString("tenant") + "/" + entry.getString("user", "-");
   }
 
-  /**
-   * An arrival order: milliseconds since the epoch times 1000 plus a node-local counter. Clocks of
-   * nodes agree to well under the time between two callbacks for one user.
-   */
-  static long nextSeq() {
-    return System.currentTimeMillis() * 1000 + SEQUENCE.getAndIncrement() % 1000;
+  /** The next number of the cluster-wide arrival order ({@link CallbackMaps#SEQUENCE}). */
+  private Future<Long> nextSeq() {
+    return vertx.sharedData().getCounter(CallbackMaps.SEQUENCE).compose(Counter::incrementAndGet);
   }
 
   static String eventId(String tenant, String user, Notification notification) {
@@ -84,13 +79,13 @@ final class EventStore {
       entry.put("user", user);
     }
     entry.put("category", notification.category()).put("eventType", notification.eventType())
-        .put("objectType", notification.objectType()).put("seq", nextSeq()).put("receivedAt", now)
-        .put("body", rawBody);
+        .put("objectType", notification.objectType()).put("receivedAt", now).put("body", rawBody);
     return dedupe().compose(seen -> seen.get(id).compose(known -> {
       if (known != null) {
         return Future.succeededFuture(null);
       }
-      return pending().compose(pending -> pending.putIfAbsent(id, entry.encode()))
+      return nextSeq().compose(seq -> pending().compose(pending -> pending.putIfAbsent(id,
+              entry.put("seq", seq).encode())))
           .compose(existing -> existing != null
               ? Future.succeededFuture(null)
               : seen.put(id, Long.toString(now), dedupeWindowMs).map(entry));
@@ -142,8 +137,8 @@ final class EventStore {
       entry.remove("attempts");
       entry.remove("lastError");
       entry.remove("deadAt");
-      entry.put("seq", nextSeq()).put("receivedAt", System.currentTimeMillis());
-      return pending().compose(pending -> pending.put(id, entry.encode()))
+      entry.put("receivedAt", System.currentTimeMillis());
+      return nextSeq().compose(seq -> pending().compose(pending -> pending.put(id, entry.put("seq", seq).encode())))
           .compose(put -> dead.remove(id))
           .map(entry);
     }));

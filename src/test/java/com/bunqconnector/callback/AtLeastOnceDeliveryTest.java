@@ -93,8 +93,8 @@ class AtLeastOnceDeliveryTest {
     CallbackConfig defaults = CallbackConfig.defaults();
     CallbackConfig config = new CallbackConfig(defaults.allowedNetworks(), List.of("127.0.0.1/32"), 60_000, 5, 20,
         100, 300, 2_000, 100, 60_000);
-    CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme, "bank", bank, "rota", rota), "127.0.0.1", 0, 64 * 1024,
-        config, stats, null);
+    CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme, "bank", bank, "rota", rota), "127.0.0.1",
+        0, 64 * 1024, config, stats, null);
     vertx.deployVerticle(endpoint).await();
     port = endpoint.actualPort();
   }

@@ -21,6 +21,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Two connector nodes in a real Hazelcast cluster on 127.0.0.1 (conf/cluster.xml with a cluster
  * name of their own), each with its callback endpoint: bunq's retries of one event spread over both
- * nodes reach the consumer once, and an event acknowledged to bunq by a node that then dies is
- * delivered by the other. The last test stops the first node, so the order is fixed.
+ * nodes reach the consumer once, one user's events accepted by either node are delivered in arrival
+ * order (the node holding the user's lease delivers them all), and an event acknowledged to bunq by
+ * a node that then dies is delivered by the other. The last test stops the first node, so the order is fixed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -75,8 +77,9 @@ class CallbackClusterTest {
   private static Node node(String clusterName) throws Exception {
     Vertx vertx = ClusteredVertx.join(Path.of("conf", "cluster.xml"), clusterName);
     TenantConfig acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, TOKEN,
-        Map.of("alice", new UserConfig("alice", null, List.of())),
-        Map.of("PAYMENT", List.of("test.cluster.payments"), "MUTATION", List.of("test.cluster.late")), false);
+        Map.of("alice", new UserConfig("alice", null, List.of()), "bob", new UserConfig("bob", null, List.of())),
+        Map.of("PAYMENT", List.of("test.cluster.payments"), "MUTATION", List.of("test.cluster.late"),
+            "REQUEST", List.of("test.cluster.ordered")), false);
     CallbackConfig defaults = CallbackConfig.defaults();
     CallbackConfig config = new CallbackConfig(defaults.allowedNetworks(), List.of(), 60_000, 100, 100, 300, 1_000,
         1_500, 200, 60_000);
@@ -88,7 +91,11 @@ class CallbackClusterTest {
   }
 
   private static Future<Integer> post(Node node, String body) {
-    return web.post(node.port(), "127.0.0.1", "/callbacks/acme/" + TOKEN + "?user=alice")
+    return post(node, "alice", body);
+  }
+
+  private static Future<Integer> post(Node node, String user, String body) {
+    return web.post(node.port(), "127.0.0.1", "/callbacks/acme/" + TOKEN + "?user=" + user)
         .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body))
         .map(response -> response.statusCode());
   }
@@ -124,6 +131,28 @@ class CallbackClusterTest {
 
   @Test
   @Order(2)
+  void oneUsersEventsAcceptedByBothNodesAreDeliveredInArrivalOrder() throws Exception {
+    Queue<Long> received = new ConcurrentLinkedQueue<>();
+    AtomicInteger failuresLeft = new AtomicInteger(2);
+    second.vertx().eventBus().<JsonObject>consumer("test.cluster.ordered", message -> {
+      if (received.isEmpty() && failuresLeft.getAndDecrement() > 0) {
+        message.fail(503, "not yet");
+      } else {
+        received.add(AtLeastOnceDeliveryTest.objectId(message.body()));
+        message.reply("ack");
+      }
+    }).completion().await(10, TimeUnit.SECONDS);
+    List<Node> nodes = List.of(first, second, second, first, second, first);
+    for (int i = 0; i < nodes.size(); i++) {
+      String body = AtLeastOnceDeliveryTest.event("REQUEST", "RequestInquiry", 100 + i);
+      assertThat(post(nodes.get(i), "bob", body).await(30, TimeUnit.SECONDS)).isEqualTo(200);
+    }
+    Eventually.until(client, "six requests are delivered", 20_000, () -> received.size() == 6);
+    assertThat(received).containsExactly(100L, 101L, 102L, 103L, 104L, 105L);
+  }
+
+  @Test
+  @Order(3)
   void eventAcknowledgedByANodeThatDiesIsDeliveredByTheOther() throws Exception {
     String body = AtLeastOnceDeliveryTest.event("MUTATION", "Payment", 43);
     assertThat(post(first, body).await(30, TimeUnit.SECONDS)).isEqualTo(200);
