@@ -8,17 +8,35 @@ import java.util.List;
  */
 public final class BunqApiException extends RuntimeException {
 
+  /** How far a failed request got, which decides whether it may be sent again. */
+  public enum Delivery {
+    /** bunq answered with a status (an error, or a 2xx that was not accepted). */
+    ANSWERED,
+    /** The request never left: no connection could be made. bunq saw nothing. */
+    NOT_SENT,
+    /** The request was sent, or may have been, and no complete answer came. */
+    UNKNOWN
+  }
+
   private final ErrorCode code;
   private final int status;
   private final List<String> descriptions;
   private final String responseId;
+  private final Delivery delivery;
 
+  /** A failure whose delivery follows from the status: answered if there is one, unknown if not. */
   public BunqApiException(ErrorCode code, int status, List<String> descriptions, String responseId) {
+    this(code, status, descriptions, responseId, status > 0 ? Delivery.ANSWERED : Delivery.UNKNOWN);
+  }
+
+  public BunqApiException(ErrorCode code, int status, List<String> descriptions, String responseId,
+      Delivery delivery) {
     super(message(code, status, descriptions, responseId), null, false, false);
     this.code = code;
     this.status = status;
     this.descriptions = List.copyOf(descriptions);
     this.responseId = responseId;
+    this.delivery = delivery;
   }
 
   /** The stable classification of the failure. */
@@ -39,6 +57,11 @@ public final class BunqApiException extends RuntimeException {
   /** bunq's {@code X-Bunq-Client-Response-Id}, or {@code null}. */
   public String responseId() {
     return responseId;
+  }
+
+  /** How far the request got. */
+  public Delivery delivery() {
+    return delivery;
   }
 
   private static String message(ErrorCode code, int status, List<String> descriptions, String responseId) {

@@ -4,9 +4,18 @@ import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.session.SessionManager;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * Calls bunq for a configured user: opens the user's context if needed, fills in the bunq user
@@ -16,6 +25,11 @@ import java.util.Map;
  * {@link com.bunqconnector.session.UnknownUserException} for a user the node does not have.
  */
 public final class BunqClient {
+
+  /** Marks log lines about answers that may have been tampered with, for alerting. */
+  public static final Marker SECURITY = MarkerFactory.getMarker("SECURITY");
+
+  private static final Logger log = LoggerFactory.getLogger(BunqClient.class);
 
   private final SessionManager sessions;
   private final BunqHttp http;
@@ -51,12 +65,59 @@ public final class BunqClient {
           .compose(fresh -> send(call, fresh));
     }
     if (bunq.code() == ErrorCode.BAD_SIGNATURE) {
+      log.error(SECURITY, "bunq's answer to {} {} for {}/{} does not carry a valid server signature ({}): it may"
+          + " have been altered on the way; the context is rebuilt", call.method(), call.path(),
+          call.tenant(), call.user(), String.join(" ", bunq.descriptions()));
       Future<SessionContext> rebuilt = sessions.rebuild(call.tenant(), call.user(), context.installationToken());
       return call.method() == HttpMethod.GET
           ? rebuilt.compose(fresh -> send(call, fresh))
           : rebuilt.transform(done -> Future.failedFuture(failure));
     }
     return Future.failedFuture(failure);
+  }
+
+  /**
+   * Makes a GET list call and follows bunq's cursors page after page, collecting the items: toward
+   * older items ({@code older_url}), or toward newer ones ({@code newer_url}) when the call asks for
+   * items newer than a {@code newer_id}. Stops when bunq gives no further cursor, when
+   * {@code maxItems} items are collected (the last page is cut to fit), or when a cursor comes back
+   * that was already followed. A cursor must point at the same list; bunq's {@code count} carries on
+   * from page to page.
+   *
+   * @return a response whose {@code Response} holds the items of every page in the order walked, and
+   *     whose {@code Pagination} is that of the last page read; {@link BunqResponse#pages()} tells how
+   *     many pages that took
+   */
+  public Future<BunqResponse> callAll(ApiCall call, int maxItems) {
+    if (call.method() != HttpMethod.GET) {
+      return Future.failedFuture(new IllegalArgumentException("only GET lists are paged, not " + call.method()));
+    }
+    String cursor = call.query().containsKey("newer_id") ? "newer_url" : "older_url";
+    return call(call).compose(first -> walk(call, first, cursor, maxItems, new JsonArray(), new HashSet<>(), 1));
+  }
+
+  private Future<BunqResponse> walk(ApiCall call, BunqResponse page, String cursor, int maxItems, JsonArray items,
+      Set<String> followed, int pages) {
+    for (Object item : page.items()) {
+      if (items.size() >= maxItems) {
+        break;
+      }
+      items.add(item);
+    }
+    JsonObject pagination = page.pagination();
+    String next = pagination == null ? null : pagination.getString(cursor);
+    if (next == null || items.size() >= maxItems || !followed.add(next)) {
+      JsonObject body = page.body().copy().put("Response", items);
+      return Future.succeededFuture(new BunqResponse(page.status(), body, page.responseId(), pages));
+    }
+    ApiCall nextCall;
+    try {
+      nextCall = Cursors.follow(call, next);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new BunqApiException(ErrorCode.BUNQ_ERROR, page.status(),
+          List.of("bunq's " + cursor + " cannot be followed: " + e.getMessage()), page.responseId()));
+    }
+    return call(nextCall).compose(following -> walk(call, following, cursor, maxItems, items, followed, pages + 1));
   }
 
   static boolean sessionRefused(BunqApiException failure) {

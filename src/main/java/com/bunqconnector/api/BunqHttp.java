@@ -7,14 +7,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends one request to bunq the way bunq wants it: its headers, a fresh request id, the body
@@ -40,32 +41,100 @@ public final class BunqHttp {
   private final long timeoutMs;
   private final int maxResponseBytes;
 
+  private final CallLimiter limiter;
+  private final RetryPolicy retries;
+
   /**
+   * A client that sends each request once and does not pace calls.
+   *
    * @param timeoutMs        deadline of one whole request, from sending to the last byte of the answer
    * @param maxResponseBytes largest response body read; a larger one fails the request
    */
   public BunqHttp(Vertx vertx, HttpClient client, CryptoWorker crypto, long timeoutMs, int maxResponseBytes) {
+    this(vertx, client, crypto, timeoutMs, maxResponseBytes, CallLimiter.unlimited(), RetryPolicy.NONE);
+  }
+
+  /**
+   * @param timeoutMs        deadline of one attempt, from sending to the last byte of the answer
+   * @param maxResponseBytes largest response body read; a larger one fails the request
+   * @param limiter          paces every attempt to bunq's rate limits
+   * @param retries          how failed attempts are repeated
+   */
+  public BunqHttp(Vertx vertx, HttpClient client, CryptoWorker crypto, long timeoutMs, int maxResponseBytes,
+      CallLimiter limiter, RetryPolicy retries) {
     this.vertx = vertx;
     this.client = client;
     this.crypto = crypto;
     this.timeoutMs = timeoutMs;
     this.maxResponseBytes = maxResponseBytes;
+    this.limiter = limiter;
+    this.retries = retries;
   }
 
   /**
-   * Sends the request.
+   * Sends the request, within bunq's rate limits, and again after a failure that allows it (see
+   * {@link RetryPolicy}): a GET after a 429, a 5xx, a timeout or a dropped connection; any other
+   * method only when bunq certainly did not act on it (a 429, a 502, 503 or 504 from its gateway, or
+   * a connection that never opened), with the same {@code X-Bunq-Client-Request-Id}, so that bunq
+   * would refuse it had it acted after all. Such a call that was sent and got no answer fails with
+   * {@link ErrorCode#OUTCOME_UNKNOWN} and is never sent again.
    *
    * @return the verified response; or a future failed with {@link BunqApiException}: bunq's error
    *     status and descriptions, {@code bad-signature} for a 2xx that does not verify, {@code timeout},
-   *     or {@code bunq-error} when no usable answer arrived
+   *     {@code outcome-unknown}, {@code rate-limited} when the rate limiter's queue is full, or
+   *     {@code bunq-error} when no usable answer arrived
    */
   public Future<BunqResponse> send(BunqRequest request) {
     Future<String> signature = request.signer() == null
         ? Future.succeededFuture(null)
         : crypto.sign(request.signer(), request.body() == null ? EMPTY : request.body().getBytes());
-    return signature
-        .compose(sig -> transmit(request, sig))
-        .compose(response -> accept(request, response));
+    long deadline = System.currentTimeMillis() + retries.deadlineMs();
+    return signature.compose(sig -> attempt(request, sig, 1, deadline));
+  }
+
+  private Future<BunqResponse> attempt(BunqRequest request, String signature, int attempt, long deadline) {
+    return limiter.slot(request.method(), request.path())
+        .compose(ready -> transmit(request, signature)
+            .compose(response -> accept(request, response))
+            .recover(failure -> retryOrFail(request, signature, attempt, deadline, failure)));
+  }
+
+  private Future<BunqResponse> retryOrFail(BunqRequest request, String signature, int attempt, long deadline,
+      Throwable failure) {
+    if (!(failure instanceof BunqApiException bunq)) {
+      return Future.failedFuture(failure);
+    }
+    long delay = Math.max(1, retries.delayMs(attempt));
+    if (attempt < retries.maxAttempts() && mayResend(request.method(), bunq)
+        && System.currentTimeMillis() + delay < deadline) {
+      Promise<BunqResponse> again = Promise.promise();
+      vertx.setTimer(delay, id -> attempt(request, signature, attempt + 1, deadline).onComplete(again));
+      return again.future();
+    }
+    return Future.failedFuture(outcome(request, bunq));
+  }
+
+  /** Whether a request that failed this way may go out again. */
+  static boolean mayResend(HttpMethod method, BunqApiException failure) {
+    int status = failure.status();
+    if (failure.delivery() == BunqApiException.Delivery.NOT_SENT || status == 429) {
+      return true;
+    }
+    if (method == HttpMethod.GET) {
+      return failure.code() != ErrorCode.BAD_SIGNATURE && (status == 0 || status >= 500 || status < 300);
+    }
+    return status == 502 || status == 503 || status == 504;
+  }
+
+  /** The failure to report: for a call that changes something and got no answer, {@code outcome-unknown}. */
+  private static BunqApiException outcome(BunqRequest request, BunqApiException failure) {
+    if (request.method() == HttpMethod.GET || failure.delivery() != BunqApiException.Delivery.UNKNOWN) {
+      return failure;
+    }
+    return new BunqApiException(ErrorCode.OUTCOME_UNKNOWN, 0, List.of(request + " was sent but no complete answer"
+        + " came (" + String.join(" ", failure.descriptions()) + "), so bunq may have carried it out. It is not sent"
+        + " again: read the resource (GET " + request.path() + ") to see whether it exists before repeating it;"
+        + " its X-Bunq-Client-Request-Id was " + request.requestId() + "."), null, BunqApiException.Delivery.UNKNOWN);
   }
 
   /** A response as read off the wire: status, the headers we use, and the raw body. */
@@ -83,7 +152,7 @@ public final class BunqHttp {
         .putHeader(BunqHeaders.LANGUAGE, "en_US")
         .putHeader(BunqHeaders.REGION, "nl_NL")
         .putHeader(BunqHeaders.GEOLOCATION, "0 0 0 0 000")
-        .putHeader(BunqHeaders.REQUEST_ID, UUID.randomUUID().toString());
+        .putHeader(BunqHeaders.REQUEST_ID, request.requestId());
     if (request.authToken() != null) {
       options.putHeader(BunqHeaders.AUTHENTICATION, request.authToken());
     }
@@ -94,13 +163,20 @@ public final class BunqHttp {
       options.putHeader("Content-Type", "application/json");
     }
     Promise<Raw> result = Promise.promise();
+    AtomicBoolean sent = new AtomicBoolean();
     long deadline = vertx.setTimer(timeoutMs, id -> result.tryFail(new TimeoutException()));
     client.request(options)
         .compose(http -> {
           result.future().onFailure(e -> http.reset(0, e));
-          return request.body() == null ? http.send() : http.send(request.body());
+          // The body handlers are set as the response arrives, on the stream's own context, and
+          // before anything is sent: set later, they could miss a response that had already ended.
+          Future<Raw> raw = http.response().compose(this::read);
+          Future<Void> written = request.body() == null ? http.end() : http.end(request.body());
+          // Until the whole request is written bunq cannot act on it: a connection that breaks
+          // before then (a stale pooled one, say) leaves the request not sent.
+          written.onSuccess(done -> sent.set(true));
+          return raw;
         })
-        .compose(this::read)
         .onComplete(read -> {
           vertx.cancelTimer(deadline);
           if (read.succeeded()) {
@@ -109,7 +185,7 @@ public final class BunqHttp {
             result.tryFail(read.cause());
           }
         });
-    return result.future().recover(e -> Future.failedFuture(transportFailure(request, e)));
+    return result.future().recover(e -> Future.failedFuture(transportFailure(request, e, sent.get())));
   }
 
   private Future<Raw> read(HttpClientResponse response) {
@@ -189,21 +265,17 @@ public final class BunqHttp {
     return descriptions;
   }
 
-  private static BunqApiException transportFailure(BunqRequest request, Throwable e) {
-    if (e instanceof TimeoutException) {
-      return new BunqApiException(ErrorCode.TIMEOUT, 0,
-          List.of(request.method() + " " + pathOf(request.url()) + " got no complete answer within the timeout"),
-          null);
-    }
-    return new BunqApiException(ErrorCode.BUNQ_ERROR, 0,
-        List.of(request.method() + " " + pathOf(request.url()) + " failed: " + e.getMessage()), null);
+  private static String reason(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
-  private static String pathOf(String url) {
-    int scheme = url.indexOf("://");
-    int slash = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
-    int query = url.indexOf('?');
-    String path = slash < 0 ? url : url.substring(slash);
-    return query < 0 ? path : path.substring(0, path.indexOf('?'));
+  private static BunqApiException transportFailure(BunqRequest request, Throwable e, boolean sent) {
+    BunqApiException.Delivery delivery = sent ? BunqApiException.Delivery.UNKNOWN : BunqApiException.Delivery.NOT_SENT;
+    if (e instanceof TimeoutException) {
+      return new BunqApiException(ErrorCode.TIMEOUT, 0, List.of(request + (sent
+          ? " got no complete answer within the timeout" : " could not connect within the timeout")), null, delivery);
+    }
+    String what = sent ? " failed: " : " could not connect: ";
+    return new BunqApiException(ErrorCode.BUNQ_ERROR, 0, List.of(request + what + reason(e)), null, delivery);
   }
 }

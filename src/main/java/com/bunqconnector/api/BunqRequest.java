@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.util.UUID;
 
 /**
  * One HTTP request to bunq, before headers are added.
@@ -14,12 +15,29 @@ import java.security.PublicKey;
  * @param authToken installation or session token for {@code X-Bunq-Client-Authentication}, or {@code null}
  * @param signer    client private key that signs the body, or {@code null} to send unsigned
  * @param verifier  server public key that must have signed a 2xx response, or {@code null} to not verify
+ * @param requestId {@code X-Bunq-Client-Request-Id}: the same on every attempt of one request, so that
+ *                  bunq can refuse a resend of something it already carried out
  */
 public record BunqRequest(HttpMethod method, String url, Buffer body, String authToken, PrivateKey signer,
-    PublicKey verifier) {
+    PublicKey verifier, String requestId) {
+
+  /** A request with a new random request id. */
+  public BunqRequest(HttpMethod method, String url, Buffer body, String authToken, PrivateKey signer,
+      PublicKey verifier) {
+    this(method, url, body, authToken, signer, verifier, UUID.randomUUID().toString());
+  }
+
+  /** The path of the URL, without scheme, host or query: what bunq counts rate limits on. */
+  public String path() {
+    int scheme = url.indexOf("://");
+    int slash = scheme < 0 ? 0 : url.indexOf('/', scheme + 3);
+    String path = slash < 0 ? "/" : url.substring(slash);
+    int query = path.indexOf('?');
+    return query < 0 ? path : path.substring(0, query);
+  }
 
   @Override
   public String toString() {
-    return method + " " + url;
+    return method + " " + path();
   }
 }

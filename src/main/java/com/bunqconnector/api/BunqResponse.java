@@ -9,8 +9,14 @@ import io.vertx.core.json.JsonObject;
  * @param status     HTTP status (2xx)
  * @param body       the parsed body, as bunq sent it
  * @param responseId bunq's {@code X-Bunq-Client-Response-Id}, or {@code null}
+ * @param pages      how many pages of a list were read into {@code body} (1 unless the list was walked)
  */
-public record BunqResponse(int status, JsonObject body, String responseId) {
+public record BunqResponse(int status, JsonObject body, String responseId, int pages) {
+
+  /** One response of one page. */
+  public BunqResponse(int status, JsonObject body, String responseId) {
+    this(status, body, responseId, 1);
+  }
 
   /** The {@code Response} array, empty when absent. */
   public JsonArray items() {

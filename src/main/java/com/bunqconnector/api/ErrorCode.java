@@ -13,6 +13,8 @@ public enum ErrorCode {
   BUNQ_ERROR("bunq-error"),
   BAD_SIGNATURE("bad-signature"),
   TIMEOUT("timeout"),
+  /** A call that changes something was sent, but no answer came: bunq may or may not have carried it out. */
+  OUTCOME_UNKNOWN("outcome-unknown"),
   INVALID_REQUEST("invalid-request"),
   UNKNOWN_USER("unknown-user"),
   INTERNAL("internal");

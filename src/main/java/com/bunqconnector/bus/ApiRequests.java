@@ -21,6 +21,12 @@ public final class ApiRequests {
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE");
   private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_.{}-]+)+");
   private static final int MAX_PATH = 2048;
+  /** bunq's largest page. */
+  static final int MAX_COUNT = 200;
+  /** Items collected over all pages when the request sets no limit. */
+  public static final int DEFAULT_PAGE_LIMIT = 1_000;
+  /** Most items one request may collect over all pages. */
+  public static final int MAX_PAGE_LIMIT = 100_000;
 
   private ApiRequests() {
   }
@@ -37,8 +43,52 @@ public final class ApiRequests {
     if (!METHODS.contains(method)) {
       throw new InvalidRequestException("method", "must be one of GET, POST, PUT, DELETE, was '" + method + "'");
     }
-    return new ApiCall(tenant, user, HttpMethod.valueOf(method), path(request), query(request),
-        body(request, method));
+    Map<String, String> query = query(request);
+    checkPaging(request, method, query);
+    return new ApiCall(tenant, user, HttpMethod.valueOf(method), path(request), query, body(request, method));
+  }
+
+  /**
+   * How many items to collect over all pages when the request asks for them ({@code "all": true},
+   * with an optional {@code "limit"}), or 0 for a single call. Call after {@link #parse}.
+   */
+  public static int pageLimit(JsonObject request) {
+    return Boolean.TRUE.equals(request.getValue("all")) ? request.getInteger("limit", DEFAULT_PAGE_LIMIT) : 0;
+  }
+
+  private static void checkPaging(JsonObject request, String method, Map<String, String> query) {
+    Object all = request.getValue("all");
+    if (all != null && !(all instanceof Boolean)) {
+      throw new InvalidRequestException("all", "must be true or false");
+    }
+    Object limit = request.getValue("limit");
+    if (limit != null) {
+      if (!Boolean.TRUE.equals(all)) {
+        throw new InvalidRequestException("limit", "goes with \"all\": true (it caps the items collected)");
+      }
+      if (!(limit instanceof Integer || limit instanceof Long) || ((Number) limit).longValue() < 1
+          || ((Number) limit).longValue() > MAX_PAGE_LIMIT) {
+        throw new InvalidRequestException("limit", "must be a whole number from 1 to " + MAX_PAGE_LIMIT);
+      }
+    }
+    if (Boolean.TRUE.equals(all) && !method.equals("GET")) {
+      throw new InvalidRequestException("all", "only GET lists have pages, not " + method);
+    }
+    if (query.containsKey("older_id") && query.containsKey("newer_id")) {
+      throw new InvalidRequestException("query", "older_id and newer_id go one way each: send one of them");
+    }
+    for (String id : new String[] {"older_id", "newer_id"}) {
+      if (query.containsKey(id) && !query.get(id).matches("\\d{1,19}")) {
+        throw new InvalidRequestException("query." + id, "must be a bunq object id (digits)");
+      }
+    }
+    if (query.containsKey("count")) {
+      String count = query.get("count");
+      if (!count.matches("\\d{1,3}") || Integer.parseInt(count) < 1 || Integer.parseInt(count) > MAX_COUNT) {
+        throw new InvalidRequestException("query.count", "must be a whole number from 1 to " + MAX_COUNT
+            + " (bunq's largest page), was '" + count + "'");
+      }
+    }
   }
 
   private static String requiredString(JsonObject request, String field) {

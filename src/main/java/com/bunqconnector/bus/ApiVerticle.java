@@ -37,14 +37,17 @@ public final class ApiVerticle extends VerticleBase {
 
   private void handle(Message<Object> message) {
     ApiCall call;
+    int pageLimit;
     try {
       call = ApiRequests.parse(message.body());
+      pageLimit = ApiRequests.pageLimit((JsonObject) message.body());
     } catch (InvalidRequestException e) {
       log.warn("Rejected bunq.api request: {}", e.getMessage());
       fail(message, e);
       return;
     }
-    client.call(call).onComplete(result -> {
+    Future<BunqResponse> answer = pageLimit > 0 ? client.callAll(call, pageLimit) : client.call(call);
+    answer.onComplete(result -> {
       if (result.succeeded()) {
         try {
           message.reply(reply(result.result()));
@@ -71,7 +74,8 @@ public final class ApiVerticle extends VerticleBase {
         .put("status", response.status())
         .put("Response", response.items())
         .put("Pagination", response.pagination())
-        .put("response_id", response.responseId());
+        .put("response_id", response.responseId())
+        .put("pages", response.pages());
   }
 
   private static void fail(Message<Object> message, Throwable failure) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Registers a user's callback URL with bunq ({@code notification-filter-url} at user level) for
@@ -93,8 +94,9 @@ public final class FilterRegistrar {
   /**
    * Makes bunq's set of the user's filters hold this connector's URL for each of the tenant's
    * categories, keeping other targets; with {@code accountFilters} also on each of the user's active
-   * monetary accounts. A target whose path is this tenant's callback path is ours whatever its host
-   * or token, so a changed public URL or a rotated token replaces the old entry instead of piling up.
+   * monetary accounts. A target on this connector's scheme and host under this tenant's callback path
+   * is ours whatever its port and token ({@link #isOurs}), so a moved port or a rotated token replaces
+   * the old entry instead of piling up.
    * Completes with the number of categories registered.
    */
   public Future<Integer> register(TenantConfig tenant, String user) {
@@ -123,14 +125,13 @@ public final class FilterRegistrar {
   }
 
   private Future<Void> replaceSet(TenantConfig tenant, String user, String path, String ours) {
-    String ourPath = CallbackVerticle.PATH_PREFIX + tenant.id() + "/";
     return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, path, Map.of(), null))
         .compose(current -> {
           JsonArray filters = new JsonArray();
           Map<String, Integer> perCategory = new HashMap<>();
           for (JsonObject filter : existing(current)) {
             String target = filter.getString("notification_target");
-            if (target != null && !ourPath(target).startsWith(ourPath)) {
+            if (target != null && !isOurs(target, tenant)) {
               filters.add(new JsonObject().put("category", filter.getString("category"))
                   .put("notification_target", target));
               perCategory.merge(filter.getString("category"), 1, Integer::sum);
@@ -150,13 +151,22 @@ public final class FilterRegistrar {
         .mapEmpty();
   }
 
-  /** The path of a URL, or the empty string when it is not an absolute http(s) URL. */
-  private static String ourPath(String target) {
+  /**
+   * Whether a registered target is this connector's for the tenant: the tenant's callback path on the
+   * same host, whatever the port and token. An earlier registration (the callback endpoint moved to
+   * another port, the token changed) is then replaced rather than kept beside the new one.
+   */
+  boolean isOurs(String target, TenantConfig tenant) {
     try {
-      URI uri = new URI(target);
-      return uri.getRawPath() == null ? "" : uri.getRawPath();
+      URI ours = new URI(publicBaseUrl);
+      URI theirs = new URI(target);
+      String prefix = (ours.getRawPath() == null ? "" : ours.getRawPath()) + CallbackVerticle.PATH_PREFIX
+          + tenant.id() + "/";
+      return theirs.getHost() != null && theirs.getHost().equalsIgnoreCase(ours.getHost())
+          && Objects.equals(theirs.getScheme(), ours.getScheme())
+          && theirs.getRawPath() != null && theirs.getRawPath().startsWith(prefix);
     } catch (URISyntaxException e) {
-      return "";
+      return false;
     }
   }
 

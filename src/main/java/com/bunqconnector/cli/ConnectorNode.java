@@ -2,13 +2,16 @@ package com.bunqconnector.cli;
 
 import com.bunqconnector.api.BunqClient;
 import com.bunqconnector.api.BunqHttp;
+import com.bunqconnector.api.CallLimiter;
 import com.bunqconnector.api.ContextFactory;
+import com.bunqconnector.api.RetryPolicy;
 import com.bunqconnector.api.SessionPacer;
 import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.bus.ApiVerticle;
 import com.bunqconnector.callback.CallbackStats;
 import com.bunqconnector.callback.CallbackVerticle;
 import com.bunqconnector.callback.FilterRegistrar;
+import com.bunqconnector.config.CallPathConfig;
 import com.bunqconnector.config.ConfigException;
 import com.bunqconnector.config.ConnectorConfig;
 import com.bunqconnector.config.Environment;
@@ -27,22 +30,30 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One connector node wired from its configuration: the crypto pool, the bunq client, the
- * session manager, the {@code bunq.api} verticles and the callback endpoint.
+ * session manager, the {@code bunq.api} verticles and the callback endpoint. It starts only if its
+ * master key opens the contexts already in the {@code bunq.sessions} map (when there are any).
  */
 public final class ConnectorNode {
+
+  /** Stored contexts tried at start to check that the master key opens them. */
+  static final int MASTER_KEY_SAMPLE = 20;
 
   private final Vertx vertx;
   private final ConnectorConfig config;
   private final CryptoWorker crypto;
   private final HttpClient web;
   private final SessionPacer pacer;
+  private final CallLimiter limiter;
   private final ContextFactory factory;
   private final SessionStore store;
   private final SessionManager sessions;
@@ -52,17 +63,20 @@ public final class ConnectorNode {
   private CallbackVerticle callbacks;
   private FilterRegistrar filters;
 
-  private ConnectorNode(Vertx vertx, ConnectorConfig config, SecretBox secrets, String emulatorBaseUrl) {
+  private ConnectorNode(Vertx vertx, ConnectorConfig config, SecretBox secrets, String emulatorBaseUrl,
+      String emulatorBunq) {
     this.vertx = vertx;
     this.config = config;
     NodeConfig node = config.node();
     this.crypto = new CryptoWorker(vertx, CryptoWorker.DEFAULT_POOL_NAME, node.workerPoolSize());
-    this.web = vertx.createHttpClient(new HttpClientOptions()
-            .setConnectTimeout(Math.min(node.requestTimeoutMs(), 10_000))
-            .setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(16));
-    BunqHttp http = new BunqHttp(vertx, web, crypto, node.requestTimeoutMs(), BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
+    CallPathConfig calls = node.callPath();
+    this.web = vertx.createHttpClient(httpOptions(calls),
+        new PoolOptions().setHttp1MaxSize(calls.poolSize()).setHttp2MaxSize(calls.poolSize()));
     NodeConfig.PacingConfig pacing = node.pacing();
+    this.limiter = limiter(vertx, pacing.egressGroup(), calls.rateLimits());
+    CallPathConfig.RetryConfig retry = calls.retry();
+    BunqHttp http = new BunqHttp(vertx, web, crypto, node.requestTimeoutMs(), BunqHttp.DEFAULT_MAX_RESPONSE_BYTES,
+        limiter, new RetryPolicy(retry.maxAttempts(), retry.baseDelayMs(), retry.maxDelayMs(), retry.deadlineMs()));
     this.pacer = pacing.enabled()
         ? SessionPacer.of(vertx, pacing.egressGroup(), pacing.intervalMs(), pacing.maxWaitMs(), Clock.systemUTC())
         : SessionPacer.unpaced();
@@ -73,9 +87,10 @@ public final class ConnectorNode {
     this.client = new BunqClient(sessions, http);
     for (TenantConfig tenant : config.tenants()) {
       String baseUrl = baseUrl(tenant, node, emulatorBaseUrl);
+      String bunq = bunq(tenant, node, emulatorBaseUrl, emulatorBunq);
       for (UserConfig user : tenant.users().values()) {
         sessions.register(new UserSpec(tenant.id(), user.id(), baseUrl, user.apiKey(), user.permittedIps(),
-            tenant.environment().createsSandboxUsers(), tenant.keyPerTenant()));
+            tenant.environment().createsSandboxUsers(), tenant.keyPerTenant(), bunq));
       }
     }
   }
@@ -88,9 +103,23 @@ public final class ConnectorNode {
    */
   public static Future<ConnectorNode> start(Vertx vertx, ConnectorConfig config, SecretBox secrets,
       String emulatorBaseUrl) {
+    String emulatorBunq = emulatorBaseUrl == null ? null : "emulator " + emulatorBaseUrl;
+    return start(vertx, config, secrets, emulatorBaseUrl, emulatorBunq);
+  }
+
+  /**
+   * Wires and starts a node whose embedded emulator has the identity {@code emulatorBunq}: stored
+   * contexts of the embedded emulator's users are kept across restarts as long as it stays the same,
+   * whatever port the emulator listens on.
+   *
+   * @param emulatorBaseUrl base URL of the embedded emulator, or {@code null} when none runs
+   * @param emulatorBunq    which emulator it is (see {@link com.bunqconnector.session.UserSpec#bunq()})
+   */
+  public static Future<ConnectorNode> start(Vertx vertx, ConnectorConfig config, SecretBox secrets,
+      String emulatorBaseUrl, String emulatorBunq) {
     ConnectorNode node;
     try {
-      node = new ConnectorNode(vertx, config, secrets, emulatorBaseUrl);
+      node = new ConnectorNode(vertx, config, secrets, emulatorBaseUrl, emulatorBunq);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -104,9 +133,10 @@ public final class ConnectorNode {
     callbacks = new CallbackVerticle(tenants, node.httpHost(), node.httpPort(), node.callbackBodyLimit(),
         node.callbacks(), callbackStats, client);
     callbacks.registerFiltersWith(tenant -> filters.registerAll(tenant));
-    Future<String> api = vertx.deployVerticle(() -> new ApiVerticle(client),
-        new DeploymentOptions().setInstances(node.apiInstances()));
-    return api.compose(id -> vertx.deployVerticle(callbacks))
+    return store.checkMasterKey(MASTER_KEY_SAMPLE)
+        .compose(checked -> vertx.deployVerticle(() -> new ApiVerticle(client),
+            new DeploymentOptions().setInstances(node.apiInstances())))
+        .compose(id -> vertx.deployVerticle(callbacks))
         .map(id -> {
           filters = new FilterRegistrar(vertx, client, publicBaseUrl(node));
           NodeConfig.WarmupConfig warm = node.warmup();
@@ -126,6 +156,29 @@ public final class ConnectorNode {
     return "http://" + host + ":" + callbacks.actualPort();
   }
 
+  private static HttpClientOptions httpOptions(CallPathConfig calls) {
+    HttpClientOptions options = new HttpClientOptions()
+        .setConnectTimeout(calls.connectTimeoutMs())
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(calls.keepAliveSeconds());
+    if (calls.http2()) {
+      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false)
+          .setHttp2KeepAliveTimeout(calls.keepAliveSeconds());
+    }
+    return options;
+  }
+
+  private static CallLimiter limiter(Vertx vertx, String egressGroup, CallPathConfig.RateLimitConfig config) {
+    if (!config.enabled()) {
+      return CallLimiter.unlimited();
+    }
+    Map<HttpMethod, CallLimiter.Limit> limits = new HashMap<>();
+    config.limits().forEach((method, limit) ->
+        limits.put(HttpMethod.valueOf(method), new CallLimiter.Limit(limit.calls(), limit.windowMs())));
+    return CallLimiter.of(vertx, egressGroup, limits, config.marginMs(), config.maxWaitMs(), config.maxQueued(),
+        Clock.systemUTC());
+  }
+
   private static String baseUrl(TenantConfig tenant, NodeConfig node, String emulatorBaseUrl) {
     if (tenant.baseUrl() != null) {
       return tenant.baseUrl();
@@ -139,6 +192,20 @@ public final class ConnectorNode {
           + " or emulator.baseUrl in " + node.file() + ", or baseUrl in the tenant file");
     }
     return emulator;
+  }
+
+  /**
+   * Which bunq a tenant's users belong to: the environment for bunq's own, the URL for a tenant
+   * that names one, the embedded emulator's identity, or a standalone emulator's URL.
+   */
+  private static String bunq(TenantConfig tenant, NodeConfig node, String emulatorBaseUrl, String emulatorBunq) {
+    if (tenant.baseUrl() != null) {
+      return tenant.baseUrl();
+    }
+    if (tenant.environment() != Environment.EMULATOR) {
+      return tenant.environment().id();
+    }
+    return emulatorBaseUrl != null ? emulatorBunq : "emulator " + node.emulatorBaseUrl();
   }
 
   public ConnectorConfig config() {
@@ -168,6 +235,11 @@ public final class ConnectorNode {
 
   public SessionPacer pacer() {
     return pacer;
+  }
+
+  /** The rate limiter of this node's calls to bunq. */
+  public CallLimiter limiter() {
+    return limiter;
   }
 
   public CallbackStats callbackStats() {

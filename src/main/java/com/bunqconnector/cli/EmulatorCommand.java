@@ -76,6 +76,11 @@ final class EmulatorCommand implements Callable<Integer> {
       description = "how long a reused X-Bunq-Client-Request-Id is refused (default: ${DEFAULT-VALUE})")
   int requestIdTtl = EmulatorOptions.DEFAULT_REQUEST_ID_TTL_SECONDS;
 
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "keep users, keys, installations, sessions, accounts and payments in DIR across restarts "
+          + "(created if missing); a DIR that holds state is not seeded again. Default: in memory only")
+  Path dataDir;
+
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -131,6 +136,7 @@ final class EmulatorCommand implements Callable<Integer> {
           .setRateLimits(new RateLimitOptions().setEnabled(!noRateLimits))
           .setStrictSignatures(strictSignatures)
           .setRequestIdTtlSeconds(requestIdTtl)
+          .setDataDir(dataDir)
           .setSeed(fromFile.withGeneratedPersons(generated));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -3,9 +3,13 @@ package com.bunqconnector.cli;
 import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
+import com.hazelcast.config.Config;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -55,7 +59,12 @@ final class ReplayCommand implements Callable<Integer> {
           + " false in " + node.file());
     }
     // A lite member holds no partitions: joining and leaving moves no data between the running nodes.
-    Vertx vertx = RunCommand.clustered(conf, node, true);
+    Config hazelcast = NodeVertx.clusterConfig(node, conf).setLiteMember(true);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(node.clusterHost()).setPort(0)))
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
+        .buildClustered()
+        .await();
     try {
       JsonObject request = new JsonObject().put("action", choice == null ? "list-dead-letters"
           : choice.all ? "replay-all" : "replay");

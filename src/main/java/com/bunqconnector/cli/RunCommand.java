@@ -11,15 +11,11 @@ import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.session.SessionContext;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
+import com.bunqconnector.session.SessionStore;
+import com.bunqconnector.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.FileNotFoundException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +60,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--cluster", description = "join the Hazelcast cluster whatever connector.json says")
   boolean cluster;
 
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "directory of the node's durable state (default: store.dataDir of connector.json, ./data)")
+  Path dataDir;
+
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   /** Counted down when the demo has made its first round of payments, or when a stop is requested. */
   private final CountDownLatch demoReady = new CountDownLatch(1);
@@ -90,22 +91,64 @@ final class RunCommand implements Callable<Integer> {
     } finally {
       loader.close().await();
     }
-    SecretBox secrets = MasterKeys.resolve(config.node(), conf, System::getenv);
-    Vertx vertx = startVertx(config.node());
+    if (dataDir != null) {
+      config = new ConnectorConfig(config.node().withDataDir(dataDir.toString()), config.tenants());
+    }
+    NodeConfig node = config.node();
+    boolean clustered = cluster || node.clusterEnabled();
+    NodeConfig.StoreConfig store = node.store();
+    if (clustered && store.type() == NodeConfig.StoreType.EMBEDDED) {
+      throw new ConfigException(node.file() + ": store.type: a cluster's nodes share one store; use postgresql (or"
+          + " memory, which loses every context when the last node stops), not embedded");
+    }
+    Path data = Path.of(store.dataDir());
+    SecretBox secrets = MasterKeys.resolve(node, conf, System::getenv, clustered,
+        store.type() == NodeConfig.StoreType.EMBEDDED ? data : null);
+    Database database = openStore(store, data);
     Summary summary;
     try {
-      summary = runJob(vertx, config, secrets);
+      if (database != null) {
+        SessionStore.checkMasterKey(secrets, database.sample(SessionStore.MAP_NAME, ConnectorNode.MASTER_KEY_SAMPLE),
+            database.count(SessionStore.MAP_NAME));
+      }
+      Vertx vertx = NodeVertx.start(node, conf, clustered, database, secrets);
+      try {
+        summary = runJob(vertx, config, secrets);
+      } finally {
+        vertx.close().await();
+      }
     } finally {
-      vertx.close().await();
+      if (database != null) {
+        database.close();
+      }
     }
     System.out.println(summary.line());
     return summary;
   }
 
+  /** The durable store the configuration names, opened, or {@code null} for state in memory. */
+  private static Database openStore(NodeConfig.StoreConfig store, Path data) {
+    return switch (store.type()) {
+      case MEMORY -> null;
+      case EMBEDDED -> Database.embedded(data);
+      case POSTGRESQL -> Database.postgresql(store.url(), store.user(), store.password());
+    };
+  }
+
   private Summary runJob(Vertx vertx, ConnectorConfig config, SecretBox secrets) {
     String emulatorUrl = null;
+    String emulatorBunq = null;
     if (needsEmbeddedEmulator(config)) {
+      // The one place where the embedded emulator gets its options and its identity. With durable state it keeps
+      // its own state in <data-dir>/emulator (unless emulator.dataDir names another directory), so it is the same
+      // bunq from run to run and the contexts stored with it stay valid; in memory, every run is a new bunq.
       EmulatorOptions options = emulatorOptions(config.node());
+      if (options.getDataDir() == null && config.node().store().persistent()) {
+        options.setDataDir(Path.of(config.node().store().dataDir(), "emulator"));
+      }
+      emulatorBunq = options.getDataDir() != null
+          ? "embedded emulator in " + options.getDataDir().toAbsolutePath().normalize()
+          : "embedded emulator of run " + UUID.randomUUID().toString().substring(0, 8);
       BunqEmulator emulator = BunqEmulator.start(vertx, options)
           .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot listen on "
               + options.getHost() + ":" + options.getPort() + ": " + e.getMessage(), e)))
@@ -113,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
       emulatorUrl = emulator.baseUrl();
       log.info("Embedded bunq emulator at {}", emulatorUrl);
     }
-    ConnectorNode node = ConnectorNode.start(vertx, config, secrets, emulatorUrl).await();
+    ConnectorNode node = ConnectorNode.start(vertx, config, secrets, emulatorUrl, emulatorBunq).await();
     DemoConsumerVerticle consumer = new DemoConsumerVerticle(consumerAddresses(config));
     vertx.deployVerticle(consumer).await();
     DemoJobVerticle job = new DemoJobVerticle(node, config.node().demo());
@@ -174,36 +217,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       // The JVM is shutting down (the hook is running): nothing to remove.
     }
-  }
-
-  private Vertx startVertx(NodeConfig node) {
-    if (!cluster && !node.clusterEnabled()) {
-      return Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(20, node.workerPoolSize())));
-    }
-    return clustered(conf, node, false);
-  }
-
-  /**
-   * A clustered Vert.x joined to the Hazelcast cluster that connector.json names; a lite member holds
-   * no partitions (for short-lived tools such as {@code replay}).
-   */
-  static Vertx clustered(Path conf, NodeConfig node, boolean liteMember) {
-    if (System.getProperty("hazelcast.logging.type") == null) {
-      System.setProperty("hazelcast.logging.type", "slf4j");
-    }
-    Path file = ConfigLoader.resolve(conf, node.clusterConfigFile());
-    Config hazelcast;
-    try {
-      hazelcast = new FileSystemXmlConfig(file.toFile());
-    } catch (FileNotFoundException e) {
-      throw new IllegalStateException(node.file() + ": cluster.config: " + file + " does not exist", e);
-    }
-    hazelcast.setLiteMember(liteMember);
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(node.clusterHost()).setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(hazelcast))
-        .buildClustered()
-        .await();
   }
 
   /**

@@ -1,9 +1,10 @@
 package com.bunqconnector.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The node, read from {@code conf/connector.json}: where it listens, which bunq it talks to by
@@ -30,13 +31,15 @@ import java.util.function.Function;
  * @param masterKey          where the master key that seals secrets comes from
  * @param pacing             how {@code session-server} calls are spaced for this node's egress IP group
  * @param warmup             whether and how the node prepares every user's context when it starts
+ * @param store              where the node's durable state lives
+ * @param callPath           the HTTP client, retries and rate limits of calls to bunq
  * @param callbacks          callback source checks, dedupe and delivery retries
  */
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
     int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing,
-    WarmupConfig warmup, CallbackConfig callbacks) {
+    WarmupConfig warmup, StoreConfig store, CallPathConfig callPath, CallbackConfig callbacks) {
 
   /**
    * Where the node's master key comes from: the environment variable {@code env} if it is set,
@@ -73,6 +76,46 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   public record WarmupConfig(boolean enabled, int concurrency, long progressEveryMs) {
   }
 
+  /** Where a node keeps the state that must outlive it. */
+  public enum StoreType {
+    /** In memory only: a full stop loses every context. */
+    MEMORY,
+    /** An embedded H2 database file under the data directory: one node, nothing to set up. */
+    EMBEDDED,
+    /** A PostgreSQL database shared by the nodes of a cluster. */
+    POSTGRESQL;
+
+    /** The name used in connector.json. */
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * Where the contexts and tenant keys live beyond the life of the node.
+   *
+   * @param type     memory, embedded (the default) or postgresql
+   * @param dataDir  the node's data directory, relative to the working directory: the embedded database, a
+   *                 generated master key, the embedded emulator's state
+   * @param url      the JDBC URL of the PostgreSQL database ({@code jdbc:postgresql://host:5432/name})
+   * @param user     the PostgreSQL user
+   * @param password the PostgreSQL password (usually a {@code ${ENV}} reference); never printed
+   */
+  public record StoreConfig(StoreType type, String dataDir, String url, String user, String password) {
+
+    /** Whether the state outlives the node. */
+    public boolean persistent() {
+      return type != StoreType.MEMORY;
+    }
+
+    /** A printable form without the password. */
+    @Override
+    public String toString() {
+      return "StoreConfig[" + type.id() + ", dataDir=" + dataDir + (url == null ? "" : ", url=" + url + ", user="
+          + user) + "]";
+    }
+  }
+
   /** The environment variable read for the master key unless masterKey.env names another. */
   public static final String DEFAULT_MASTER_KEY_ENV = "BUNQ_CONNECTOR_MASTER_KEY";
 
@@ -82,7 +125,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
         "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing",
-        "warmup", "callbacks"));
+        "warmup", "store", "client", "retry", "rateLimits", "callbacks"));
+    StoreConfig store = store(root.object("store"));
     JsonFields warmup = root.object("warmup");
     warmup.allowOnly(Set.of("enabled", "concurrency", "progressEveryMs"));
     JsonFields pacing = root.object("pacing");
@@ -134,7 +178,56 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
             pacing.integer("intervalMs", 30_000, 1, 3_600_000), pacing.integer("maxWaitMs", 120_000, 0, 86_400_000)),
         new WarmupConfig(warmup.bool("enabled", true), warmup.integer("concurrency", 4, 1, 256),
             warmup.integer("progressEveryMs", 5_000, 100, 3_600_000)),
+        store,
+        CallPathConfig.parse(root),
         CallbackConfig.parse(root.object("callbacks")));
+  }
+
+  /** This configuration with its data directory replaced, for {@code --data-dir}. */
+  public NodeConfig withDataDir(String dataDir) {
+    return new NodeConfig(file, environment, httpHost, httpPort, publicBaseUrl, callbackBodyLimit, emulatorEmbedded,
+        emulatorBaseUrl, emulator, clusterEnabled, clusterConfigFile, clusterHost, workerPoolSize, apiInstances,
+        requestTimeoutMs, tenantsDir, demo, masterKey, pacing, warmup,
+        new StoreConfig(store.type(), dataDir, store.url(), store.user(), store.password()), callPath, callbacks);
+  }
+
+  private static StoreConfig store(JsonFields store) {
+    store.allowOnly(Set.of("type", "dataDir", "url", "user", "password"));
+    String typeName = store.string("type", StoreType.EMBEDDED.id());
+    StoreType type = null;
+    for (StoreType candidate : StoreType.values()) {
+      if (candidate.id().equals(typeName)) {
+        type = candidate;
+      }
+    }
+    if (type == null) {
+      throw store.error("type", "must be embedded (a database file under dataDir), postgresql (a database shared"
+          + " by a cluster) or memory, was '" + typeName + "'");
+    }
+    String dataDir = store.string("dataDir", "data");
+    if (dataDir.isBlank()) {
+      throw store.error("dataDir", "must not be empty");
+    }
+    String url = store.string("url", null);
+    String user = store.string("user", null);
+    String password = store.string("password", null);
+    if (type == StoreType.POSTGRESQL) {
+      if (url == null || !url.startsWith("jdbc:postgresql://")) {
+        throw store.error("url", url == null ? "is missing (type postgresql needs jdbc:postgresql://host:5432/db)"
+            : "must be a PostgreSQL JDBC URL such as jdbc:postgresql://db.example.com:5432/connector, was '"
+            + url + "'");
+      }
+      if (user == null || user.isBlank()) {
+        throw store.error("user", "is missing (type postgresql)");
+      }
+    } else {
+      for (String field : new String[] {"url", "user", "password"}) {
+        if (store.has(field)) {
+          throw store.error(field, "applies to type postgresql only, the type is " + type.id());
+        }
+      }
+    }
+    return new StoreConfig(type, dataDir, url, user, password);
   }
 
   private static String url(JsonFields fields, String key) {

@@ -19,8 +19,10 @@ import java.util.List;
  * in real life (the owner answering a draft in the app, a card used at a shop) is driven through
  * this class or the {@code /emulator/admin/...} routes.
  *
- * <p>All state lives in one verticle on one event-loop context and is lost on {@link #stop()}.
- * Key generation and signing run on a worker pool named {@code bunq-emulator-crypto}.
+ * <p>All state lives in one verticle on one event-loop context. It is lost on {@link #stop()}, unless
+ * {@link EmulatorOptions#setDataDir} names a directory: then it is saved there before each call is
+ * answered and loaded again by the next start. Key generation and signing run on a worker pool named
+ * {@code bunq-emulator-crypto}.
  *
  * <p>Not thread-safe to start and stop concurrently; {@link #port()} and {@link #baseUrl()} may be
  * read from any thread once {@link #start} has completed.
@@ -42,7 +44,8 @@ public final class BunqEmulator {
 
   /**
    * Starts an emulator listening on {@code options.host}:{@code options.port} (port 0 picks a free
-   * port). The options are copied. Fails if the port cannot be bound.
+   * port). The options are copied. Fails if the port cannot be bound, or if the data directory's
+   * state file cannot be read (the message names the file and what is wrong).
    */
   public static Future<BunqEmulator> start(Vertx vertx, EmulatorOptions options) {
     EmulatorOptions copy = new EmulatorOptions(options);
@@ -76,12 +79,15 @@ public final class BunqEmulator {
     return origin() + "/auth";
   }
 
-  /** The users created from {@link EmulatorOptions#getSeed()}, in seed order, with their API keys. */
+  /**
+   * The users created from {@link EmulatorOptions#getSeed()}, in seed order, with their API keys; for
+   * a data directory that held state, those its first start seeded.
+   */
   public List<SeededUser> seededUsers() {
     return verticle.seeded().users();
   }
 
-  /** The OAuth clients created from the seed, in seed order, with their credentials. */
+  /** The OAuth clients created from the seed (as {@link #seededUsers()}), in seed order, with their credentials. */
   public List<SeededOauthClient> seededOauthClients() {
     return verticle.seeded().oauthClients();
   }
@@ -159,8 +165,9 @@ public final class BunqEmulator {
   }
 
   /**
-   * Stops the server, cancels pending callback retries and releases the web client and crypto
-   * worker. Idempotent: later calls return the first call's future.
+   * Stops the server, cancels pending callback retries, waits for the last save of a durable
+   * emulator and releases the web client and crypto worker. Idempotent: later calls return the
+   * first call's future.
    */
   public synchronized Future<Void> stop() {
     if (stopped == null) {

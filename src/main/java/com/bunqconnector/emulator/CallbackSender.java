@@ -144,6 +144,7 @@ final class CallbackSender {
     store.putFailure(new FailedCallback(earlier == null ? state.nextId() : earlier.id(),
         earlier == null ? now : earlier.created(), now, delivery.userId(), delivery.target(), delivery.category(),
         delivery.eventType(), delivery.objectId(), reason, statusCode, delivery.body()));
+    state.changed();
   }
 
   /** One callback on its way; {@code earlier} is the failure it retries, if it is a retry. */

@@ -93,7 +93,7 @@ final class CardPayments {
     JsonObject json = masterCardAction(id, state.now(), account, card, payment, decision, description, merchant);
     CardAction action = new CardAction(id, account.id, json);
     store.addCardAction(action);
-    ledger.recordEvent(account, "MasterCardAction", action::json, () -> false);
+    ledger.recordEvent(account, "MasterCardAction", id, action::json, () -> false);
     String category = allowed ? "CARD_TRANSACTION_SUCCESSFUL" : "CARD_TRANSACTION_FAILED";
     callbacks.notify(account, category, category, "MasterCardAction", id, json);
     log.debug("Card payment {} on account {}: {}", id, account.id, decision);

@@ -76,7 +76,7 @@ final class DraftPayments {
     }
     DraftPayment draft = new DraftPayment(state.nextId(), state.now(), account, entries);
     store.addDraft(draft);
-    ledger.recordEvent(account, "DraftPayment", () -> ResourceJson.draftPayment(draft),
+    ledger.recordEvent(account, "DraftPayment", draft.id, () -> ResourceJson.draftPayment(draft),
         () -> "PENDING".equals(draft.status));
     log.debug("Created draft payment {} with {} entries on account {}", draft.id, entries.size(), account.id);
     return draft;

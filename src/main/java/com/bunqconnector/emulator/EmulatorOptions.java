@@ -1,6 +1,8 @@
 package com.bunqconnector.emulator;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -52,6 +54,8 @@ public class EmulatorOptions {
   private boolean strictSignatures;
   /** How long a used request id stays refused on its installation. */
   private int requestIdTtlSeconds = DEFAULT_REQUEST_ID_TTL_SECONDS;
+  /** Where the emulator keeps its state across restarts; null keeps everything in memory only. */
+  private Path dataDir;
 
   /** Options with every default. */
   public EmulatorOptions() {
@@ -81,6 +85,7 @@ public class EmulatorOptions {
     setStrictSignatures(json.getBoolean("strictSignatures", false));
     setRequestIdTtlSeconds(json.getInteger("requestIdTtlSeconds", DEFAULT_REQUEST_ID_TTL_SECONDS));
     setSeed(seedFrom(json.getValue("seed")));
+    setDataDir(pathFrom(json.getValue("dataDir")));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -97,7 +102,8 @@ public class EmulatorOptions {
         .put("rateLimits", rateLimits.toJson())
         .put("strictSignatures", strictSignatures)
         .put("requestIdTtlSeconds", requestIdTtlSeconds)
-        .put("seed", seed.toJson());
+        .put("seed", seed.toJson())
+        .put("dataDir", dataDir == null ? null : dataDir.toString());
   }
 
   public String getHost() {
@@ -272,6 +278,38 @@ public class EmulatorOptions {
     }
     this.requestIdTtlSeconds = requestIdTtlSeconds;
     return this;
+  }
+
+  /** The directory holding the emulator's state file; null (the default) when the state lives in memory only. */
+  public Path getDataDir() {
+    return dataDir;
+  }
+
+  /**
+   * Makes the emulator durable (JSON key {@code dataDir}, a path): its users, keys, installations,
+   * sessions, accounts and everything else a client relies on are kept in {@code dataDir} (created
+   * if missing) and loaded again at the next start, and a call is answered only once its changes
+   * are on disk there. A directory that already holds state is not seeded again. Null (the default)
+   * keeps everything in memory, lost at stop.
+   */
+  public EmulatorOptions setDataDir(Path dataDir) {
+    this.dataDir = dataDir;
+    return this;
+  }
+
+  private static Path pathFrom(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String dir) || dir.isBlank()) {
+      throw new IllegalArgumentException("dataDir must be a directory path; leave it out to keep the state in memory,"
+          + " was " + value);
+    }
+    try {
+      return Path.of(dir);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("dataDir is not a valid path: " + e.getMessage(), e);
+    }
   }
 
   private static EmulatorSeed seedFrom(Object value) {

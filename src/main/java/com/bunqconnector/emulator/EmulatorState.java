@@ -27,8 +27,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Everything the emulator knows, in memory. Not thread-safe by design: every access happens on
- * the emulator verticle's context, so no locks are needed.
+ * Everything the emulator knows, in memory (a durable emulator saves it with {@link StateWriter}).
+ * Not thread-safe by design: every access happens on the emulator verticle's context, so no locks
+ * are needed.
  */
 final class EmulatorState {
 
@@ -69,9 +70,32 @@ final class EmulatorState {
   private final Map<Long, NavigableMap<Long, Payment>> payments = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByUser = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByAccount = new HashMap<>();
+  /** How many changes were announced with {@link #changed()}; a durable emulator writes up to this count. */
+  private long changes;
+  private Runnable changeListener = () -> { };
 
   EmulatorState(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * Announces that the state was (or is about to be) changed in this event-loop turn. Calls that
+   * change state through a request need not call it (every non-GET answer counts as a change);
+   * changes made on a GET or outside requests (timers, callbacks) must.
+   */
+  void changed() {
+    changes++;
+    changeListener.run();
+  }
+
+  /** The number of changes announced so far. */
+  long changes() {
+    return changes;
+  }
+
+  /** Runs {@code listener} on every {@link #changed()} (a durable emulator schedules a write there). */
+  void onChange(Runnable listener) {
+    this.changeListener = listener;
   }
 
   long nextId() {
@@ -156,6 +180,7 @@ final class EmulatorState {
     }
     Session moved = session.withExpiresAt(extended);
     sessionsByToken.put(moved.token(), moved);
+    changed();
     return moved;
   }
 
@@ -289,5 +314,67 @@ final class EmulatorState {
   /** Every session, expired ones included, in no particular order; read-only. */
   Collection<Session> sessions() {
     return Collections.unmodifiableCollection(sessionsByToken.values());
+  }
+
+  // --- Snapshot and restore of a durable emulator (issue #5) ---
+
+  /** The last id handed out. */
+  long lastId() {
+    return ids.get();
+  }
+
+  /** The account number behind the newest IBAN. */
+  long lastAccountNumber() {
+    return nextAccountNumber;
+  }
+
+  /** Every account in creation order; read-only. */
+  Collection<Account> accounts() {
+    return Collections.unmodifiableCollection(accounts.values());
+  }
+
+  /** Remembered ended sessions, oldest first; read-only. */
+  Collection<Session> endedSessions() {
+    return Collections.unmodifiableCollection(endedSessions.values());
+  }
+
+  /** Every payment, per account in id order; read-only. */
+  Collection<NavigableMap<Long, Payment>> allPayments() {
+    return Collections.unmodifiableCollection(payments.values());
+  }
+
+  /** User-level filters by user id; read-only. */
+  Map<Long, List<Filter>> userFilters() {
+    return Collections.unmodifiableMap(filtersByUser);
+  }
+
+  /** Account-level filters by account id; read-only. */
+  Map<Long, List<Filter>> accountFilters() {
+    return Collections.unmodifiableMap(filtersByAccount);
+  }
+
+  /** Continues the id sequence and the IBAN counter where a saved state left them. */
+  void restoreCounters(long lastId, long lastAccountNumber) {
+    ids.set(lastId);
+    nextAccountNumber = lastAccountNumber;
+  }
+
+  /** Puts a saved user back, with its API key and aliases. */
+  void restoreUser(User user) {
+    users.put(user.id(), user);
+    usersByApiKey.put(user.apiKey(), user);
+    usersByAlias.put(user.email().toLowerCase(), user);
+    usersByAlias.put(user.phone(), user);
+  }
+
+  /** Puts a saved account back. */
+  void restoreAccount(Account account) {
+    accounts.put(account.id, account);
+    accountsByIban.put(account.iban, account);
+  }
+
+  /** Puts a saved ended session back, after the ones restored before it. */
+  void restoreEndedSession(Session session) {
+    endedSessions.put(session.token(), session);
   }
 }

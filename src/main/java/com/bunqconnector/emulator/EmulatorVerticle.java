@@ -4,6 +4,7 @@ import com.bunqconnector.crypto.CryptoWorker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -13,19 +14,23 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the emulator's HTTP server, state, web client and crypto worker. Every request, timer and
- * callback response runs on this verticle's single event-loop context, so the state needs no locks.
+ * Owns the emulator's HTTP server, state (with a data directory also its state file and writer), web
+ * client and crypto worker. Every request, timer and callback response runs on this verticle's single
+ * event-loop context, so the state needs no locks.
  */
 final class EmulatorVerticle extends VerticleBase {
 
   /** Largest request body accepted; larger ones get a 400 Error envelope. */
   static final long BODY_LIMIT_BYTES = 1024 * 1024;
   private static final String CRYPTO_POOL = "bunq-emulator-crypto";
+  /** The one thread that loads and saves a durable emulator's state file. */
+  private static final String STATE_POOL = "bunq-emulator-state";
   private static final Logger log = LoggerFactory.getLogger(EmulatorVerticle.class);
 
   private final EmulatorOptions options;
@@ -35,6 +40,8 @@ final class EmulatorVerticle extends VerticleBase {
   private ResourceModule resources;
   private volatile Faults faults;
   private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
+  private Durability durability = Durability.NONE;
+  private WorkerExecutor stateWorker;
 
   EmulatorVerticle(EmulatorOptions options) {
     this.options = options;
@@ -60,17 +67,20 @@ final class EmulatorVerticle extends VerticleBase {
   }
 
   /**
-   * Runs {@code action} on this verticle's context, where all emulator state lives; the future
-   * completes there with its result, or fails with what it threw.
+   * Runs {@code action} (a change) on this verticle's context, where all emulator state lives; the
+   * future completes there with its result once the change is saved, or fails with what it threw.
    */
   <T> Future<T> call(Supplier<T> action) {
     Promise<T> promise = Promise.promise();
     context.runOnContext(v -> {
+      T result;
       try {
-        promise.complete(action.get());
+        result = action.get();
       } catch (RuntimeException e) {
         promise.fail(e);
+        return;
       }
+      durability.beforeAnswer(HttpMethod.POST).onComplete(saved -> promise.complete(result), promise::fail);
     });
     return promise.future();
   }
@@ -80,47 +90,111 @@ final class EmulatorVerticle extends VerticleBase {
     crypto = new CryptoWorker(vertx, CRYPTO_POOL, options.getCryptoPoolSize());
     EmulatorState state = new EmulatorState(options.getClock());
     OauthRegistry oauth = new OauthRegistry(state);
-    seeded = Seeder.apply(options.getSeed(), options, state, oauth);
     WebClient client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("bunq-emulator")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getCallbackTimeoutMs())));
     CredentialFaults credentials = new CredentialFaults(state, crypto);
-    Replies replies = new Replies(crypto, credentials);
     Guard guard = new Guard(state, crypto, credentials, options.isStrictSignatures());
     resources = new ResourceModule(vertx, client, state, options, guard);
-    Router router = Router.router(vertx);
-    router.route().handler(guard::identify);
-    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
-    // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
-    router.route().handler(ctx -> {
-      if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
-        ctx.next();
-      } else {
-        bodies.handle(ctx);
+    return prepareState(state, oauth).compose(v -> {
+      Replies replies = new Replies(crypto, credentials, durability);
+      Router router = Router.router(vertx);
+      router.route().handler(guard::identify);
+      BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+      // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
+      router.route().handler(ctx -> {
+        if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+          ctx.next();
+        } else {
+          bodies.handle(ctx);
+        }
+      });
+      mountLimitsAndFaults(router, credentials, replies, guard);
+      new AuthRoutes(state, options, guard, crypto, oauth).mount(router, replies);
+      new OauthRoutes(state, oauth).mount(router, replies);
+      new IdentityRoutes(state, oauth, guard).mount(router, replies);
+      new UserRoutes(guard).mount(router, replies);
+      resources.mount(router, replies);
+      installErrorHandlers(router, replies);
+      return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
+          .requestHandler(router)
+          .listen();
+    }).onSuccess(s -> {
+      server = s;
+      port = s.actualPort();
+      log.info("bunq emulator listening on {}:{}", options.getHost(), port);
+    }).onFailure(e -> {
+      resources.close();
+      durability.close().eventually(this::closeWorkers);
+    });
+  }
+
+  /**
+   * Without a data directory: applies the seed. With one: loads the saved state on a worker thread
+   * (or, for a directory without state, applies the seed) and saves it before the first call is
+   * served, so that a fresh directory's seeded users are on disk too.
+   */
+  private Future<Void> prepareState(EmulatorState state, OauthRegistry oauth) {
+    if (options.getDataDir() == null) {
+      seeded = Seeder.apply(options.getSeed(), options, state, oauth);
+      return Future.succeededFuture();
+    }
+    StateFile file = new StateFile(options.getDataDir());
+    stateWorker = vertx.createSharedWorkerExecutor(STATE_POOL, 1);
+    return stateWorker.executeBlocking(() -> {
+      try {
+        return file.load().map(saved -> {
+          try {
+            return new StateReader(state, oauth, resources.store()).restore(saved.state(), saved.journal());
+          } catch (IllegalArgumentException | IllegalStateException e) {
+            throw file.unreadable("is damaged: " + e.getMessage());
+          }
+        });
+      } catch (RuntimeException e) {
+        file.close();
+        throw e;
+      }
+    }).compose(restored -> {
+      try {
+        return save(state, oauth, file, restored);
+      } catch (RuntimeException e) {
+        return stateWorker.executeBlocking(() -> {
+          file.close();
+          return null;
+        }).transform(v -> Future.failedFuture(e));
       }
     });
-    mountLimitsAndFaults(router, credentials, replies, guard);
-    new AuthRoutes(state, options, guard, crypto, oauth).mount(router, replies);
-    new OauthRoutes(state, oauth).mount(router, replies);
-    new IdentityRoutes(state, oauth, guard).mount(router, replies);
-    new UserRoutes(guard).mount(router, replies);
-    resources.mount(router, replies);
-    installErrorHandlers(router, replies);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
-        .requestHandler(router)
-        .listen()
-        .onSuccess(s -> {
-          server = s;
-          port = s.actualPort();
-          log.info("bunq emulator listening on {}:{}", options.getHost(), port);
-        });
+  }
+
+  /** Seeds a fresh directory's state (a loaded one is kept as it is) and saves it. */
+  private Future<Void> save(EmulatorState state, OauthRegistry oauth, StateFile file,
+      Optional<Seeder.Result> restored) {
+    if (restored.isPresent()) {
+      seeded = restored.get();
+      log.info("Loaded the emulator state from {} ({} users); the seed is not applied again", file.path(),
+          state.users().size());
+    } else {
+      seeded = Seeder.apply(options.getSeed(), options, state, oauth);
+      log.info("No emulator state in {} yet: seeded a fresh one", options.getDataDir());
+    }
+    StateWriter writer = new StateWriter(state, oauth, resources.store(), seeded);
+    durability = Durability.of(context, stateWorker, state, writer, file);
+    state.onChange(durability::schedule);
+    state.changed();
+    return durability.settled();
   }
 
   @Override
   public Future<?> stop() {
     resources.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(crypto::close).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+    return closed.eventually(durability::close).eventually(this::closeWorkers)
+        .onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+  }
+
+  private Future<Void> closeWorkers() {
+    Future<Void> state = stateWorker == null ? Future.succeededFuture() : stateWorker.close();
+    return state.eventually(crypto::close);
   }
 
   /**

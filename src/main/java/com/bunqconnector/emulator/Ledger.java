@@ -115,10 +115,10 @@ final class Ledger {
   }
 
   /** Adds an event to the feed of the account's owner. */
-  Event recordEvent(Account account, String objectType, Supplier<JsonObject> object,
+  Event recordEvent(Account account, String objectType, long objectId, Supplier<JsonObject> object,
       BooleanSupplier awaitingReply) {
-    Event event = new Event(state.nextId(), state.now(), account.owner.id(), account.id, objectType, object,
-        awaitingReply);
+    Event event = new Event(state.nextId(), state.now(), account.owner.id(), account.id, objectType, objectId,
+        object, awaitingReply);
     store.addEvent(event);
     return event;
   }
@@ -132,7 +132,7 @@ final class Ledger {
         BunqJson.label(account), counterpartyLabel, description, type, booking.subType(), account.balance));
     state.addPayment(payment);
     if (booking.ownEvents()) {
-      recordEvent(account, "Payment", payment::json, () -> false);
+      recordEvent(account, "Payment", payment.id(), payment::json, () -> false);
     }
     log.debug("Booked payment {} ({} {}) on account {}", id, type, booking.subType(), account.id);
     return payment;

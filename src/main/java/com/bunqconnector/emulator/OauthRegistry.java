@@ -7,6 +7,8 @@ import com.bunqconnector.emulator.Model.User;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -72,6 +74,7 @@ final class OauthRegistry {
     AuthorizationCode code = new AuthorizationCode(hex(), client, redirectUri, clientState, grantedBy,
         state.now().plus(CODE_LIFETIME));
     codes.put(code.code(), code);
+    state.changed();
     return code;
   }
 
@@ -99,6 +102,36 @@ final class OauthRegistry {
 
   Optional<Grant> grantByAccessToken(String accessToken) {
     return Optional.ofNullable(grantsByToken.get(accessToken));
+  }
+
+  // --- Snapshot and restore of a durable emulator (issue #5) ---
+
+  /** Every client in creation order; read-only. */
+  Collection<OauthClient> clients() {
+    return Collections.unmodifiableCollection(clients.values());
+  }
+
+  /** Outstanding authorization codes; read-only. */
+  Collection<AuthorizationCode> codes() {
+    return Collections.unmodifiableCollection(codes.values());
+  }
+
+  /** Every grant; read-only. */
+  Collection<Grant> grants() {
+    return Collections.unmodifiableCollection(grantsByToken.values());
+  }
+
+  void restoreClient(OauthClient client) {
+    clients.put(client.id, client);
+    clientsByClientId.put(client.clientId, client);
+  }
+
+  void restoreCode(AuthorizationCode code) {
+    codes.put(code.code(), code);
+  }
+
+  void restoreGrant(Grant grant) {
+    grantsByToken.put(grant.accessToken(), grant);
   }
 
   private String hex() {

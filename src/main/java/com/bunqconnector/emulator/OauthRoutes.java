@@ -39,7 +39,7 @@ final class OauthRoutes {
   }
 
   void mount(Router router, Replies replies) {
-    router.get("/auth").handler(ctx -> guarded(ctx, replies, () -> authorize(ctx)));
+    router.get("/auth").handler(ctx -> guarded(ctx, replies, () -> authorize(ctx, replies)));
     router.post("/v1/token").handler(ctx -> guarded(ctx, replies, () -> token(ctx, replies)));
   }
 
@@ -52,7 +52,7 @@ final class OauthRoutes {
   }
 
   /** Checks the request, picks the granting user and redirects (302) with a fresh code and the state. */
-  private void authorize(RoutingContext ctx) {
+  private void authorize(RoutingContext ctx, Replies replies) {
     MultiMap query = ctx.queryParams();
     String responseType = required(query, "response_type");
     if (!"code".equals(responseType)) {
@@ -73,7 +73,7 @@ final class OauthRoutes {
     log.info("User {} approved OAuth client {}", grantor.id(), client.id);
     String location = redirectUri + (redirectUri.contains("?") ? "&" : "?") + "code=" + encode(code.code())
         + (clientState == null ? "" : "&state=" + encode(clientState));
-    ctx.response().setStatusCode(302).putHeader("Location", location).end();
+    replies.durably(ctx, () -> ctx.response().setStatusCode(302).putHeader("Location", location).end());
   }
 
   private User grantor(MultiMap query, OauthClient client) {
@@ -150,11 +150,13 @@ final class OauthRoutes {
   }
 
   private static void send(RoutingContext ctx, Replies replies, int status, JsonObject body) {
-    replies.addIdHeaders(ctx);
-    ctx.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(body.toBuffer());
+    replies.durably(ctx, () -> {
+      replies.addIdHeaders(ctx);
+      ctx.response().setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Cache-Control", "no-store")
+          .end(body.toBuffer());
+    });
   }
 
   private static String required(MultiMap query, String name) {

@@ -28,14 +28,32 @@ final class Replies {
   /** Routing-context key of the {@link Installation} whose server key signs the response. */
   static final String INSTALLATION_KEY = "bunq.installation";
 
+  /** The answer to a call whose changes could not be saved (the emulator's text; bunq has no such case). */
+  static final String UNSAVED = "Internal server error: the change could not be saved. Please try again.";
   private static final Logger log = LoggerFactory.getLogger(Replies.class);
 
   private final CryptoWorker crypto;
   private final CredentialFaults credentials;
+  private final Durability durability;
 
-  Replies(CryptoWorker crypto, CredentialFaults credentials) {
+  Replies(CryptoWorker crypto, CredentialFaults credentials, Durability durability) {
     this.crypto = crypto;
     this.credentials = credentials;
+    this.durability = durability;
+  }
+
+  /**
+   * Runs {@code answer} once the call's changes are on disk (at once for an emulator without a data
+   * directory); when they cannot be saved the call gets a 500 Error envelope instead.
+   */
+  void durably(RoutingContext ctx, Runnable answer) {
+    durability.beforeAnswer(ctx.request().method()).onComplete(v -> answer.run(), failure -> {
+      if (!ctx.response().ended() && !ctx.response().headWritten()) {
+        addIdHeaders(ctx);
+        ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+            .end(Envelopes.error(UNSAVED).toBuffer());
+      }
+    });
   }
 
   /**
@@ -77,8 +95,15 @@ final class Replies {
     }
   }
 
-  /** Sends the body with the given status, signed when the request identified an installation (but not a 429). */
+  /**
+   * Sends the body with the given status, signed when the request identified an installation (but not
+   * a 429), once the call's changes are on disk ({@link #durably}).
+   */
   void send(RoutingContext ctx, int status, JsonObject body) {
+    durably(ctx, () -> sendNow(ctx, status, body));
+  }
+
+  private void sendNow(RoutingContext ctx, int status, JsonObject body) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.headWritten()) {
       return;

@@ -77,7 +77,8 @@ final class RequestFlows {
       RequestResponse response = new RequestResponse(state.nextId(), inquiry.created, payer.get(), inquiry);
       inquiry.response = response;
       store.addResponse(response);
-      Event event = ledger.recordEvent(payer.get(), "RequestResponse", () -> ResourceJson.requestResponse(response),
+      Event event = ledger.recordEvent(payer.get(), "RequestResponse", response.id,
+          () -> ResourceJson.requestResponse(response),
           () -> "PENDING".equals(response.status));
       response.eventId = event.id();
       notify(payer.get(), "REQUEST_RESPONSE_CREATED", response);
@@ -148,7 +149,8 @@ final class RequestFlows {
         counterpartyLabel, spec.description(), spec.merchantReference(), spec.minimumAge(),
         spec.requireAddress() == null ? "NONE" : spec.requireAddress(), spec.redirectUrl(), bunqmeUrl);
     store.addInquiry(inquiry);
-    ledger.recordEvent(account, "RequestInquiry", () -> ResourceJson.requestInquiry(inquiry), () -> false);
+    ledger.recordEvent(account, "RequestInquiry", inquiry.id, () -> ResourceJson.requestInquiry(inquiry),
+        () -> false);
     log.debug("Created request inquiry {} on account {}", inquiry.id, account.id);
     return inquiry;
   }

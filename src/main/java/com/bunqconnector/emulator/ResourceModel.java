@@ -132,9 +132,9 @@ final class ResourceModel {
   /**
    * An entry of the user's event feed. The object and the status are read when the event is
    * rendered, so an event shows its object as it is now (a request that was accepted, a draft
-   * that was answered).
+   * that was answered); {@code objectType} and {@code objectId} name that object.
    */
-  record Event(long id, Instant created, long userId, long accountId, String objectType,
+  record Event(long id, Instant created, long userId, long accountId, String objectType, long objectId,
       Supplier<JsonObject> object, BooleanSupplier awaitingReply) {
   }
 

@@ -8,8 +8,10 @@ import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -117,9 +119,54 @@ final class ResourceStore {
     failures.remove(failure.userId(), failure.id());
   }
 
+  // --- Snapshot and restore of a durable emulator (issue #5) ---
+
+  Collection<RequestInquiry> inquiries() {
+    return inquiries.all();
+  }
+
+  Collection<RequestResponse> responses() {
+    return responses.all();
+  }
+
+  Collection<DraftPayment> drafts() {
+    return drafts.all();
+  }
+
+  /** Card actions with an id above {@code id}, in id order. */
+  Collection<CardAction> cardActionsAfter(long id) {
+    return cardActions.after(id);
+  }
+
+  /** Events with an id above {@code id}, in id order. */
+  Collection<Event> eventsAfter(long id) {
+    return events.after(id);
+  }
+
+  long lastCardActionId() {
+    return cardActions.lastId();
+  }
+
+  long lastEventId() {
+    return events.lastId();
+  }
+
+  Collection<FailedCallback> failures() {
+    return failures.all();
+  }
+
+  /** Every card by its account id; read-only. */
+  Map<Long, Card> cards() {
+    return Collections.unmodifiableMap(cardsByAccount);
+  }
+
+  void restoreCard(long accountId, Card card) {
+    cardsByAccount.put(accountId, card);
+  }
+
   /** Objects by id, and per owner ordered by id. */
   private static final class Table<T> {
-    private final Map<Long, T> byId = new HashMap<>();
+    private final NavigableMap<Long, T> byId = new TreeMap<>();
     private final Map<Long, NavigableMap<Long, T>> byOwner = new HashMap<>();
 
     void put(long owner, long id, T value) {
@@ -133,6 +180,21 @@ final class ResourceStore {
 
     NavigableMap<Long, T> of(long owner) {
       return Collections.unmodifiableNavigableMap(byOwner.getOrDefault(owner, Collections.emptyNavigableMap()));
+    }
+
+    /** Every object in id order; a copy. */
+    Collection<T> all() {
+      return List.copyOf(byId.values());
+    }
+
+    /** The objects with an id above {@code id}, in id order; a copy. */
+    Collection<T> after(long id) {
+      return List.copyOf(byId.tailMap(id, false).values());
+    }
+
+    /** The highest id held, 0 when empty. */
+    long lastId() {
+      return byId.isEmpty() ? 0 : byId.lastKey();
     }
 
     void remove(long owner, long id) {

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * context stored instead of calling bunq again. A user whose credentials bunq rejects is marked
  * invalid and fails fast afterwards, without calling bunq again.
  *
+ * <p>A context records which bunq it belongs to (the {@code bunq} field, from {@link UserSpec#bunq()}),
+ * and calls go to the user's configured base URL, whatever URL the context was made with: a node
+ * restarted with a new address of the same bunq (an emulator on another port) keeps its contexts,
+ * while a context of another bunq (a tenant moved from sandbox to production) is replaced by a new one.
+ *
  * <p>Safe to call from any thread; returned futures complete on the caller's context or on the
  * context that completed the shared work. Events (see {@link #onEvent}) describe each change.
  */
@@ -31,6 +36,9 @@ public final class SessionManager {
 
   /** Open a new session when less than this is left of the current one. */
   public static final long DEFAULT_REFRESH_MARGIN_MS = 60_000;
+
+  /** The field of a stored context that names the bunq it belongs to. */
+  static final String BUNQ_FIELD = "bunq";
 
   private final SessionStore store;
   private final ContextCreator creator;
@@ -105,9 +113,13 @@ public final class SessionManager {
     if (pending != null) {
       return pending;
     }
-    return store.get(key).compose(existing -> {
+    return store.get(key).compose(found -> {
+      SessionContext existing = current(spec, found);
       if (existing == null) {
-        return change(spec, stored -> stored != null ? Future.succeededFuture(stored) : create(spec));
+        return change(spec, stored -> {
+          SessionContext usable = current(spec, stored);
+          return usable != null ? Future.succeededFuture(usable) : create(spec, stored);
+        });
       }
       if (existing.expiresAt() - refreshMarginMs <= clock.millis()) {
         return renew(spec, existing.sessionToken(), "the session runs out");
@@ -139,12 +151,14 @@ public final class SessionManager {
     if (spec == null) {
       return Future.failedFuture(new UnknownUserException(tenant, user));
     }
-    return change(spec, stored -> {
+    return change(spec, found -> {
+      SessionContext stored = current(spec, found);
       if (stored != null && !stored.installationToken().equals(installationToken)) {
         return Future.succeededFuture(stored);
       }
       log.warn("Rebuilding the bunq context of {}: its server signature no longer verifies", spec.key());
       return creator.create(spec.apiKey() == null && stored != null ? withKey(spec, stored.apiKey()) : spec)
+          .map(context -> stamped(spec, context))
           .compose(store::put)
           .onSuccess(context -> {
             rebuilt.incrementAndGet();
@@ -184,15 +198,17 @@ public final class SessionManager {
   }
 
   private Future<SessionContext> renew(UserSpec spec, String staleToken, String why) {
-    return change(spec, stored -> {
+    return change(spec, found -> {
+      SessionContext stored = current(spec, found);
       if (stored == null) {
-        return create(spec);
+        return create(spec, found);
       }
       if (!stored.sessionToken().equals(staleToken) && stored.expiresAt() - refreshMarginMs > clock.millis()) {
         return Future.succeededFuture(stored);
       }
       log.info("Opening a new bunq session for {}: {}", spec.key(), why);
       return creator.renew(spec, stored)
+          .map(context -> stamped(spec, context))
           .compose(store::put)
           .onSuccess(context -> {
             renewed.incrementAndGet();
@@ -201,10 +217,21 @@ public final class SessionManager {
     });
   }
 
-  private Future<SessionContext> create(UserSpec spec) {
-    log.info("Opening bunq context for {}", spec.key());
+  /**
+   * Creates the user's context; {@code replaced} is a stored one of another bunq (it is then
+   * overwritten) or {@code null}. Only a complete context is stored: a node that dies on the way
+   * leaves nothing behind in the map (at most an installation at bunq that nothing uses).
+   */
+  private Future<SessionContext> create(UserSpec spec, SessionContext replaced) {
+    if (replaced == null) {
+      log.info("Opening bunq context for {}", spec.key());
+    } else {
+      log.warn("The stored bunq context of {} belongs to {}, but the user is now configured for {}: opening a new"
+          + " one", spec.key(), bunqOf(replaced), spec.bunq());
+    }
     return creator.create(spec)
-        .compose(store::putIfAbsent)
+        .map(context -> stamped(spec, context))
+        .compose(replaced == null ? store::putIfAbsent : store::put)
         .onSuccess(context -> {
           created.incrementAndGet();
           log.info("Opened bunq context {}", context);
@@ -264,6 +291,29 @@ public final class SessionManager {
 
   private static UserSpec withKey(UserSpec spec, String apiKey) {
     return new UserSpec(spec.tenant(), spec.user(), spec.baseUrl(), apiKey, spec.permittedIps(),
-        spec.mayCreateSandboxUser(), spec.tenantKey());
+        spec.mayCreateSandboxUser(), spec.tenantKey(), spec.bunq());
+  }
+
+  /**
+   * The stored context as this node uses it: {@code null} when there is none or it belongs to
+   * another bunq than the user's, else the context with calls going to the user's base URL.
+   */
+  private static SessionContext current(UserSpec spec, SessionContext stored) {
+    if (stored == null || !spec.bunq().equals(bunqOf(stored))) {
+      return null;
+    }
+    if (spec.baseUrl().equals(stored.baseUrl())) {
+      return stored;
+    }
+    return SessionContext.fromJson(stored.toJson().put(BUNQ_FIELD, spec.bunq()).put("baseUrl", spec.baseUrl()));
+  }
+
+  /** The bunq a stored context belongs to; a context that names none, the one at its base URL. */
+  private static String bunqOf(SessionContext context) {
+    return context.toJson().getString(BUNQ_FIELD, context.baseUrl());
+  }
+
+  private static SessionContext stamped(UserSpec spec, SessionContext context) {
+    return SessionContext.fromJson(context.toJson().put(BUNQ_FIELD, spec.bunq()));
   }
 }

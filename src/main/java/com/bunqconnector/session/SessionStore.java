@@ -7,7 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +103,10 @@ public final class SessionStore {
   }
 
   private SessionContext open(String key, String stored) {
+    return open(box, key, stored);
+  }
+
+  private static SessionContext open(SecretBox box, String key, String stored) {
     JsonObject json;
     try {
       json = new JsonObject(stored);
@@ -128,27 +134,69 @@ public final class SessionStore {
   public Future<Void> checkMasterKey(int sample) {
     return map.compose(m -> m.keys().compose(keys -> {
       List<String> tried = keys.stream().sorted().limit(sample).toList();
-      List<Future<Boolean>> opens = tried.stream().map(key -> m.get(key).map(stored -> opens(key, stored))).toList();
-      return Future.all(opens).compose(all -> {
-        long sealedElsewhere = opens.stream().filter(open -> Boolean.FALSE.equals(open.result())).count();
-        long opened = opens.stream().filter(open -> Boolean.TRUE.equals(open.result())).count();
-        if (opened == 0 && sealedElsewhere > 0) {
-          return Future.failedFuture(new SealedSecretException("the master key " + box.fingerprint()
-              + " opens none of the " + sealedElsewhere + " stored contexts tried (of " + keys.size()
-              + "): start the node with the key they were sealed with"));
+      List<Future<String>> values = tried.stream().map(m::get).toList();
+      return Future.all(values).compose(all -> {
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (int i = 0; i < tried.size(); i++) {
+          if (values.get(i).result() != null) {
+            entries.put(tried.get(i), values.get(i).result());
+          }
         }
-        return Future.succeededFuture();
+        try {
+          checkMasterKey(box, entries, keys.size());
+          return Future.succeededFuture();
+        } catch (SealedSecretException e) {
+          return Future.failedFuture(e);
+        }
       });
     }));
   }
 
+  /**
+   * Checks that {@code box} opens at least one of {@code sample}, stored contexts as they are in
+   * the map or a database, of {@code total} stored in all.
+   *
+   * @throws SealedSecretException if it opens none while some are not damaged; the message names the
+   *     key's fingerprint and says what to do
+   */
+  public static void checkMasterKey(SecretBox box, Map<String, String> sample, int total) {
+    long sealedElsewhere = 0;
+    for (Map.Entry<String, String> entry : sample.entrySet()) {
+      Boolean opens = opens(box, entry.getKey(), entry.getValue());
+      if (Boolean.TRUE.equals(opens)) {
+        return;
+      }
+      if (Boolean.FALSE.equals(opens)) {
+        sealedElsewhere++;
+      }
+    }
+    if (sealedElsewhere > 0) {
+      throw new SealedSecretException("the master key " + box.fingerprint() + " opens none of the "
+          + sealedElsewhere + " stored contexts tried (of " + total + "): start the node with the key they"
+          + " were sealed with");
+    }
+  }
+
+  /**
+   * Why a stored context cannot be used by a node with {@code box}, or {@code null} if it opens and
+   * reads; the answer names no secret. For a write-through store's check before loading.
+   */
+  public static String problem(SecretBox box, String key, String stored) {
+    try {
+      open(box, key, stored);
+      return null;
+    } catch (SealedSecretException | CorruptContextException e) {
+      return e.getMessage();
+    }
+  }
+
   /** True if the entry opens, false if the master key does not open it, null if absent or damaged. */
-  private Boolean opens(String key, String stored) {
+  private static Boolean opens(SecretBox box, String key, String stored) {
     if (stored == null) {
       return null;
     }
     try {
-      open(key, stored);
+      open(box, key, stored);
       return true;
     } catch (SealedSecretException e) {
       return false;

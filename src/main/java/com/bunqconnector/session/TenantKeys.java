@@ -1,6 +1,7 @@
 package com.bunqconnector.session;
 
 import com.bunqconnector.crypto.RsaKeys;
+import com.bunqconnector.crypto.SealedSecretException;
 import com.bunqconnector.crypto.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,6 +58,25 @@ public final class TenantKeys {
   }
 
   private KeyPair open(String tenant, String text) {
+    return open(box, tenant, text);
+  }
+
+  /**
+   * Why a stored tenant key pair cannot be used by a node with {@code box}, or {@code null} if it
+   * opens; the answer names no secret. For a write-through store's check before loading.
+   */
+  public static String problem(SecretBox box, String tenant, String stored) {
+    try {
+      open(box, tenant, stored);
+      return null;
+    } catch (SealedSecretException e) {
+      return e.getMessage();
+    } catch (RuntimeException e) {
+      return "the stored key pair of tenant " + tenant + " is damaged (" + e.getClass().getSimpleName() + ")";
+    }
+  }
+
+  private static KeyPair open(SecretBox box, String tenant, String text) {
     JsonObject stored = new JsonObject(text);
     return new KeyPair(RsaKeys.publicKeyFromPem(stored.getString("publicKey")),
         RsaKeys.privateKeyFromPem(box.open(stored.getString("privateKey"), tenant + "#tenantKey")));

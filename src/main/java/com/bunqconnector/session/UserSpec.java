@@ -13,12 +13,21 @@ import java.util.List;
  * @param mayCreateSandboxUser whether a missing key may be replaced by a new sandbox user
  * @param tenantKey           whether the user's installation uses its tenant's one key pair
  *                            ({@link TenantKeys}) instead of a key pair of its own
+ * @param bunq                which bunq the user's context belongs to ({@code sandbox}, {@code production},
+ *                            an emulator's identity): a stored context of another bunq is replaced, while
+ *                            calls always go to {@code baseUrl}, which may change between runs
  */
 public record UserSpec(String tenant, String user, String baseUrl, String apiKey, List<String> permittedIps,
-    boolean mayCreateSandboxUser, boolean tenantKey) {
+    boolean mayCreateSandboxUser, boolean tenantKey, String bunq) {
 
   public UserSpec {
     permittedIps = List.copyOf(permittedIps);
+  }
+
+  /** A user of the bunq at {@code baseUrl}, that URL being the bunq's identity. */
+  public UserSpec(String tenant, String user, String baseUrl, String apiKey, List<String> permittedIps,
+      boolean mayCreateSandboxUser, boolean tenantKey) {
+    this(tenant, user, baseUrl, apiKey, permittedIps, mayCreateSandboxUser, tenantKey, baseUrl);
   }
 
   /** A user with a key pair of its own. */
@@ -35,6 +44,6 @@ public record UserSpec(String tenant, String user, String baseUrl, String apiKey
   /** A printable form that never shows the API key. */
   @Override
   public String toString() {
-    return "UserSpec[" + key() + " at " + baseUrl + "]";
+    return "UserSpec[" + key() + " at " + baseUrl + " (" + bunq + ")]";
   }
 }

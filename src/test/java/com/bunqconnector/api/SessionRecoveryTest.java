@@ -13,6 +13,7 @@ import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.UserSpec;
+import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -103,7 +104,11 @@ class SessionRecoveryTest {
   void rotatedServerKeyRebuildsTheContextOnceAndAGetIsRetried() {
     SessionContext first = sessions.context("acme", "alice").await();
     assertThat(emulator.faults().rotateServerKeys(first.bunqUserId()).await()).isPositive();
-    assertThat(get("alice", "/user/{userId}").await().status()).isEqualTo(200);
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(get("alice", "/user/{userId}").await().status()).isEqualTo(200);
+      assertThat(logs.text()).as("logged as a security event")
+          .contains("ERROR [SECURITY] com.bunqconnector.api.BunqClient", "does not carry a valid server signature");
+    }
     assertThat(sessions.rebuiltCount()).isEqualTo(1);
     assertThat(factory.installationsCreated()).isEqualTo(2);
     assertThat(store.get("acme/alice").await().installationToken()).isNotEqualTo(first.installationToken());

@@ -117,6 +117,40 @@ class EmulatorCommandTest {
   }
 
   @Test
+  void restartOnTheSameDataDirPrintsTheSameUsersInsteadOfSeedingNewOnes() throws Exception {
+    String state = dir.resolve("state").toString();
+    Running first = start("--port", "0", "--users", "2", "--data-dir", state);
+    List<String> users;
+    try {
+      users = first.lines().stream().filter(l -> l.startsWith("user ")).toList();
+      assertThat(users).hasSize(2);
+    } finally {
+      assertThat(first.stop()).isZero();
+    }
+
+    Running second = start("--port", "0", "--users", "5", "--data-dir", state);
+    try {
+      assertThat(second.lines().stream().filter(l -> l.startsWith("user ")).toList()).isEqualTo(users);
+      String[] user = second.users().get(1);
+      ClientProbe.Seen seen = ClientProbe.openSession(second.baseUrl(), user[4]);
+      assertThat(seen.userId()).isEqualTo(Long.parseLong(user[2]));
+    } finally {
+      assertThat(second.stop()).isZero();
+    }
+  }
+
+  @Test
+  void damagedStateFileStopsTheStartNamingTheFile() throws IOException {
+    Files.writeString(dir.resolve("emulator-state.json"), "not json");
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err))
+        .execute("emulator", "--port", "0", "--data-dir", dir.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains(dir.resolve("emulator-state.json") + " is not a JSON object");
+    assertThat(Files.readString(dir.resolve("emulator-state.json"))).isEqualTo("not json");
+  }
+
+  @Test
   void outOfRangeOptionsAreUsageErrors() {
     StringWriter err = new StringWriter();
     assertThat(Main.commandLine().setErr(new PrintWriter(err)).execute("emulator", "--port", "70000")).isEqualTo(2);
@@ -142,6 +176,7 @@ class EmulatorCommandTest {
     assertThat(options.getRateLimits().isEnabled()).isFalse();
     assertThat(options.isStrictSignatures()).isTrue();
     assertThat(options.getRequestIdTtlSeconds()).isEqualTo(60);
+    assertThat(options.getDataDir()).isNull();
 
     CommandLine plain = Main.commandLine();
     plain.parseArgs("emulator");
@@ -157,7 +192,8 @@ class EmulatorCommandTest {
     int code = Main.commandLine().setOut(new PrintWriter(out)).execute("emulator", "--help");
     assertThat(code).isZero();
     assertThat(out.toString()).contains("--host", "--port", "--users", "--seed", "--session-timeout",
-        "--initial-balance", "--no-rate-limits", "--strict-signatures", "--request-id-ttl", "--help", "18080",
+        "--initial-balance", "--no-rate-limits", "--strict-signatures", "--request-id-ttl", "--data-dir", "--help",
+        "18080",
         "604800", "500.00");
   }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RunCommandTest {
 
-  private static final Pattern SUMMARY = Pattern.compile("summary: tenants=(\\d+) users=(\\d+) sessions=(\\d+)"
+  static final Pattern SUMMARY = Pattern.compile("summary: tenants=(\\d+) users=(\\d+) sessions=(\\d+)"
       + " installations_created=(\\d+) sessions_created=(\\d+) payments=(\\d+) callbacks_received=(\\d+)"
       + " callbacks_delivered=(\\d+) errors=(\\d+)");
 
@@ -31,6 +31,11 @@ class RunCommandTest {
 
   /** The shipped configuration, with payment rounds every second so a short run makes several. */
   private void shippedConfigWithFastRounds() throws IOException {
+    shippedConfigWithFastRounds(conf);
+  }
+
+  /** Copies the shipped configuration into {@code conf}, with payment rounds every second. */
+  static void shippedConfigWithFastRounds(Path conf) throws IOException {
     Files.createDirectories(conf.resolve("tenants"));
     for (String file : List.of("connector.json", "tenants/acme.json", "tenants/globex.json")) {
       Files.copy(Path.of("conf").resolve(file), conf.resolve(file));
@@ -41,8 +46,13 @@ class RunCommandTest {
     Files.writeString(conf.resolve("connector.json"), node);
   }
 
+  /** The data directory of the runs, inside the test's directory (a run must not write to ./data). */
+  private String data() {
+    return conf.resolve("data").toString();
+  }
+
   /** What a run printed on standard output, and its exit code. */
-  private record Outcome(String out, int code) {
+  record Outcome(String out, int code) {
     Matcher summary() {
       List<String> lines = out.lines().toList();
       Matcher summary = SUMMARY.matcher(lines.get(lines.size() - 1));
@@ -51,7 +61,7 @@ class RunCommandTest {
     }
   }
 
-  private static Outcome run(String... args) {
+  static Outcome run(String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -67,7 +77,7 @@ class RunCommandTest {
   @Test
   void shippedDemoEndsWithASummaryWhereEveryCallbackWasDelivered() throws IOException {
     shippedConfigWithFastRounds();
-    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "3s");
+    Outcome outcome = run("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "3s");
     assertThat(outcome.code()).isZero();
     Matcher summary = outcome.summary();
     assertThat(summary.group(1)).isEqualTo("2");
@@ -89,7 +99,7 @@ class RunCommandTest {
         .replace("{ \"id\": \"bob\" }", "{ \"id\": \"bob\", \"apiKey\": \"sandbox_" + "0".repeat(56) + "\" }");
     assertThat(acme).contains("sandbox_000");
     Files.writeString(conf.resolve("tenants/acme.json"), acme);
-    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "2s");
+    Outcome outcome = run("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "2s");
     assertThat(outcome.code()).isEqualTo(RunCommand.EXIT_ERRORS);
     Matcher summary = outcome.summary();
     assertThat(summary.group(3)).as("sessions").isEqualTo("5");
@@ -104,7 +114,7 @@ class RunCommandTest {
     Files.writeString(conf.resolve("connector.json"), node);
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setErr(new PrintWriter(err))
-        .execute("run", "--conf", conf.toString(), "--duration", "1s");
+        .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "1s");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("connector.json: emulator.initalBalance: is not a known field");
   }
@@ -114,7 +124,7 @@ class RunCommandTest {
     shippedConfigWithFastRounds();
     String node = Files.readString(conf.resolve("connector.json")).replace("\"enabled\": true", "\"enabled\": false");
     Files.writeString(conf.resolve("connector.json"), node);
-    Outcome outcome = run("run", "--conf", conf.toString(), "--duration", "500ms");
+    Outcome outcome = run("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "500ms");
     assertThat(outcome.code()).isZero();
     Matcher summary = outcome.summary();
     assertThat(summary.group(6)).as("payments").isEqualTo("0");
@@ -130,7 +140,7 @@ class RunCommandTest {
     Files.writeString(conf.resolve("connector.json"), node);
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setErr(new PrintWriter(err))
-        .execute("run", "--conf", conf.toString(), "--duration", "1s");
+        .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "1s");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("configuration rejected:").contains("emulator.port: must be a whole number");
   }
@@ -141,7 +151,7 @@ class RunCommandTest {
     Files.writeString(conf.resolve("tenants/globex.json"), "{\"id\":\"globex\",\"users\":[{\"id\":7}]}");
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setErr(new PrintWriter(err))
-        .execute("run", "--conf", conf.toString(), "--duration", "3s");
+        .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "3s");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("globex.json").contains("users[0].id").contains("must be a string");
   }

@@ -1,6 +1,7 @@
 package com.bunqconnector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
@@ -238,6 +239,47 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void storeDefaultsToAnEmbeddedDatabaseUnderData(Vertx vertx) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    writeNode("{}");
+    NodeConfig.StoreConfig store = loader(vertx).load(conf).await().node().store();
+    assertThat(store.type()).isEqualTo(NodeConfig.StoreType.EMBEDDED);
+    assertThat(store.dataDir()).isEqualTo("data");
+    assertThat(store.persistent()).isTrue();
+  }
+
+  @Test
+  void readsAPostgresqlStoreWithItsPasswordFromTheEnvironmentAndNeverPrintsIt(Vertx vertx) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    writeNode("{\"store\":{\"type\":\"postgresql\",\"url\":\"jdbc:postgresql://db:5432/connector\","
+        + "\"user\":\"connector\",\"password\":\"${PG_PASSWORD}\"}}");
+    NodeConfig node = new ConfigLoader(vertx, Map.of("PG_PASSWORD", "pw-from-env")::get).load(conf).await().node();
+    assertThat(node.store()).isEqualTo(new NodeConfig.StoreConfig(NodeConfig.StoreType.POSTGRESQL, "data",
+        "jdbc:postgresql://db:5432/connector", "connector", "pw-from-env"));
+    assertThat(node.store().toString()).contains("jdbc:postgresql://db:5432/connector").doesNotContain("pw-from-env");
+    assertThat(node.toString()).doesNotContain("pw-from-env");
+  }
+
+  @Test
+  void namesEveryMistakeInTheStoreSection(Vertx vertx) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    Map<String, String> mistakes = Map.of(
+        "{\"type\":\"mysql\"}", "store.type: must be embedded",
+        "{\"type\":\"postgresql\"}", "store.url: is missing",
+        "{\"type\":\"postgresql\",\"url\":\"postgres://db/x\",\"user\":\"u\"}",
+        "store.url: must be a PostgreSQL",
+        "{\"type\":\"postgresql\",\"url\":\"jdbc:postgresql://db/x\"}", "store.user: is missing",
+        "{\"url\":\"jdbc:postgresql://db/x\"}", "store.url: applies to type postgresql only",
+        "{\"dataDir\":\"\"}", "store.dataDir: must not be empty",
+        "{\"dir\":\"x\"}", "store.dir: is not a known field");
+    for (Map.Entry<String, String> mistake : mistakes.entrySet()) {
+      writeNode("{\"store\":" + mistake.getKey() + "}");
+      assertThatThrownBy(() -> loader(vertx).load(conf).await()).as(mistake.getKey())
+          .hasMessageContaining("connector.json: " + mistake.getValue());
+    }
+  }
+
+  @Test
   void pacingDefaultsToBunqsOneSessionPerThirtySeconds(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
     writeNode("{}");
@@ -245,6 +287,54 @@ class ConfigLoaderTest {
       assertThat(config.node().pacing()).isEqualTo(new NodeConfig.PacingConfig(true, "default", 30_000, 120_000));
       test.completeNow();
     })));
+  }
+
+  @Test
+  void callPathDefaultsToBunqsLimitsAndReadsOverrides(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    writeNode("{}");
+    ConfigLoader loader = loader(vertx);
+    loader.load(conf).onComplete(test.succeeding(defaults -> {
+      test.verify(() -> {
+        CallPathConfig calls = defaults.node().callPath();
+        assertThat(calls.rateLimits().limits())
+            .containsEntry("GET", new CallPathConfig.Limit(3, 3_000))
+            .containsEntry("POST", new CallPathConfig.Limit(5, 3_000))
+            .containsEntry("PUT", new CallPathConfig.Limit(2, 3_000));
+        assertThat(calls.retry()).isEqualTo(new CallPathConfig.RetryConfig(4, 250, 4_000, 30_000));
+        assertThat(calls.http2()).isFalse();
+      });
+      writeNode("{\"client\":{\"httpVersion\":\"2\",\"poolSize\":4},\"retry\":{\"maxAttempts\":1},"
+          + "\"rateLimits\":{\"get\":{\"calls\":1,\"windowMs\":1000},\"maxQueued\":5}}");
+      loader.load(conf).onComplete(test.succeeding(custom -> test.verify(() -> {
+        CallPathConfig calls = custom.node().callPath();
+        assertThat(calls.http2()).isTrue();
+        assertThat(calls.poolSize()).isEqualTo(4);
+        assertThat(calls.retry().maxAttempts()).isEqualTo(1);
+        assertThat(calls.rateLimits().limits().get("GET")).isEqualTo(new CallPathConfig.Limit(1, 1_000));
+        assertThat(calls.rateLimits().maxQueued()).isEqualTo(5);
+        test.completeNow();
+      })));
+    }));
+  }
+
+  @Test
+  void namesBadCallPathSettings(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    ConfigLoader loader = loader(vertx);
+    writeNode("{\"client\":{\"httpVersion\":\"3\"}}");
+    loader.load(conf).onComplete(test.failing(version -> {
+      test.verify(() -> assertThat(version.getMessage()).contains("client.httpVersion", "\"1.1\" or \"2\""));
+      writeNode("{\"rateLimits\":{\"get\":{\"calls\":0}}}");
+      loader.load(conf).onComplete(test.failing(calls -> {
+        test.verify(() -> assertThat(calls.getMessage()).contains("rateLimits.get.calls"));
+        writeNode("{\"retry\":{\"baseDelayMs\":500,\"maxDelayMs\":100}}");
+        loader.load(conf).onComplete(test.failing(delay -> test.verify(() -> {
+          assertThat(delay.getMessage()).contains("retry.maxDelayMs", "at least baseDelayMs");
+          test.completeNow();
+        })));
+      }));
+    }));
   }
 
   @Test

@@ -3,7 +3,6 @@ package com.bunqconnector.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.crypto.SealedSecretException;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.testing.LogCapture;
@@ -11,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.security.KeyPair;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class SessionStoreTest {
 
-  private static final KeyPair KEYS = RsaKeys.generate();
+  private static final KeyPair KEYS = TestContexts.KEYS;
 
   private Vertx vertx;
 
@@ -36,15 +34,7 @@ class SessionStoreTest {
   }
 
   private static SessionContext context() {
-    UserSpec spec = new UserSpec("acme", "alice", "http://127.0.0.1:1/v1", null, List.of(), true);
-    return SessionContext.builder(spec)
-        .apiKey("sandbox_" + "a1".repeat(28))
-        .clientKeys(KEYS.getPrivate(), KEYS.getPublic())
-        .installation(7, "b2".repeat(32), RsaKeys.publicKeyToPem(KEYS.getPublic()))
-        .device(8)
-        .session(9, "c3".repeat(32), 3600, System.currentTimeMillis())
-        .bunqUser(1234, "UserPerson")
-        .build();
+    return TestContexts.complete("alice");
   }
 
   @Test

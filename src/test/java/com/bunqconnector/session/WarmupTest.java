@@ -2,13 +2,8 @@ package com.bunqconnector.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.ContextFactory;
-import com.bunqconnector.crypto.CryptoWorker;
-import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
-import com.bunqconnector.emulator.EmulatorOptions;
-import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WarmupTest {
 
+  private EmulatorBed bed;
   private Vertx vertx;
   private BunqEmulator emulator;
   private ContextFactory factory;
@@ -32,18 +28,16 @@ class WarmupTest {
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    emulator = BunqEmulator.start(vertx, new EmulatorOptions()
-        .setRateLimits(new RateLimitOptions().setEnabled(false))).await(30, TimeUnit.SECONDS);
-    CryptoWorker crypto = new CryptoWorker(vertx, "warmup-test-crypto", 2);
-    factory = new ContextFactory(new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000,
-        BunqHttp.DEFAULT_MAX_RESPONSE_BYTES), crypto);
-    store = new SessionStore(vertx, SecretBox.ephemeral());
+    bed = new EmulatorBed("warmup-test-crypto");
+    vertx = bed.vertx;
+    emulator = bed.emulator;
+    factory = bed.factory;
+    store = bed.store;
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
+    bed.close();
   }
 
   private UserSpec user(String id, String apiKey) {

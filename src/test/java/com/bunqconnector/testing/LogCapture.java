@@ -24,7 +24,7 @@ public final class LogCapture implements AutoCloseable {
     project.setLevel(Level.DEBUG);
   }
 
-  /** Every captured line: formatted message, arguments, and any stack trace. */
+  /** Every captured line: level, markers, logger, formatted message, and any stack trace. */
   public String text() {
     List<ILoggingEvent> events;
     synchronized (appender.list) {
@@ -39,7 +39,8 @@ public final class LogCapture implements AutoCloseable {
 
   private static String render(ILoggingEvent event) {
     IThrowableProxy thrown = event.getThrowableProxy();
-    return event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage()
+    String markers = event.getMarkerList() == null ? "" : event.getMarkerList() + " ";
+    return event.getLevel() + " " + markers + event.getLoggerName() + " " + event.getFormattedMessage()
         + (thrown == null ? "" : "\n" + ThrowableProxyUtil.asString(thrown));
   }
 

@@ -1,0 +1,124 @@
+package com.bunqconnector.cli;
+
+import com.bunqconnector.config.ConfigLoader;
+import com.bunqconnector.config.NodeConfig;
+import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.session.SessionStore;
+import com.bunqconnector.session.TenantKeys;
+import com.bunqconnector.store.Database;
+import com.bunqconnector.store.EntryCheck;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapStoreConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.FileNotFoundException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the Vert.x instance a node runs on. A node that keeps state in memory and does not
+ * cluster gets plain Vert.x. A node with durable state runs Hazelcast even alone (a member that
+ * joins nobody), because its maps write through to the database with Hazelcast's map stores and
+ * load back from it when it starts. A clustered node joins as {@code conf/cluster.xml} says.
+ */
+final class NodeVertx {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeVertx.class);
+
+  /** The maps that outlive the node: contexts and tenant key pairs. */
+  static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME);
+
+  private NodeVertx() {
+  }
+
+  /**
+   * Blocks until Vert.x runs; call it from the main thread.
+   *
+   * @param database the durable store, or {@code null} to keep state in memory
+   * @param box      the node's master key: stored rows it does not open are reported and not loaded
+   */
+  static Vertx start(NodeConfig node, Path conf, boolean cluster, Database database, SecretBox box) {
+    if (!cluster && database == null) {
+      return Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(20, node.workerPoolSize())));
+    }
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
+    Config hazelcast = cluster ? clusterConfig(node, conf) : aloneConfig();
+    if (database != null) {
+      // TODO(#7): write callback dead letters and pending deliveries through as well, once they exist.
+      for (String map : DURABLE_MAPS) {
+        hazelcast.getMapConfig(map).setMapStoreConfig(new MapStoreConfig()
+            .setEnabled(true)
+            .setImplementation(database.mapStore(map, check(map, box)))
+            .setWriteDelaySeconds(0)
+            .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
+      }
+    }
+    String host = cluster ? node.clusterHost() : "127.0.0.1";
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setWorkerPoolSize(Math.max(20, node.workerPoolSize()))
+            .setEventBusOptions(new EventBusOptions().setHost(host).setPort(0)))
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
+        .buildClustered()
+        .await();
+    if (database != null) {
+      load(vertx, database);
+    }
+    return vertx;
+  }
+
+  /**
+   * Loads the durable maps now, on the calling thread: with an eager initial load, Hazelcast's
+   * {@code getMap} returns only once the map is loaded, and Vert.x calls it on the thread that asks
+   * for the map, which must not be an event loop. Once loaded, later requests return at once.
+   */
+  private static void load(Vertx vertx, Database database) {
+    for (String map : DURABLE_MAPS) {
+      long started = System.nanoTime();
+      int size = vertx.sharedData().<String, String>getAsyncMap(map).await().size().await();
+      log.info("Loaded {} entries of {} from the {} in {} ms", size, map, database.description(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+  }
+
+  /** What a stored row of {@code map} must pass to be loaded: it opens under the node's master key. */
+  private static EntryCheck check(String map, SecretBox box) {
+    return map.equals(SessionStore.MAP_NAME)
+        ? (key, value) -> SessionStore.problem(box, key, value)
+        : (key, value) -> TenantKeys.problem(box, key, value);
+  }
+
+  static Config clusterConfig(NodeConfig node, Path conf) {
+    Path file = ConfigLoader.resolve(conf, node.clusterConfigFile());
+    try {
+      return new FileSystemXmlConfig(file.toFile());
+    } catch (FileNotFoundException e) {
+      throw new IllegalStateException(node.file() + ": cluster.config: " + file + " does not exist", e);
+    }
+  }
+
+  /** Vert.x's default Hazelcast configuration, on 127.0.0.1, joining no one. */
+  private static Config aloneConfig() {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName("bunq-connector-alone-" + UUID.randomUUID());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.getNetworkConfig().setPortAutoIncrement(true).setPortCount(100)
+        .getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    return config;
+  }
+}

@@ -1,0 +1,193 @@
+package com.bunqconnector.emulator;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpMethod;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets a durable emulator's changes onto disk with group commit: one writer, one whole-state snapshot
+ * at a time. A snapshot is taken on the emulator's context in a turn of its own (so it never sees a
+ * change half made), then encoded and written on a worker thread; every caller of
+ * {@link #settled()} waits for the first write that includes the changes announced before it, so
+ * many concurrent calls share one write. An emulator without a data directory uses {@link #NONE},
+ * which writes nothing and never waits.
+ *
+ * <p>Used on the emulator's context only.
+ */
+class Durability {
+
+  /** No data directory: nothing is written and every change counts as settled at once. */
+  static final Durability NONE = new Durability();
+
+  private static final Logger log = LoggerFactory.getLogger(Durability.class);
+
+  private Durability() {
+  }
+
+  /**
+   * What an answer to a call waits for: a call with any method but GET and HEAD counts as a change,
+   * and the future completes once every change announced so far (this one included) is on disk.
+   */
+  Future<Void> beforeAnswer(HttpMethod method) {
+    return Future.succeededFuture();
+  }
+
+  /** Completes once every change announced so far is on disk. */
+  Future<Void> settled() {
+    return Future.succeededFuture();
+  }
+
+  /** Schedules a write of the changes announced so far, without waiting for it. */
+  void schedule() {
+  }
+
+  /** Waits for the last write, then writes no more (later changes stay in memory) and releases the file. */
+  Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * A durable emulator's writer: snapshots of {@code state} by {@code snapshots}, written into
+   * {@code file} on {@code worker}. {@link #close()} releases the file, not the worker.
+   */
+  static Durability of(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots,
+      StateFile file) {
+    return new Writer(context, worker, state, snapshots, file);
+  }
+
+  private static final class Writer extends Durability {
+    private final Context context;
+    private final WorkerExecutor worker;
+    private final EmulatorState state;
+    private final StateWriter snapshots;
+    private final StateFile file;
+    private final List<Waiter> waiters = new ArrayList<>();
+    /** The change count the file holds. */
+    private long written;
+    private boolean writing;
+    private boolean scheduled;
+    private boolean closed;
+
+    Writer(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots, StateFile file) {
+      this.context = context;
+      this.worker = worker;
+      this.state = state;
+      this.snapshots = snapshots;
+      this.file = file;
+      this.written = state.changes();
+    }
+
+    @Override
+    Future<Void> beforeAnswer(HttpMethod method) {
+      if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+        state.changed();
+      }
+      return settled();
+    }
+
+    @Override
+    Future<Void> settled() {
+      long target = state.changes();
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("the emulator has stopped: changes are not saved"));
+      }
+      if (target <= written) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> promise = Promise.promise();
+      waiters.add(new Waiter(target, promise));
+      schedule();
+      return promise.future();
+    }
+
+    @Override
+    void schedule() {
+      if (writing || scheduled || closed) {
+        return;
+      }
+      scheduled = true;
+      context.runOnContext(v -> {
+        scheduled = false;
+        write();
+      });
+    }
+
+    @Override
+    Future<Void> close() {
+      return settled().eventually(() -> {
+        closed = true;
+        return worker.executeBlocking(() -> {
+          file.close();
+          return null;
+        });
+      });
+    }
+
+    private void write() {
+      if (closed) {
+        return;
+      }
+      long covers = state.changes();
+      if (covers <= written) {
+        release(covers, null);
+        return;
+      }
+      StateWriter.Snapshot snapshot;
+      try {
+        snapshot = snapshots.snapshot();
+      } catch (RuntimeException e) {
+        log.error("Taking a snapshot of the emulator state failed", e);
+        release(covers, e);
+        return;
+      }
+      writing = true;
+      long started = System.nanoTime();
+      worker.executeBlocking(() -> {
+        file.write(snapshot.state(), snapshot.journal());
+        return null;
+      }, false).onComplete(ok -> {
+        writing = false;
+        snapshots.saved(snapshot);
+        log.debug("Saved the emulator state ({} new journal entries, {} waiting calls) in {} ms",
+            snapshot.journal().size(), waiters.size(), (System.nanoTime() - started) / 1_000_000);
+        written = covers;
+        release(covers, null);
+        if (state.changes() > written) {
+          schedule();
+        }
+      }, failure -> {
+        writing = false;
+        log.error("Saving the emulator state to {} failed; the calls waiting for it get 500", file.path(), failure);
+        release(covers, failure);
+        if (!waiters.isEmpty()) {
+          schedule();
+        }
+      });
+    }
+
+    /** Completes (or, given a failure, fails) every waiter whose changes the write of {@code covers} held. */
+    private void release(long covers, Throwable failure) {
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        Waiter waiter = it.next();
+        if (waiter.target() <= covers) {
+          it.remove();
+          if (failure == null) {
+            waiter.promise().complete();
+          } else {
+            waiter.promise().fail(failure);
+          }
+        }
+      }
+    }
+  }
+
+  private record Waiter(long target, Promise<Void> promise) {
+  }
+}

@@ -1,0 +1,424 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.crypto.RsaKeys;
+import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.Model.AuthorizationCode;
+import com.bunqconnector.emulator.Model.Device;
+import com.bunqconnector.emulator.Model.Filter;
+import com.bunqconnector.emulator.Model.Grant;
+import com.bunqconnector.emulator.Model.Installation;
+import com.bunqconnector.emulator.Model.Kind;
+import com.bunqconnector.emulator.Model.OauthClient;
+import com.bunqconnector.emulator.Model.Payment;
+import com.bunqconnector.emulator.Model.Session;
+import com.bunqconnector.emulator.Model.User;
+import com.bunqconnector.emulator.ResourceModel.Card;
+import com.bunqconnector.emulator.ResourceModel.CardAction;
+import com.bunqconnector.emulator.ResourceModel.DraftEntry;
+import com.bunqconnector.emulator.ResourceModel.DraftPayment;
+import com.bunqconnector.emulator.ResourceModel.Event;
+import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import com.bunqconnector.emulator.ResourceModel.Pointer;
+import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
+import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Puts a {@link StateWriter} snapshot back into a fresh emulator's state, OAuth registry and
+ * resource store, references resolved by id. Anything missing, mistyped or pointing nowhere fails
+ * with an {@link IllegalArgumentException} naming the section, the entry's index and the field.
+ */
+final class StateReader {
+
+  private final EmulatorState state;
+  private final OauthRegistry oauth;
+  private final ResourceStore store;
+  private final Map<Long, Installation> installations = new HashMap<>();
+  private final Map<Long, OauthClient> clients = new HashMap<>();
+  private final Map<Long, Grant> grants = new HashMap<>();
+  private final Map<Long, RequestInquiry> inquiries = new HashMap<>();
+  private final Map<Long, RequestResponse> responses = new HashMap<>();
+  private final Map<Long, Payment> payments = new HashMap<>();
+
+  StateReader(EmulatorState state, OauthRegistry oauth, ResourceStore store) {
+    this.state = state;
+    this.oauth = oauth;
+    this.store = store;
+  }
+
+  /**
+   * Restores {@code json} (already checked for format and version by {@link StateFile}) and the
+   * {@code journal} entries it vouches for.
+   *
+   * @return the users and OAuth clients the first start seeded
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  Seeder.Result restore(JsonObject json, List<JsonObject> journal) {
+    state.restoreCounters(number(json, "lastId"), number(json, "lastAccountNumber"));
+    each(json, "users", j -> state.restoreUser(user(j)));
+    each(json, "accounts", j -> state.restoreAccount(account(j)));
+    each(json, "installations", j -> {
+      Installation installation = installation(j);
+      installations.put(installation.id(), installation);
+      state.addInstallation(installation);
+    });
+    each(json, "devices", j -> state.putDevice(device(j)));
+    each(json, "oauthClients", j -> {
+      OauthClient client = client(j);
+      clients.put(client.id, client);
+      oauth.restoreClient(client);
+    });
+    each(json, "oauthGrants", j -> {
+      Grant grant = grant(j);
+      grants.put(grant.id(), grant);
+      oauth.restoreGrant(grant);
+    });
+    each(json, "oauthCodes", j -> oauth.restoreCode(code(j)));
+    each(json, "sessions", j -> state.addSession(session(j)));
+    each(json, "endedSessions", j -> state.restoreEndedSession(session(j)));
+    each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));
+    each(json, "accountFilters", j -> state.replaceAccountFilters(account(j, "ownerId").id, filters(j)));
+    each(json, "requestInquiries", j -> {
+      RequestInquiry inquiry = inquiry(j);
+      inquiries.put(inquiry.id, inquiry);
+      store.addInquiry(inquiry);
+    });
+    each(json, "requestResponses", j -> {
+      RequestResponse response = response(j);
+      responses.put(response.id, response);
+      response.inquiry.response = response;
+      store.addResponse(response);
+    });
+    each(json, "draftPayments", j -> store.addDraft(draft(j)));
+    each(json, "cards", j -> store.restoreCard(account(j, "accountId").id, new Card(number(j, "id"),
+        text(j, "uuid"), text(j, "expiryDate"), text(j, "secondLine"))));
+    journal(journal, false);
+    journal(journal, true);
+    each(json, "failedCallbacks", j -> store.putFailure(failure(j)));
+    List<SeededUser> seededUsers = new ArrayList<>();
+    each(json, "seededUsers", j -> seededUsers.add(new SeededUser(text(j, "kind"), number(j, "userId"),
+        text(j, "displayName"), optionalText(j, "iban"), text(j, "apiKey"))));
+    List<SeededOauthClient> seededClients = new ArrayList<>();
+    each(json, "seededOauthClients", j -> seededClients.add(new SeededOauthClient(number(j, "id"),
+        text(j, "clientId"), text(j, "clientSecret"), number(j, "ownerUserId"),
+        array(j, "redirectUris").stream().map(String::valueOf).toList())));
+    return new Seeder.Result(List.copyOf(seededUsers), List.copyOf(seededClients));
+  }
+
+  /**
+   * Restores the journal's payments and card actions, or (with {@code events}) its events, which
+   * refer to those and to the requests and drafts of the state file.
+   */
+  private void journal(List<JsonObject> journal, boolean events) {
+    for (int i = 0; i < journal.size(); i++) {
+      JsonObject entry = journal.get(i);
+      try {
+        if (entry.size() != 1) {
+          throw new IllegalArgumentException("must hold one of \"payment\", \"cardAction\", \"event\"");
+        }
+        String kind = entry.fieldNames().iterator().next();
+        JsonObject j = object(entry, kind);
+        switch (kind) {
+          case "payment" -> {
+            if (!events) {
+              Payment payment = new Payment(number(j, "id"), account(j, "accountId").id, object(j, "json"));
+              payments.put(payment.id(), payment);
+              state.addPayment(payment);
+            }
+          }
+          case "cardAction" -> {
+            if (!events) {
+              store.addCardAction(new CardAction(number(j, "id"), account(j, "accountId").id, object(j, "json")));
+            }
+          }
+          case "event" -> {
+            if (events) {
+              store.addEvent(event(j));
+            }
+          }
+          default -> throw new IllegalArgumentException("\"" + kind + "\" is not a journal entry kind");
+        }
+      } catch (IllegalArgumentException | ClassCastException e) {
+        throw new IllegalArgumentException(StateFile.JOURNAL_NAME + " line " + (i + 1) + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static void each(JsonObject json, String section, Consumer<JsonObject> restore) {
+    JsonArray items = array(json, section);
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        if (!(items.getValue(i) instanceof JsonObject item)) {
+          throw new IllegalArgumentException("is not an object");
+        }
+        restore.accept(item);
+      } catch (IllegalArgumentException | ClassCastException e) {
+        throw new IllegalArgumentException(section + "[" + i + "]: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static User user(JsonObject j) {
+    Kind kind = Kind.fromSeedName(text(j, "kind"));
+    return new User(number(j, "id"), time(j, "created"), text(j, "publicUuid"), kind, text(j, "name"),
+        text(j, "email"), text(j, "phone"), text(j, "apiKey"), (int) number(j, "sessionTimeoutSeconds"));
+  }
+
+  private Account account(JsonObject j) {
+    Account account = new Account(number(j, "id"), time(j, "created"), text(j, "publicUuid"), text(j, "iban"),
+        user(j, "ownerId"), amount(j, "balance"));
+    account.updated = time(j, "updated");
+    account.description = text(j, "description");
+    account.dailyLimit = amount(j, "dailyLimit");
+    account.status = text(j, "status");
+    account.subStatus = text(j, "subStatus");
+    account.reason = optionalText(j, "reason");
+    account.reasonDescription = optionalText(j, "reasonDescription");
+    account.setting = object(j, "setting");
+    return account;
+  }
+
+  private static Installation installation(JsonObject j) {
+    KeyPair serverKeys = new KeyPair(RsaKeys.publicKeyFromPem(text(j, "serverPublicKey")),
+        RsaKeys.privateKeyFromPem(text(j, "serverPrivateKey")));
+    return new Installation(number(j, "id"), number(j, "tokenId"), time(j, "created"), text(j, "token"),
+        RsaKeys.publicKeyFromPem(text(j, "clientPublicKey")), serverKeys);
+  }
+
+  private static Device device(JsonObject j) {
+    return new Device(number(j, "id"), time(j, "created"), text(j, "description"), number(j, "installationId"),
+        text(j, "apiKey"), array(j, "permittedIps").stream().map(String::valueOf).toList());
+  }
+
+  private Session session(JsonObject j) {
+    Installation installation = installations.get(number(j, "installationId"));
+    if (installation == null) {
+      throw new IllegalArgumentException("\"installationId\" names no installation");
+    }
+    Long grantId = j.getLong("grantId");
+    Grant grant = grantId == null ? null : grants.get(grantId);
+    if (grantId != null && grant == null) {
+      throw new IllegalArgumentException("\"grantId\" names no OAuth grant");
+    }
+    return new Session(number(j, "id"), time(j, "created"), text(j, "token"), installation, user(j, "userId"),
+        time(j, "expiresAt"), grant);
+  }
+
+  private static List<Filter> filters(JsonObject j) {
+    List<Filter> filters = new ArrayList<>();
+    each(j, "filters", f -> filters.add(new Filter(number(f, "id"), time(f, "created"), text(f, "category"),
+        text(f, "target"))));
+    return filters;
+  }
+
+  private OauthClient client(JsonObject j) {
+    OauthClient client = new OauthClient(number(j, "id"), time(j, "created"), text(j, "clientId"),
+        text(j, "secret"), user(j, "ownerId"));
+    client.updated = time(j, "updated");
+    client.status = text(j, "status");
+    each(j, "callbackUrls", u -> client.callbackUrls.put(number(u, "id"), text(u, "url")));
+    return client;
+  }
+
+  private OauthClient client(JsonObject j, String field) {
+    OauthClient client = clients.get(number(j, field));
+    if (client == null) {
+      throw new IllegalArgumentException("\"" + field + "\" names no OAuth client");
+    }
+    return client;
+  }
+
+  private Grant grant(JsonObject j) {
+    return new Grant(number(j, "id"), time(j, "created"), text(j, "accessToken"), client(j, "clientId"),
+        user(j, "requestedById"), user(j, "grantedById"));
+  }
+
+  private AuthorizationCode code(JsonObject j) {
+    return new AuthorizationCode(text(j, "code"), client(j, "clientId"), text(j, "redirectUri"),
+        optionalText(j, "state"), user(j, "grantedById"), time(j, "expiresAt"));
+  }
+
+  private RequestInquiry inquiry(JsonObject j) {
+    Object minimumAge = j.getValue("minimumAge");
+    RequestInquiry inquiry = new RequestInquiry(number(j, "id"), time(j, "created"), account(j, "accountId"),
+        amount(j, "amountInquired"), j.getJsonObject("counterpartyLabel"), optionalText(j, "description"),
+        optionalText(j, "merchantReference"), minimumAge == null ? null : (int) number(j, "minimumAge"),
+        optionalText(j, "requireAddress"), optionalText(j, "redirectUrl"), optionalText(j, "bunqmeShareUrl"));
+    inquiry.updated = time(j, "updated");
+    inquiry.timeResponded = optionalTime(j, "timeResponded");
+    inquiry.amountResponded = optionalAmount(j, "amountResponded");
+    inquiry.status = text(j, "status");
+    return inquiry;
+  }
+
+  private RequestResponse response(JsonObject j) {
+    RequestInquiry inquiry = inquiries.get(number(j, "inquiryId"));
+    if (inquiry == null) {
+      throw new IllegalArgumentException("\"inquiryId\" names no request inquiry");
+    }
+    RequestResponse response = new RequestResponse(number(j, "id"), time(j, "created"), account(j, "accountId"),
+        inquiry);
+    response.updated = time(j, "updated");
+    response.timeResponded = optionalTime(j, "timeResponded");
+    response.amountResponded = optionalAmount(j, "amountResponded");
+    response.status = text(j, "status");
+    response.eventId = number(j, "eventId");
+    return response;
+  }
+
+  private DraftPayment draft(JsonObject j) {
+    List<DraftEntry> entries = new ArrayList<>();
+    each(j, "entries", e -> entries.add(entry(e)));
+    DraftPayment draft = new DraftPayment(number(j, "id"), time(j, "created"), account(j, "accountId"), entries);
+    draft.updated = time(j, "updated");
+    draft.status = text(j, "status");
+    each(j, "responses", draft.responses::add);
+    draft.result = j.getJsonObject("result");
+    return draft;
+  }
+
+  private DraftEntry entry(JsonObject j) {
+    JsonObject pointer = object(j, "pointer");
+    Account payee = j.getValue("payeeId") == null ? null : account(j, "payeeId");
+    return new DraftEntry(number(j, "id"), amount(j, "amount"),
+        new Pointer(text(pointer, "type"), text(pointer, "value"), optionalText(pointer, "name")), payee,
+        j.getJsonObject("counterpartyLabel"), optionalText(j, "description"), optionalText(j, "merchantReference"),
+        text(j, "type"));
+  }
+
+  /** An event with the same view of its object that the live emulator gave it. */
+  private Event event(JsonObject j) {
+    long accountId = account(j, "accountId").id;
+    long objectId = number(j, "objectId");
+    String type = text(j, "objectType");
+    Supplier<JsonObject> object;
+    BooleanSupplier awaitingReply = () -> false;
+    switch (type) {
+      case "Payment" -> object = found(payments.get(objectId), type)::json;
+      case "MasterCardAction" -> object = found(store.cardAction(accountId, objectId).orElse(null), type)::json;
+      case "RequestInquiry" -> {
+        RequestInquiry inquiry = found(inquiries.get(objectId), type);
+        object = () -> ResourceJson.requestInquiry(inquiry);
+      }
+      case "RequestResponse" -> {
+        RequestResponse response = found(responses.get(objectId), type);
+        object = () -> ResourceJson.requestResponse(response);
+        awaitingReply = () -> "PENDING".equals(response.status);
+      }
+      case "DraftPayment" -> {
+        DraftPayment draft = found(store.draft(objectId).orElse(null), type);
+        object = () -> ResourceJson.draftPayment(draft);
+        awaitingReply = () -> "PENDING".equals(draft.status);
+      }
+      default -> throw new IllegalArgumentException("\"objectType\" " + type + " is not one the emulator records");
+    }
+    return new Event(number(j, "id"), time(j, "created"), user(j, "userId").id(), accountId, type, objectId,
+        object, awaitingReply);
+  }
+
+  private static <T> T found(T object, String type) {
+    if (object == null) {
+      throw new IllegalArgumentException("\"objectId\" names no " + type);
+    }
+    return object;
+  }
+
+  private FailedCallback failure(JsonObject j) {
+    Object code = j.getValue("responseCode");
+    byte[] body;
+    try {
+      body = Base64.getDecoder().decode(text(j, "body"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("\"body\" is not base64");
+    }
+    return new FailedCallback(number(j, "id"), time(j, "created"), time(j, "updated"), user(j, "userId").id(),
+        text(j, "target"), text(j, "category"), text(j, "eventType"), number(j, "objectId"),
+        text(j, "exceptionMessage"), code == null ? null : (int) number(j, "responseCode"), Buffer.buffer(body));
+  }
+
+  private User user(JsonObject j, String field) {
+    return state.user(number(j, field))
+        .orElseThrow(() -> new IllegalArgumentException("\"" + field + "\" names no user"));
+  }
+
+  private Account account(JsonObject j, String field) {
+    return state.account(number(j, field))
+        .orElseThrow(() -> new IllegalArgumentException("\"" + field + "\" names no monetary account"));
+  }
+
+  private static long number(JsonObject j, String field) {
+    if (!(j.getValue(field) instanceof Number value) || value.doubleValue() != Math.rint(value.doubleValue())) {
+      throw new IllegalArgumentException("\"" + field + "\" must be a whole number, was " + shown(j, field));
+    }
+    return value.longValue();
+  }
+
+  private static String text(JsonObject j, String field) {
+    if (!(j.getValue(field) instanceof String value)) {
+      throw new IllegalArgumentException("\"" + field + "\" must be a string, was " + shown(j, field));
+    }
+    return value;
+  }
+
+  private static String optionalText(JsonObject j, String field) {
+    return j.getValue(field) == null ? null : text(j, field);
+  }
+
+  private static Instant time(JsonObject j, String field) {
+    try {
+      return Instant.parse(text(j, field));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("\"" + field + "\" is not an ISO-8601 instant");
+    }
+  }
+
+  private static Instant optionalTime(JsonObject j, String field) {
+    return j.getValue(field) == null ? null : time(j, field);
+  }
+
+  private static BigDecimal amount(JsonObject j, String field) {
+    try {
+      return new BigDecimal(text(j, field));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("\"" + field + "\" is not a decimal amount");
+    }
+  }
+
+  private static BigDecimal optionalAmount(JsonObject j, String field) {
+    return j.getValue(field) == null ? null : amount(j, field);
+  }
+
+  private static JsonObject object(JsonObject j, String field) {
+    if (!(j.getValue(field) instanceof JsonObject value)) {
+      throw new IllegalArgumentException("\"" + field + "\" must be an object");
+    }
+    return value;
+  }
+
+  private static JsonArray array(JsonObject j, String field) {
+    if (!(j.getValue(field) instanceof JsonArray value)) {
+      throw new IllegalArgumentException("\"" + field + "\" must be an array");
+    }
+    return value;
+  }
+
+  /** A field's value for an error message; strings are not shown, since some hold secrets. */
+  private static String shown(JsonObject j, String field) {
+    Object value = j.getValue(field);
+    return value == null ? "missing" : value instanceof String ? "a string" : value.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,374 @@
+package com.bunqconnector.emulator;
+
+import com.bunqconnector.crypto.RsaKeys;
+import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.Model.AuthorizationCode;
+import com.bunqconnector.emulator.Model.Device;
+import com.bunqconnector.emulator.Model.Filter;
+import com.bunqconnector.emulator.Model.Grant;
+import com.bunqconnector.emulator.Model.Installation;
+import com.bunqconnector.emulator.Model.OauthClient;
+import com.bunqconnector.emulator.Model.Payment;
+import com.bunqconnector.emulator.Model.Session;
+import com.bunqconnector.emulator.Model.User;
+import com.bunqconnector.emulator.ResourceModel.Card;
+import com.bunqconnector.emulator.ResourceModel.CardAction;
+import com.bunqconnector.emulator.ResourceModel.DraftEntry;
+import com.bunqconnector.emulator.ResourceModel.DraftPayment;
+import com.bunqconnector.emulator.ResourceModel.Event;
+import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
+import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.function.Function;
+
+/**
+ * Takes a whole-state snapshot of a durable emulator as the JSON of {@link StateFile}: every object
+ * with its fields, objects referring to others by id, keys in PEM, amounts as decimal strings and
+ * instants in ISO-8601. {@link StateReader} reads it back. Installations never change, so their
+ * (PEM-encoded) JSON is made once. Emulator context only.
+ *
+ * <p>Payments, card actions and events never change once made: they go to the journal once, and
+ * each snapshot carries only the ones made since the last save. TODO(#5): the rest (accounts,
+ * requests, drafts, sessions, ...) is written whole on every save, which suits development and
+ * demo runs; an emulator with very many of those would want a change log for them too.
+ */
+final class StateWriter {
+
+  private final EmulatorState state;
+  private final OauthRegistry oauth;
+  private final ResourceStore store;
+  private final Seeder.Result seeded;
+  private final Map<Long, JsonObject> installations = new HashMap<>();
+  /** The highest payment, card action and event ids in the journal on disk. */
+  private long journaledPayment;
+  private long journaledCardAction;
+  private long journaledEvent;
+
+  /**
+   * A snapshot: the changing state for the state file, the objects made since the last save for the
+   * journal, and the highest ids it journals.
+   */
+  record Snapshot(JsonObject state, List<JsonObject> journal, long payment, long cardAction, long event) {
+  }
+
+  /** A writer for a state whose payments, card actions and events are all in the journal already. */
+  StateWriter(EmulatorState state, OauthRegistry oauth, ResourceStore store, Seeder.Result seeded) {
+    this.state = state;
+    this.oauth = oauth;
+    this.store = store;
+    this.seeded = seeded;
+    for (Map<Long, Payment> ofAccount : state.allPayments()) {
+      for (long id : ofAccount.keySet()) {
+        journaledPayment = Math.max(journaledPayment, id);
+      }
+    }
+    journaledCardAction = store.lastCardActionId();
+    journaledEvent = store.lastEventId();
+  }
+
+  /** Records that {@code snapshot} is on disk: the next one journals only what is newer. */
+  void saved(Snapshot snapshot) {
+    journaledPayment = Math.max(journaledPayment, snapshot.payment());
+    journaledCardAction = Math.max(journaledCardAction, snapshot.cardAction());
+    journaledEvent = Math.max(journaledEvent, snapshot.event());
+  }
+
+  /**
+   * The state as it is now, as JSON trees that may be encoded on another thread: mutable parts are
+   * copied, and the JSON objects they share with the live state (payments, card actions, labels) are
+   * never changed after they are made.
+   */
+  Snapshot snapshot() {
+    JsonObject json = new JsonObject()
+        .put("format", StateFile.FORMAT)
+        .put("version", StateFile.VERSION)
+        .put("savedAt", state.now().toString())
+        .put("lastId", state.lastId())
+        .put("lastAccountNumber", state.lastAccountNumber())
+        .put("users", array(state.users(), StateWriter::user))
+        .put("accounts", array(state.accounts(), StateWriter::account))
+        .put("installations", array(state.installations(),
+            i -> installations.computeIfAbsent(i.id(), id -> installation(i))))
+        .put("devices", array(state.devices(), StateWriter::device))
+        .put("sessions", array(state.sessions(), StateWriter::session))
+        .put("endedSessions", array(state.endedSessions(), StateWriter::session))
+        .put("userFilters", filters(state.userFilters()))
+        .put("accountFilters", filters(state.accountFilters()))
+        .put("oauthClients", array(oauth.clients(), StateWriter::client))
+        .put("oauthCodes", array(oauth.codes(), StateWriter::code))
+        .put("oauthGrants", array(oauth.grants(), StateWriter::grant))
+        .put("requestInquiries", array(store.inquiries(), StateWriter::inquiry))
+        .put("requestResponses", array(store.responses(), StateWriter::response))
+        .put("draftPayments", array(store.drafts(), StateWriter::draft))
+        .put("cards", cards())
+        .put("failedCallbacks", array(store.failures(), StateWriter::failure))
+        .put("seededUsers", array(seeded.users(), StateWriter::seededUser))
+        .put("seededOauthClients", array(seeded.oauthClients(), StateWriter::seededClient));
+    List<JsonObject> journal = new ArrayList<>();
+    long payment = journaledPayment;
+    for (NavigableMap<Long, Payment> ofAccount : state.allPayments()) {
+      for (Payment made : ofAccount.tailMap(journaledPayment, false).values()) {
+        journal.add(new JsonObject().put("payment", payment(made)));
+        payment = Math.max(payment, made.id());
+      }
+    }
+    long cardAction = journaledCardAction;
+    for (CardAction made : store.cardActionsAfter(journaledCardAction)) {
+      journal.add(new JsonObject().put("cardAction", cardAction(made)));
+      cardAction = made.id();
+    }
+    long event = journaledEvent;
+    for (Event made : store.eventsAfter(journaledEvent)) {
+      journal.add(new JsonObject().put("event", event(made)));
+      event = made.id();
+    }
+    return new Snapshot(json, journal, payment, cardAction, event);
+  }
+
+  private static <T> JsonArray array(Collection<T> items, Function<T, JsonObject> encoder) {
+    JsonArray array = new JsonArray();
+    items.forEach(item -> array.add(encoder.apply(item)));
+    return array;
+  }
+
+  private static String time(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  private static String amount(BigDecimal amount) {
+    return amount == null ? null : amount.toPlainString();
+  }
+
+  private static JsonObject user(User user) {
+    return new JsonObject()
+        .put("id", user.id())
+        .put("created", time(user.created()))
+        .put("publicUuid", user.publicUuid())
+        .put("kind", user.kind().seedName)
+        .put("name", user.name())
+        .put("email", user.email())
+        .put("phone", user.phone())
+        .put("apiKey", user.apiKey())
+        .put("sessionTimeoutSeconds", user.sessionTimeoutSeconds());
+  }
+
+  private static JsonObject account(Account account) {
+    return new JsonObject()
+        .put("id", account.id)
+        .put("created", time(account.created))
+        .put("updated", time(account.updated))
+        .put("publicUuid", account.publicUuid)
+        .put("iban", account.iban)
+        .put("ownerId", account.owner.id())
+        .put("balance", amount(account.balance))
+        .put("description", account.description)
+        .put("dailyLimit", amount(account.dailyLimit))
+        .put("status", account.status)
+        .put("subStatus", account.subStatus)
+        .put("reason", account.reason)
+        .put("reasonDescription", account.reasonDescription)
+        .put("setting", account.setting.copy());
+  }
+
+  private static JsonObject installation(Installation installation) {
+    return new JsonObject()
+        .put("id", installation.id())
+        .put("tokenId", installation.tokenId())
+        .put("created", time(installation.created()))
+        .put("token", installation.token())
+        .put("clientPublicKey", RsaKeys.publicKeyToPem(installation.clientKey()))
+        .put("serverPublicKey", RsaKeys.publicKeyToPem(installation.serverKeys().getPublic()))
+        .put("serverPrivateKey", RsaKeys.privateKeyToPem(installation.serverKeys().getPrivate()));
+  }
+
+  private static JsonObject device(Device device) {
+    return new JsonObject()
+        .put("id", device.id())
+        .put("created", time(device.created()))
+        .put("description", device.description())
+        .put("installationId", device.installationId())
+        .put("apiKey", device.apiKey())
+        .put("permittedIps", new JsonArray(new ArrayList<>(device.permittedIps())));
+  }
+
+  private static JsonObject session(Session session) {
+    return new JsonObject()
+        .put("id", session.id())
+        .put("created", time(session.created()))
+        .put("token", session.token())
+        .put("installationId", session.installation().id())
+        .put("userId", session.user().id())
+        .put("expiresAt", time(session.expiresAt()))
+        .put("grantId", session.grant() == null ? null : session.grant().id());
+  }
+
+  private static JsonObject payment(Payment payment) {
+    return new JsonObject().put("id", payment.id()).put("accountId", payment.accountId()).put("json", payment.json());
+  }
+
+  private static JsonArray filters(Map<Long, List<Filter>> byOwner) {
+    JsonArray array = new JsonArray();
+    byOwner.forEach((owner, filters) -> array.add(new JsonObject().put("ownerId", owner)
+        .put("filters", array(filters, f -> new JsonObject().put("id", f.id()).put("created", time(f.created()))
+            .put("category", f.category()).put("target", f.target())))));
+    return array;
+  }
+
+  private static JsonObject client(OauthClient client) {
+    JsonArray urls = new JsonArray();
+    client.callbackUrls.forEach((id, url) -> urls.add(new JsonObject().put("id", id).put("url", url)));
+    return new JsonObject()
+        .put("id", client.id)
+        .put("created", time(client.created))
+        .put("updated", time(client.updated))
+        .put("clientId", client.clientId)
+        .put("secret", client.secret)
+        .put("ownerId", client.owner.id())
+        .put("status", client.status)
+        .put("callbackUrls", urls);
+  }
+
+  private static JsonObject code(AuthorizationCode code) {
+    return new JsonObject()
+        .put("code", code.code())
+        .put("clientId", code.client().id)
+        .put("redirectUri", code.redirectUri())
+        .put("state", code.state())
+        .put("grantedById", code.grantedBy().id())
+        .put("expiresAt", time(code.expiresAt()));
+  }
+
+  private static JsonObject grant(Grant grant) {
+    return new JsonObject()
+        .put("id", grant.id())
+        .put("created", time(grant.created()))
+        .put("accessToken", grant.accessToken())
+        .put("clientId", grant.client().id)
+        .put("requestedById", grant.requestedBy().id())
+        .put("grantedById", grant.grantedBy().id());
+  }
+
+  private static JsonObject inquiry(RequestInquiry inquiry) {
+    return new JsonObject()
+        .put("id", inquiry.id)
+        .put("created", time(inquiry.created))
+        .put("updated", time(inquiry.updated))
+        .put("accountId", inquiry.account.id)
+        .put("amountInquired", amount(inquiry.amountInquired))
+        .put("counterpartyLabel", inquiry.counterpartyLabel)
+        .put("description", inquiry.description)
+        .put("merchantReference", inquiry.merchantReference)
+        .put("minimumAge", inquiry.minimumAge)
+        .put("requireAddress", inquiry.requireAddress)
+        .put("redirectUrl", inquiry.redirectUrl)
+        .put("bunqmeShareUrl", inquiry.bunqmeShareUrl)
+        .put("timeResponded", time(inquiry.timeResponded))
+        .put("amountResponded", amount(inquiry.amountResponded))
+        .put("status", inquiry.status);
+  }
+
+  private static JsonObject response(RequestResponse response) {
+    return new JsonObject()
+        .put("id", response.id)
+        .put("created", time(response.created))
+        .put("updated", time(response.updated))
+        .put("accountId", response.account.id)
+        .put("inquiryId", response.inquiry.id)
+        .put("timeResponded", time(response.timeResponded))
+        .put("amountResponded", amount(response.amountResponded))
+        .put("status", response.status)
+        .put("eventId", response.eventId);
+  }
+
+  private static JsonObject draft(DraftPayment draft) {
+    return new JsonObject()
+        .put("id", draft.id)
+        .put("created", time(draft.created))
+        .put("updated", time(draft.updated))
+        .put("accountId", draft.account.id)
+        .put("status", draft.status)
+        .put("entries", array(draft.entries, StateWriter::entry))
+        .put("responses", new JsonArray(new ArrayList<>(draft.responses)))
+        .put("result", draft.result);
+  }
+
+  private static JsonObject entry(DraftEntry entry) {
+    return new JsonObject()
+        .put("id", entry.id())
+        .put("amount", amount(entry.amount()))
+        .put("pointer", new JsonObject().put("type", entry.pointer().type()).put("value", entry.pointer().value())
+            .put("name", entry.pointer().name()))
+        .put("payeeId", entry.payee() == null ? null : entry.payee().id)
+        .put("counterpartyLabel", entry.counterpartyLabel())
+        .put("description", entry.description())
+        .put("merchantReference", entry.merchantReference())
+        .put("type", entry.type());
+  }
+
+  private JsonArray cards() {
+    JsonArray array = new JsonArray();
+    store.cards().forEach((accountId, card) -> array.add(card(accountId, card)));
+    return array;
+  }
+
+  private static JsonObject card(long accountId, Card card) {
+    return new JsonObject()
+        .put("accountId", accountId)
+        .put("id", card.id())
+        .put("uuid", card.uuid())
+        .put("expiryDate", card.expiryDate())
+        .put("secondLine", card.secondLine());
+  }
+
+  private static JsonObject cardAction(CardAction action) {
+    return new JsonObject().put("id", action.id()).put("accountId", action.accountId())
+        .put("json", action.json());
+  }
+
+  private static JsonObject event(Event event) {
+    return new JsonObject()
+        .put("id", event.id())
+        .put("created", time(event.created()))
+        .put("userId", event.userId())
+        .put("accountId", event.accountId())
+        .put("objectType", event.objectType())
+        .put("objectId", event.objectId());
+  }
+
+  private static JsonObject failure(FailedCallback failure) {
+    return new JsonObject()
+        .put("id", failure.id())
+        .put("created", time(failure.created()))
+        .put("updated", time(failure.updated()))
+        .put("userId", failure.userId())
+        .put("target", failure.target())
+        .put("category", failure.category())
+        .put("eventType", failure.eventType())
+        .put("objectId", failure.objectId())
+        .put("exceptionMessage", failure.exceptionMessage())
+        .put("responseCode", failure.responseCode())
+        .put("body", Base64.getEncoder().encodeToString(failure.body().getBytes()));
+  }
+
+  private static JsonObject seededUser(SeededUser user) {
+    return new JsonObject().put("kind", user.kind()).put("userId", user.userId())
+        .put("displayName", user.displayName()).put("iban", user.iban()).put("apiKey", user.apiKey());
+  }
+
+  private static JsonObject seededClient(SeededOauthClient client) {
+    return new JsonObject().put("id", client.id()).put("clientId", client.clientId())
+        .put("clientSecret", client.clientSecret()).put("ownerUserId", client.ownerUserId())
+        .put("redirectUris", new JsonArray(client.redirectUris()));
+  }
+}

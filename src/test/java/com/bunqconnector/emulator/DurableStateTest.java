@@ -1,0 +1,427 @@
+package com.bunqconnector.emulator;
+
+import static com.bunqconnector.emulator.ResourceCalls.accountPath;
+import static com.bunqconnector.emulator.ResourceCalls.amount;
+import static com.bunqconnector.emulator.ResourceCalls.create;
+import static com.bunqconnector.emulator.ResourceCalls.pointer;
+import static com.bunqconnector.emulator.ResourceCalls.read;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.bunqconnector.emulator.TestClient.Reply;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An emulator with a data directory keeps what clients rely on across a restart, and saves before it answers. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DurableStateTest {
+
+  private static final String REDIRECT = "https://app.example/callback";
+  private static final EmulatorSeed SEED = new EmulatorSeed(new JsonObject("""
+      {"users": [
+         {"kind": "company", "displayName": "App Maker B.V."},
+         {"kind": "person", "displayName": "Grace Granter"}],
+       "oauthClients": [{"clientId": "durable-client", "clientSecret": "durable-secret",
+         "redirectUris": ["https://app.example/callback"], "owner": "App Maker B.V."}]}"""));
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private BunqEmulator emulator;
+
+  @BeforeEach
+  void keepVertx(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Emulators.stop(emulator);
+  }
+
+  @Test
+  void restartedEmulatorKeepsSessionsServerKeysMoneyAndIds() throws Exception {
+    emulator = start(0, SEED);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    Reply paid = alice.pay(Emulators.payment("12.50", "IBAN", bob.iban, "before the restart").encode());
+    assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+    long paymentId = paid.item(0, "Id").getLong("id");
+    JsonObject paymentBefore = alice.get(alice.paymentsPath() + "/" + paymentId).item(0, "Payment");
+    List<SeededUser> seeded = emulator.seededUsers();
+    List<SeededOauthClient> clients = emulator.seededOauthClients();
+
+    emulator = restart(emulator, SEED);
+
+    Reply payment = alice.get(alice.paymentsPath() + "/" + paymentId);
+    assertThat(payment.status()).as(payment.text()).isEqualTo(200);
+    assertThat(alice.serverSignatureValid(payment)).as("signed with the key the installation returned").isTrue();
+    assertThat(payment.item(0, "Payment")).isEqualTo(paymentBefore);
+    assertThat(alice.balance()).isEqualTo("87.50");
+    assertThat(bob.balance()).isEqualTo("112.50");
+    Reply again = alice.pay(Emulators.payment("2.50", "IBAN", bob.iban, "after the restart").encode());
+    assertThat(again.status()).as(again.text()).isEqualTo(200);
+    assertThat(again.item(0, "Id").getLong("id")).isGreaterThan(paymentId);
+    assertThat(alice.get(alice.paymentsPath()).items()).hasSize(2);
+    assertThat(bob.balance()).isEqualTo("115.00");
+    assertThat(emulator.seededUsers()).isEqualTo(seeded);
+    assertThat(emulator.seededOauthClients()).isEqualTo(clients);
+
+    TestClient bobAgain = TestClient.withSession(emulator.baseUrl(), bob.apiKey);
+    assertThat(bobAgain.userId).as("a sandbox user made at run time keeps its API key").isEqualTo(bob.userId);
+    TestClient carol = TestClient.withSession(emulator.baseUrl());
+    assertThat(carol.userId).isGreaterThan(again.item(0, "Id").getLong("id"));
+    assertThat(carol.iban).isNotIn(alice.iban, bob.iban);
+  }
+
+  @Test
+  void restartedEmulatorKeepsOauthGrantsRequestsDraftsCardsAndEvents() throws Exception {
+    emulator = start(0, SEED);
+    OauthFlow oauth = new OauthFlow(emulator);
+    SeededUser granter = emulator.seededUsers().get(1);
+    String code = oauth.code("durable-client", REDIRECT, "s", Long.toString(granter.userId()));
+    String accessToken = oauth.token(code, REDIRECT, "durable-client", "durable-secret").json()
+        .getString("access_token");
+    TestClient app = TestClient.withSession(emulator.baseUrl(), accessToken);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    String inquiries = accountPath(alice) + "/request-inquiry";
+    long inquiry = create(alice, inquiries, new JsonObject().put("amount_inquired", amount("4.00"))
+        .put("counterparty_alias", pointer("IBAN", bob.iban, "Bob")).put("description", "lunch")
+        .put("allow_bunqme", false));
+    String drafts = accountPath(alice) + "/draft-payment";
+    long draft = create(alice, drafts, new JsonObject().put("number_of_required_accepts", 1)
+        .put("entries", new JsonArray().add(new JsonObject().put("amount", amount("3.00"))
+            .put("counterparty_alias", pointer("IBAN", bob.iban, "Bob")).put("description", "drafted"))));
+    JsonObject card = emulator.simulateCardPayment(alice.accountId, "1.25", "Bakkerij Bart", "NL", false)
+        .await(10, TimeUnit.SECONDS);
+    JsonObject inquiryBefore = read(alice, inquiries + "/" + inquiry, "RequestInquiry");
+    String cardPath = accountPath(alice) + "/mastercard-action/" + card.getLong("id");
+    JsonObject cardBefore = read(alice, cardPath, "MasterCardAction");
+    JsonArray aliceEvents = alice.get("/user/" + alice.userId + "/event").items();
+    JsonArray bobEvents = bob.get("/user/" + bob.userId + "/event").items();
+
+    emulator = restart(emulator, SEED);
+
+    assertThat(app.get("/user").item(0, "UserApiKey").getLong("id")).isEqualTo(app.userId);
+    assertThat(read(alice, inquiries + "/" + inquiry, "RequestInquiry")).isEqualTo(inquiryBefore);
+    assertThat(read(alice, cardPath, "MasterCardAction")).isEqualTo(cardBefore);
+    assertThat(alice.get("/user/" + alice.userId + "/event").items()).isEqualTo(aliceEvents);
+    assertThat(bob.get("/user/" + bob.userId + "/event").items()).isEqualTo(bobEvents);
+    JsonObject accepted = emulator.acceptDraftPayment(draft).await(10, TimeUnit.SECONDS);
+    assertThat(accepted.getString("status")).isEqualTo("ACCEPTED");
+    assertThat(alice.balance()).isEqualTo("95.75");
+    TestClient secondApp = TestClient.withSession(emulator.baseUrl(), accessToken);
+    assertThat(secondApp.userId).as("the access token still opens sessions").isEqualTo(app.userId);
+  }
+
+  /**
+   * A real crash: the emulator command in its own JVM, killed with SIGKILL right after its answers,
+   * without a chance to stop. The session, the key and the payment it confirmed are all there.
+   */
+  @Test
+  void killedEmulatorProcessKeepsEveryAnsweredChange() throws Exception {
+    EmulatorProcess first = EmulatorProcess.start(dir, 0);
+    TestClient alice;
+    long paymentId;
+    try {
+      alice = TestClient.withSession(first.baseUrl, first.apiKey);
+      alice.loadAccount();
+      Reply paid = alice.pay(Emulators.payment("7.25", "IBAN", "NL91ABNA0417164300", "before the kill").encode());
+      assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+      paymentId = paid.item(0, "Id").getLong("id");
+    } finally {
+      first.kill();
+    }
+
+    EmulatorProcess second = EmulatorProcess.start(dir, first.port);
+    try {
+      assertThat(second.apiKey).isEqualTo(first.apiKey);
+      Reply payment = alice.get(alice.paymentsPath() + "/" + paymentId);
+      assertThat(payment.status()).as(payment.text()).isEqualTo(200);
+      assertThat(alice.serverSignatureValid(payment)).isTrue();
+      assertThat(alice.balance()).isEqualTo("492.75");
+    } finally {
+      second.kill();
+    }
+  }
+
+  @Test
+  void seedAppliesToAFreshDirectoryOnly() throws Exception {
+    emulator = start(0, SEED);
+    List<SeededUser> first = emulator.seededUsers();
+    EmulatorSeed bigger = SEED.withGeneratedPersons(3);
+
+    emulator = restart(emulator, bigger);
+
+    assertThat(emulator.seededUsers()).isEqualTo(first);
+    TestClient grace = TestClient.withSession(emulator.baseUrl(), first.get(1).apiKey());
+    assertThat(grace.userId).isEqualTo(first.get(1).userId());
+  }
+
+  @Test
+  void everyAnsweredChangeIsInTheFileEvenUnderConcurrentCalls() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<Reply>> calls = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        String body = Emulators.payment("1.00", "IBAN", bob.iban, "concurrent " + i).encode();
+        calls.add(CompletableFuture.supplyAsync(() -> alice.pay(body), pool));
+      }
+      for (CompletableFuture<Reply> call : calls) {
+        assertThat(call.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    JsonObject saved = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
+    assertThat(saved.getJsonArray("sessions")).hasSize(2);
+    String journal = Files.readString(dir.resolve(StateFile.JOURNAL_NAME));
+    assertThat(Files.size(dir.resolve(StateFile.JOURNAL_NAME))).isEqualTo(saved.getLong("journalLength"));
+    long alicePayments = journal.lines().map(JsonObject::new).filter(e -> e.containsKey("payment"))
+        .filter(e -> e.getJsonObject("payment").getLong("accountId") == alice.accountId).count();
+    assertThat(alicePayments).isEqualTo(24);
+  }
+
+  @Test
+  void callWhoseChangeCannotBeSavedGets500AndTheNextSaveCatchesUp() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    Path blocker = Files.createDirectories(dir.resolve(StateFile.FILE_NAME + ".tmp"));
+    Files.writeString(blocker.resolve("keeps-the-directory"), "x");
+
+    Reply unsaved = alice.pay(Emulators.payment("5.00", "IBAN", bob.iban, "not saved").encode());
+    assertThat(unsaved.status()).isEqualTo(500);
+    assertThat(unsaved.errorDescription()).isEqualTo(Replies.UNSAVED);
+
+    Files.delete(blocker.resolve("keeps-the-directory"));
+    Files.delete(blocker);
+    Reply saved = alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "saved").encode());
+    assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+    emulator = restart(emulator, EmulatorSeed.EMPTY);
+    assertThat(alice.get(alice.paymentsPath()).items()).hasSize(2);
+    assertThat(alice.balance()).isEqualTo("94.00");
+  }
+
+  @Test
+  void leftoverTemporaryFileOfACrashedWriteIsIgnoredAndRemoved() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    Emulators.stop(emulator);
+    Path temp = dir.resolve(StateFile.FILE_NAME + ".tmp");
+    Files.writeString(temp, "{\"format\":\"bunq-emulator-state\",\"version\":1,\"users\":[{\"id\":");
+
+    emulator = start(0, EmulatorSeed.EMPTY);
+
+    assertThat(temp).doesNotExist();
+    TestClient again = TestClient.withSession(emulator.baseUrl(), alice.apiKey);
+    assertThat(again.userId).isEqualTo(alice.userId);
+  }
+
+  @Test
+  void journalBytesBeyondWhatTheStateFileVouchesForAreCutOff() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    assertThat(alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "kept").encode()).status()).isEqualTo(200);
+    int port = emulator.port();
+    Emulators.stop(emulator);
+    emulator = null;
+    Path journal = dir.resolve(StateFile.JOURNAL_NAME);
+    long vouched = Files.size(journal);
+    Files.writeString(journal, "{\"payment\":{\"id\":99999999,\"accountId\":1,\"js", StandardOpenOption.APPEND);
+
+    emulator = start(port, EmulatorSeed.EMPTY);
+
+    assertThat(Files.size(journal)).isGreaterThanOrEqualTo(vouched);
+    assertThat(Files.readString(journal)).doesNotContain("99999999");
+    assertThat(alice.get(alice.paymentsPath()).items()).hasSize(1);
+    Emulators.stop(emulator);
+    emulator = null;
+    Files.write(journal, Arrays.copyOf(Files.readAllBytes(journal), (int) vouched - 10));
+    assertStartFails("bytes of " + journal + ", which has only");
+  }
+
+  @Test
+  void stateAndJournalAreReadableByTheirOwnerOnly() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    assertThat(alice.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "out").encode()).status())
+        .isEqualTo(200);
+
+    for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME)) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
+          .as(name).isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void damagedStateFileFailsTheStartNamingTheFileAndLeavesItAlone() throws Exception {
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":1,\"users\":[");
+    assertStartFails("is not a JSON object");
+    assertThat(Files.readString(file)).endsWith("\"users\":[");
+
+    Files.writeString(file, "{\"users\":[]}");
+    assertStartFails("is not a bunq emulator state file");
+
+    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":2}");
+    assertStartFails("format version 2 by a newer emulator");
+
+    Files.delete(file);
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient.withSession(emulator.baseUrl());
+    Emulators.stop(emulator);
+    emulator = null;
+    JsonObject saved = new JsonObject(Files.readString(file));
+    saved.getJsonArray("sessions").getJsonObject(0).put("installationId", 1);
+    Files.writeString(file, saved.encode());
+    assertStartFails("sessions[0]: \"installationId\" names no installation");
+  }
+
+  @Test
+  void secondEmulatorOnADirectoryInUseIsRefused() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+
+    assertThatThrownBy(() -> start(0, EmulatorSeed.EMPTY))
+        .hasMessageContaining(dir + " is in use by another emulator");
+    TestClient.withSession(emulator.baseUrl());
+    emulator = restart(emulator, EmulatorSeed.EMPTY);
+  }
+
+  @Test
+  void emulatorWithoutDataDirectoryWritesNoStateFile() throws Exception {
+    Path workingDir = Path.of("").toAbsolutePath();
+    try (Stream<Path> before = Files.list(workingDir)) {
+      List<Path> existing = before.toList();
+      emulator = Emulators.start(vertx, new EmulatorOptions().setInitialBalance("100.00"));
+      TestClient alice = TestClient.withSession(emulator.baseUrl());
+      TestClient bob = TestClient.withSession(emulator.baseUrl());
+      assertThat(alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "x").encode()).status()).isEqualTo(200);
+      Emulators.stop(emulator);
+      emulator = null;
+      try (Stream<Path> after = Files.list(workingDir)) {
+        assertThat(after.toList()).containsExactlyInAnyOrderElementsOf(existing);
+      }
+    }
+    assertThat(new EmulatorOptions().getDataDir()).isNull();
+  }
+
+  @Test
+  void dataDirRoundTripsThroughJson() {
+    EmulatorOptions options = new EmulatorOptions(new JsonObject().put("dataDir", dir.toString()));
+    assertThat(options.getDataDir()).isEqualTo(dir);
+    assertThat(new EmulatorOptions(options.toJson()).getDataDir()).isEqualTo(dir);
+    assertThat(new EmulatorOptions().toJson().containsKey("dataDir")).isTrue();
+    assertThatThrownBy(() -> new EmulatorOptions(new JsonObject().put("dataDir", " ")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataDir");
+  }
+
+  /** The {@code emulator} command in a JVM of its own, with one generated user. */
+  private record EmulatorProcess(Process process, String baseUrl, int port, String apiKey) {
+
+    static EmulatorProcess start(Path dir, int port) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          "com.bunqconnector.cli.Main", "emulator", "--port", Integer.toString(port), "--users", "1",
+          "--no-rate-limits", "--data-dir", dir.toString())
+          .redirectErrorStream(true)
+          .start();
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader out = process.inputReader(StandardCharsets.UTF_8)) {
+          out.lines().forEach(lines::add);
+        } catch (IOException | UncheckedIOException e) {
+          lines.add("output closed: " + e.getMessage());
+        }
+      }, "emulator-process-output");
+      reader.setDaemon(true);
+      reader.start();
+      String baseUrl = null;
+      String apiKey = null;
+      while (apiKey == null) {
+        String line = lines.poll(30, TimeUnit.SECONDS);
+        if (line == null) {
+          process.destroyForcibly();
+          throw new IllegalStateException("the emulator process printed no user line in 30 s");
+        }
+        if (line.startsWith("bunq emulator: ")) {
+          baseUrl = line.substring("bunq emulator: ".length());
+        } else if (line.startsWith("user ")) {
+          apiKey = line.split(" ")[4];
+        }
+      }
+      int actualPort = URI.create(baseUrl).getPort();
+      return new EmulatorProcess(process, baseUrl, actualPort, apiKey);
+    }
+
+    /** SIGKILL: no shutdown hook, no last save. */
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private void assertStartFails(String message) {
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    byte[] before = readBytes(file);
+    assertThatThrownBy(() -> start(0, EmulatorSeed.EMPTY))
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining(message);
+    assertThat(readBytes(file)).isEqualTo(before);
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private BunqEmulator start(int port, EmulatorSeed seed) throws Exception {
+    return Emulators.start(vertx, new EmulatorOptions().setPort(port).setDataDir(dir).setSeed(seed)
+        .setInitialBalance("100.00"));
+  }
+
+  /** Stops the emulator and starts a new one on the same port and directory, as a process restart would. */
+  private BunqEmulator restart(BunqEmulator running, EmulatorSeed seed) throws Exception {
+    int port = running.port();
+    Emulators.stop(running);
+    emulator = null;
+    return start(port, seed);
+  }
+}
