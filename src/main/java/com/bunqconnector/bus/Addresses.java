@@ -13,6 +13,14 @@ public final class Addresses {
    */
   public static final String SESSION_EVENTS = "bunq.session.events";
 
+  /**
+   * Administration of callbacks, request/reply with a JSON {@code {"action", ...}}: {@code list-dead-letters}
+   * (optional {@code tenant}), {@code replay} ({@code id}), {@code replay-all} (optional {@code tenant}),
+   * {@code rotate-token} ({@code tenant}) and {@code register-filters} ({@code tenant}); see the README's
+   * Callbacks section for the replies.
+   */
+  public static final String ADMIN = "bunq.admin";
+
   private Addresses() {
   }
 }

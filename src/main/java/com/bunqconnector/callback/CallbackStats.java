@@ -10,8 +10,11 @@ public final class CallbackStats {
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong unrouted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong unconfirmed = new AtomicLong();
 
-  /** Callbacks accepted from bunq (checked and answered 200). */
+  /** New events accepted from bunq (checked, stored in the cluster and answered 200); duplicates not included. */
   public long received() {
     return received.get();
   }
@@ -21,7 +24,7 @@ public final class CallbackStats {
     return delivered.get();
   }
 
-  /** Requests refused with 400, 404 or 413. */
+  /** Requests refused: 403 (source not allowed), 404 (tenant, token or user unknown), 400, 413, 415. */
   public long rejected() {
     return rejected.get();
   }
@@ -31,9 +34,36 @@ public final class CallbackStats {
     return unrouted.get();
   }
 
-  /** Accepted callbacks that some consumer did not acknowledge. */
+  /** Accepted callbacks that some consumer did not acknowledge after the last retry: dead letters. */
   public long failed() {
     return failed.get();
+  }
+
+  /** Callbacks answered 200 without a new delivery because the cluster had already accepted the event. */
+  public long duplicates() {
+    return duplicates.get();
+  }
+
+  /** Deliveries that failed and were scheduled again. */
+  public long retried() {
+    return retried.get();
+  }
+
+  /** Callbacks dropped because verify-by-fetch found that bunq does not confirm their object. */
+  public long unconfirmed() {
+    return unconfirmed.get();
+  }
+
+  void countDuplicate() {
+    duplicates.incrementAndGet();
+  }
+
+  void countRetried() {
+    retried.incrementAndGet();
+  }
+
+  void countUnconfirmed() {
+    unconfirmed.incrementAndGet();
   }
 
   void countReceived() {

@@ -1,32 +1,39 @@
 package com.bunqconnector.callback;
 
+import com.bunqconnector.api.BunqClient;
+import com.bunqconnector.bus.Addresses;
+import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP endpoint bunq posts callbacks to, {@code POST /callbacks/<tenant>/<token>[?user=<user>]}.
- * A callback with the right tenant and token and a {@code NotificationUrl} body is answered 200
- * and sent to every consumer address the tenant names for its category (request/reply: a reply
- * is the consumer's acknowledgement). An unknown tenant, token or user gets 404, a bad body 400,
- * an oversized one 413. Nothing a request carries can make the handler throw.
+ * A callback from an allowed source network with the tenant's token and a {@code NotificationUrl}
+ * body is stored in the cluster ({@link EventStore}: a duplicate is recognised there) and only then
+ * answered 200; the {@link Deliverer} then sends it to every consumer address the tenant names for
+ * its category, at least once. A source outside the environment's networks gets 403, an unknown
+ * tenant, token or user 404, a bad body 400, an oversized one 413, a store that cannot be written
+ * 503 (bunq retries). The node also serves {@link Addresses#ADMIN}. Nothing a request carries can
+ * make the handler throw.
  */
 public final class CallbackVerticle extends VerticleBase {
 
@@ -38,22 +45,46 @@ public final class CallbackVerticle extends VerticleBase {
   /** Seconds a connection may stay silent before it is closed: a stalled client holds nothing for long. */
   static final int IDLE_TIMEOUT_SECONDS = 30;
 
+  /** Where {@link #screen} leaves the tenant for the handlers after the body is read. */
+  private static final String TENANT_KEY = "callback.tenant";
+
   private final Map<String, TenantConfig> tenants;
   private final String host;
   private final int port;
   private final int bodyLimit;
-  private final long deliveryTimeoutMs;
+  private final CallbackConfig config;
   private final CallbackStats stats;
+  private final BunqClient client;
+  private final SourceCheck sources;
+  private Function<TenantConfig, Future<JsonObject>> registrar;
+  private CallbackTokens tokens;
+  private EventStore store;
+  private Deliverer deliverer;
+  private MessageConsumer<Object> admin;
   private HttpServer server;
 
+  /**
+   * @param client the bunq client for verify-by-fetch, or {@code null} when no tenant verifies callbacks
+   */
   public CallbackVerticle(Map<String, TenantConfig> tenants, String host, int port, int bodyLimit,
-      long deliveryTimeoutMs, CallbackStats stats) {
+      CallbackConfig config, CallbackStats stats, BunqClient client) {
     this.tenants = Map.copyOf(tenants);
     this.host = host;
     this.port = port;
     this.bodyLimit = bodyLimit;
-    this.deliveryTimeoutMs = deliveryTimeoutMs;
+    this.config = config;
     this.stats = stats;
+    this.client = client;
+    this.sources = new SourceCheck(config);
+  }
+
+  /**
+   * How a tenant's users' filters are registered with bunq ({@link FilterRegistrar#registerAll}): run by
+   * the register-filters admin action and after a token rotation, whose reply then carries the report
+   * as {@code registration}. Set before the verticle is deployed.
+   */
+  public void registerFiltersWith(Function<TenantConfig, Future<JsonObject>> action) {
+    this.registrar = action;
   }
 
   /** The port the endpoint listens on, once started. */
@@ -63,9 +94,22 @@ public final class CallbackVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    tokens = new CallbackTokens(vertx, config.tokenGraceMs());
+    store = new EventStore(vertx, config.dedupeWindowMs());
+    deliverer = new Deliverer(vertx, store, tenants::get, config, stats,
+        client == null ? null : new FetchVerifier(client));
+    CallbackAdmin handler = new CallbackAdmin(tenants, store, deliverer, tokens, registrar);
+    admin = vertx.eventBus().consumer(Addresses.ADMIN, handler::handle);
+    return tokens.init(tenants.values())
+        .compose(done -> deliverer.start())
+        .compose(done -> admin.completion())
+        .compose(done -> listen());
+  }
+
+  private Future<?> listen() {
     Router router = Router.router(vertx);
     router.post(PATH_PREFIX + ":tenant/:token")
-        .handler((PlatformHandler) this::checkContentType)
+        .handler((PlatformHandler) this::screen)
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(this::receive);
     router.errorHandler(413, ctx -> reject(ctx, 413, "callback body is larger than " + bodyLimit + " bytes"));
@@ -99,14 +143,33 @@ public final class CallbackVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (deliverer != null) {
+      deliverer.stop();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
   /**
-   * bunq posts JSON. Anything else is refused before the body is read, so that no form or multipart
-   * decoder ever runs on what a stranger sends.
+   * Checks what can be checked before the body is read: the tenant, the source network, and the
+   * content type (bunq posts JSON; anything else is refused, so that no form or multipart decoder
+   * ever runs on what a stranger sends). A refused request's body is never buffered.
    */
-  private void checkContentType(RoutingContext ctx) {
+  private void screen(RoutingContext ctx) {
+    TenantConfig tenant = tenants.get(ctx.pathParam("tenant"));
+    if (tenant == null) {
+      log.warn("Rejected callback from {}: unknown tenant", ctx.request().remoteAddress());
+      reject(ctx, 404, "not found");
+      return;
+    }
+    SocketAddress peer = ctx.request().remoteAddress();
+    InetSocketAddress source = sources.source(peer == null ? null : peer.hostAddress(),
+        ctx.request().headers().getAll("X-Forwarded-For"));
+    if (!sources.allowed(tenant.environment(), source)) {
+      log.warn("Rejected callback for tenant {} from {}: not in the allowed networks of the {} environment",
+          tenant.id(), source == null ? peer : source.getAddress().getHostAddress(), tenant.environment().id());
+      reject(ctx, 403, "forbidden");
+      return;
+    }
     String type = ctx.request().getHeader("Content-Type");
     String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!mime.isEmpty() && !mime.equals("application/json") && !mime.endsWith("+json")
@@ -114,16 +177,26 @@ public final class CallbackVerticle extends VerticleBase {
       reject(ctx, 415, "callbacks are JSON (Content-Type application/json), not " + mime);
       return;
     }
+    ctx.put(TENANT_KEY, tenant);
     ctx.next();
   }
 
   private void receive(RoutingContext ctx) {
-    TenantConfig tenant = tenants.get(ctx.pathParam("tenant"));
-    if (tenant == null || !sameToken(tenant.callbackToken(), ctx.pathParam("token"))) {
-      log.warn("Rejected callback from {}: unknown tenant or token", ctx.request().remoteAddress());
-      reject(ctx, 404, "not found");
-      return;
-    }
+    TenantConfig tenant = ctx.get(TENANT_KEY);
+    tokens.accepts(tenant, ctx.pathParam("token")).onComplete(check -> {
+      if (check.failed()) {
+        log.warn("Cannot check callback token of tenant {}: {}", tenant.id(), check.cause().getMessage());
+        reject(ctx, 503, "try again later");
+      } else if (!check.result()) {
+        log.warn("Rejected callback for tenant {} from {}: wrong token", tenant.id(), ctx.request().remoteAddress());
+        reject(ctx, 404, "not found");
+      } else {
+        checked(ctx, tenant);
+      }
+    });
+  }
+
+  private void checked(RoutingContext ctx, TenantConfig tenant) {
     List<String> users;
     try {
       users = ctx.queryParams().getAll("user");
@@ -149,43 +222,28 @@ public final class CallbackVerticle extends VerticleBase {
       reject(ctx, 400, e.getMessage());
       return;
     }
-    stats.countReceived();
-    ctx.response().setStatusCode(200).end();
-    // TODO(#7): acknowledged before the event is stored in the cluster; issue 7 adds durable hand-off and retries.
-    deliver(tenant, user, notification);
-  }
-
-  private void deliver(TenantConfig tenant, String user, Notification notification) {
-    List<String> addresses = tenant.consumersFor(notification.category());
-    if (addresses.isEmpty()) {
+    if (tenant.consumersFor(notification.category()).isEmpty()) {
       stats.countUnrouted();
       log.warn("No consumer for {} callback of tenant {} (user {}); configure callbacks.{} or callbacks.*",
           notification.category(), tenant.id(), user, notification.category());
+      ctx.response().setStatusCode(200).end();
       return;
     }
-    DeliveryOptions options = new DeliveryOptions()
-        .setSendTimeout(deliveryTimeoutMs)
-        .addHeader(CallbackHeaders.TENANT, tenant.id())
-        .addHeader(CallbackHeaders.CATEGORY, notification.category())
-        .addHeader(CallbackHeaders.OBJECT_TYPE, notification.objectType());
-    if (user != null) {
-      options.addHeader(CallbackHeaders.USER, user);
-    }
-    if (notification.eventType() != null) {
-      options.addHeader(CallbackHeaders.EVENT_TYPE, notification.eventType());
-    }
-    List<Future<?>> acks = new ArrayList<>();
-    for (String address : addresses) {
-      acks.add(vertx.eventBus().request(address, notification.body(), options)
-          .onFailure(e -> log.warn("Consumer {} did not acknowledge {} callback of {}/{}: {}", address,
-              notification.category(), tenant.id(), user, e.getMessage())));
-    }
-    Future.join(acks).onComplete(all -> {
-      if (all.succeeded()) {
-        stats.countDelivered();
-      } else {
-        stats.countFailed();
+    store.accept(tenant.id(), user, notification, ctx.body().asString()).onComplete(stored -> {
+      if (stored.failed()) {
+        log.warn("Cannot store {} callback of {}/{}; bunq will retry: {}", notification.category(), tenant.id(),
+            user, stored.cause().getMessage());
+        reject(ctx, 503, "the event could not be stored; try again");
+        return;
       }
+      if (stored.result() == null) {
+        stats.countDuplicate();
+        ctx.response().setStatusCode(200).end();
+        return;
+      }
+      stats.countReceived();
+      ctx.response().setStatusCode(200).end();
+      deliverer.accepted(stored.result());
     });
   }
 
@@ -194,10 +252,5 @@ public final class CallbackVerticle extends VerticleBase {
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(reason);
     }
-  }
-
-  private static boolean sameToken(String expected, String given) {
-    return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        given.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -7,6 +7,8 @@ import com.bunqconnector.api.BunqResponse;
 import com.bunqconnector.api.ErrorCode;
 import com.bunqconnector.config.TenantConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +16,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,10 @@ import java.util.Objects;
  * Registers a user's callback URL with bunq ({@code notification-filter-url} at user level) for
  * every category the tenant consumes. bunq replaces the whole set on each POST, so filters that
  * point elsewhere (another application of the same user) are kept, and bunq's limit of two URLs
- * per category is checked before anything is sent.
+ * per category is checked before anything is sent. The URL carries the tenant's current token from
+ * {@link CallbackMaps#TOKENS}, so registering again after a rotation moves bunq to the new token.
+ * TODO(#7) nodes do not yet register by themselves at start or when a tenant file changes (files are
+ * not watched): the application (the demo job) or the {@code register-filters} admin action does.
  */
 public final class FilterRegistrar {
 
@@ -31,31 +37,95 @@ public final class FilterRegistrar {
   static final int MAX_URLS_PER_CATEGORY = 2;
 
   private static final String FILTERS_PATH = "/user/" + ApiCall.USER_ID + "/notification-filter-url";
+  private static final String ACCOUNTS_PATH = "/user/" + ApiCall.USER_ID + "/monetary-account";
 
+  /** Attempts per user in {@link #registerAll} before the user is reported as failed. */
+  static final int ATTEMPTS = 3;
+
+  private final Vertx vertx;
   private final BunqClient client;
   private final String publicBaseUrl;
+  private final CallbackTokens tokens;
 
   /**
    * @param publicBaseUrl the base URL at which bunq reaches this connector's callback endpoint
    */
-  public FilterRegistrar(BunqClient client, String publicBaseUrl) {
+  public FilterRegistrar(Vertx vertx, BunqClient client, String publicBaseUrl) {
+    this.vertx = vertx;
     this.client = client;
     this.publicBaseUrl = publicBaseUrl;
+    this.tokens = new CallbackTokens(vertx, 0);
   }
 
   /** The URL bunq should post the user's callbacks to. It holds the tenant's secret token: never log it. */
-  public String callbackUrl(TenantConfig tenant, String user) {
-    return publicBaseUrl + CallbackVerticle.PATH_PREFIX + tenant.id() + "/" + tenant.callbackToken() + "?user="
-        + URLEncoder.encode(user, StandardCharsets.UTF_8);
+  public Future<String> callbackUrl(TenantConfig tenant, String user) {
+    return tokens.current(tenant).map(token -> publicBaseUrl + CallbackVerticle.PATH_PREFIX + tenant.id() + "/"
+        + token + "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Registers every user of the tenant, retrying a user that fails up to {@link #ATTEMPTS} times a
+   * second apart. Completes with {@code {"registered":[users],"failed":{user: reason}}}; never fails.
+   */
+  public Future<JsonObject> registerAll(TenantConfig tenant) {
+    JsonArray registered = new JsonArray();
+    JsonObject failed = new JsonObject();
+    List<Future<?>> users = new ArrayList<>();
+    for (String user : tenant.users().keySet()) {
+      users.add(registerWithRetries(tenant, user, 1)
+          .onSuccess(count -> registered.add(user))
+          .onFailure(e -> failed.put(user, e.getMessage())));
+    }
+    return Future.join(users).otherwiseEmpty()
+        .map(all -> new JsonObject().put("registered", registered).put("failed", failed));
+  }
+
+  private Future<Integer> registerWithRetries(TenantConfig tenant, String user, int attempt) {
+    return register(tenant, user).recover(e -> {
+      if (attempt >= ATTEMPTS) {
+        return Future.failedFuture(e);
+      }
+      Promise<Integer> again = Promise.promise();
+      vertx.setTimer(1_000, timer -> registerWithRetries(tenant, user, attempt + 1).onComplete(again));
+      return again.future();
+    });
   }
 
   /**
    * Makes bunq's set of the user's filters hold this connector's URL for each of the tenant's
-   * categories, keeping other targets. Completes with the number of categories registered.
+   * categories, keeping other targets; with {@code accountFilters} also on each of the user's active
+   * monetary accounts. A target on this connector's scheme and host under this tenant's callback path
+   * is ours whatever its port and token ({@link #isOurs}), so a moved port or a rotated token replaces
+   * the old entry instead of piling up.
+   * Completes with the number of categories registered.
    */
   public Future<Integer> register(TenantConfig tenant, String user) {
-    String ours = callbackUrl(tenant, user);
-    return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, FILTERS_PATH, Map.of(), null))
+    return callbackUrl(tenant, user)
+        .compose(ours -> replaceSet(tenant, user, FILTERS_PATH, ours)
+            .compose(done -> tenant.accountFilters() ? registerAccounts(tenant, user, ours)
+                : Future.succeededFuture()))
+        .map(done -> tenant.categories().size());
+  }
+
+  private Future<Void> registerAccounts(TenantConfig tenant, String user, String ours) {
+    return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, ACCOUNTS_PATH, Map.of(), null))
+        .compose(accounts -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Object item : accounts.items()) {
+            if (item instanceof JsonObject wrapper && wrapper.size() == 1
+                && wrapper.getValue(wrapper.fieldNames().iterator().next()) instanceof JsonObject account
+                && "ACTIVE".equals(account.getString("status")) && account.getValue("id") != null) {
+              String path = "/user/" + ApiCall.USER_ID + "/monetary-account/" + account.getValue("id")
+                  + "/notification-filter-url";
+              chain = chain.compose(done -> replaceSet(tenant, user, path, ours));
+            }
+          }
+          return chain;
+        });
+  }
+
+  private Future<Void> replaceSet(TenantConfig tenant, String user, String path, String ours) {
+    return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, path, Map.of(), null))
         .compose(current -> {
           JsonArray filters = new JsonArray();
           Map<String, Integer> perCategory = new HashMap<>();
@@ -76,10 +146,9 @@ public final class FilterRegistrar {
             filters.add(new JsonObject().put("category", category).put("notification_target", ours));
           }
           JsonObject body = new JsonObject().put("notification_filters", filters);
-          return client.call(new ApiCall(tenant.id(), user, HttpMethod.POST, FILTERS_PATH, Map.of(),
-              body.toBuffer()));
+          return client.call(new ApiCall(tenant.id(), user, HttpMethod.POST, path, Map.of(), body.toBuffer()));
         })
-        .map(done -> tenant.categories().size());
+        .mapEmpty();
   }
 
   /**

@@ -15,6 +15,11 @@ import java.util.Set;
  */
 record Notification(JsonObject body, String category, String eventType, String objectType) {
 
+  /** The object inside {@code NotificationUrl.object}, such as the {@code Payment}. */
+  JsonObject object() {
+    return body.getJsonObject("NotificationUrl").getJsonObject("object").getJsonObject(objectType);
+  }
+
   /** Reads a body, or throws {@link IllegalArgumentException} saying what is wrong with it. */
   static Notification parse(Buffer raw) {
     if (raw == null || raw.length() == 0) {

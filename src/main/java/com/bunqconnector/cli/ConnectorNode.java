@@ -130,14 +130,15 @@ public final class ConnectorNode {
     NodeConfig node = config.node();
     Map<String, TenantConfig> tenants = new LinkedHashMap<>();
     config.tenants().forEach(tenant -> tenants.put(tenant.id(), tenant));
-    callbacks = new CallbackVerticle(tenants, node.httpHost(), node.httpPort(), node.callbackBodyLimit(), 10_000,
-        callbackStats);
+    callbacks = new CallbackVerticle(tenants, node.httpHost(), node.httpPort(), node.callbackBodyLimit(),
+        node.callbacks(), callbackStats, client);
+    callbacks.registerFiltersWith(tenant -> filters.registerAll(tenant));
     return store.checkMasterKey(MASTER_KEY_SAMPLE)
         .compose(checked -> vertx.deployVerticle(() -> new ApiVerticle(client),
             new DeploymentOptions().setInstances(node.apiInstances())))
         .compose(id -> vertx.deployVerticle(callbacks))
         .map(id -> {
-          filters = new FilterRegistrar(client, publicBaseUrl(node));
+          filters = new FilterRegistrar(vertx, client, publicBaseUrl(node));
           NodeConfig.WarmupConfig warm = node.warmup();
           if (warm.enabled()) {
             warmup = new Warmup(vertx, sessions, warm.concurrency(), warm.progressEveryMs());

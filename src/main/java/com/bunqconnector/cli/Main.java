@@ -5,11 +5,11 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code bunq-connector} command line: {@code run} (the main job), {@code emulator} (the
- * emulator alone) and {@code bench} (benchmarks).
+ * emulator alone), {@code bench} (benchmarks) and {@code replay} (dead callback letters).
  */
 @Command(name = "bunq-connector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Runs the bunq API for many users at once, with a bunq emulator.",
-    subcommands = {RunCommand.class, EmulatorCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, EmulatorCommand.class, BenchCommand.class, ReplayCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -98,7 +98,7 @@ final class NodeVertx {
         : (key, value) -> TenantKeys.problem(box, key, value);
   }
 
-  private static Config clusterConfig(NodeConfig node, Path conf) {
+  static Config clusterConfig(NodeConfig node, Path conf) {
     Path file = ConfigLoader.resolve(conf, node.clusterConfigFile());
     try {
       return new FileSystemXmlConfig(file.toFile());

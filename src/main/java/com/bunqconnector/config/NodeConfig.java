@@ -33,12 +33,13 @@ import java.util.regex.Pattern;
  * @param warmup             whether and how the node prepares every user's context when it starts
  * @param store              where the node's durable state lives
  * @param callPath           the HTTP client, retries and rate limits of calls to bunq
+ * @param callbacks          callback source checks, dedupe and delivery retries
  */
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
     int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing,
-    WarmupConfig warmup, StoreConfig store, CallPathConfig callPath) {
+    WarmupConfig warmup, StoreConfig store, CallPathConfig callPath, CallbackConfig callbacks) {
 
   /**
    * Where the node's master key comes from: the environment variable {@code env} if it is set,
@@ -124,7 +125,7 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
         "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing",
-        "warmup", "store", "client", "retry", "rateLimits"));
+        "warmup", "store", "client", "retry", "rateLimits", "callbacks"));
     StoreConfig store = store(root.object("store"));
     JsonFields warmup = root.object("warmup");
     warmup.allowOnly(Set.of("enabled", "concurrency", "progressEveryMs"));
@@ -178,7 +179,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
         new WarmupConfig(warmup.bool("enabled", true), warmup.integer("concurrency", 4, 1, 256),
             warmup.integer("progressEveryMs", 5_000, 100, 3_600_000)),
         store,
-        CallPathConfig.parse(root));
+        CallPathConfig.parse(root),
+        CallbackConfig.parse(root.object("callbacks")));
   }
 
   /** This configuration with its data directory replaced, for {@code --data-dir}. */
@@ -186,7 +188,7 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     return new NodeConfig(file, environment, httpHost, httpPort, publicBaseUrl, callbackBodyLimit, emulatorEmbedded,
         emulatorBaseUrl, emulator, clusterEnabled, clusterConfigFile, clusterHost, workerPoolSize, apiInstances,
         requestTimeoutMs, tenantsDir, demo, masterKey, pacing, warmup,
-        new StoreConfig(store.type(), dataDir, store.url(), store.user(), store.password()), callPath);
+        new StoreConfig(store.type(), dataDir, store.url(), store.user(), store.password()), callPath, callbacks);
   }
 
   private static StoreConfig store(JsonFields store) {

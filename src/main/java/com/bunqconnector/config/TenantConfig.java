@@ -24,9 +24,14 @@ import java.util.regex.Pattern;
  * @param consumers     callback category to consumer addresses; the key {@code *} catches every category
  * @param keyPerTenant  whether all users share one RSA key pair ({@code "keyPolicy": "per-tenant"}) instead of
  *                      one each ({@code "per-user"}, the default)
+ * @param verifyCallbacks whether each callback's object is re-read from bunq before it is delivered
+ *                        ({@code "verifyCallbacks": true}); what bunq does not confirm is dropped
+ * @param accountFilters  whether callback filters are registered on each of a user's monetary accounts as well as
+ *                        on the user ({@code "accountFilters": true})
  */
 public record TenantConfig(String id, String file, Environment environment, String baseUrl, String callbackToken,
-    Map<String, UserConfig> users, Map<String, List<String>> consumers, boolean keyPerTenant) {
+    Map<String, UserConfig> users, Map<String, List<String>> consumers, boolean keyPerTenant,
+    boolean verifyCallbacks, boolean accountFilters) {
 
   /** keyPolicy value: every user gets a key pair of its own. */
   public static final String KEY_PER_USER = "per-user";
@@ -53,6 +58,12 @@ public record TenantConfig(String id, String file, Environment environment, Stri
     consumers = Collections.unmodifiableMap(new LinkedHashMap<>(consumers));
   }
 
+  /** A tenant whose callbacks are delivered without being re-read from bunq. */
+  public TenantConfig(String id, String file, Environment environment, String baseUrl, String callbackToken,
+      Map<String, UserConfig> users, Map<String, List<String>> consumers, boolean keyPerTenant) {
+    this(id, file, environment, baseUrl, callbackToken, users, consumers, keyPerTenant, false, false);
+  }
+
   public Optional<UserConfig> user(String userId) {
     return Optional.ofNullable(users.get(userId));
   }
@@ -77,6 +88,7 @@ public record TenantConfig(String id, String file, Environment environment, Stri
   @Override
   public String toString() {
     return "TenantConfig[id=" + id + ", file=" + file + ", environment=" + environment.id() + ", users="
-        + users.keySet() + ", consumers=" + consumers + ", keyPerTenant=" + keyPerTenant + "]";
+        + users.keySet() + ", consumers=" + consumers + ", keyPerTenant=" + keyPerTenant
+        + ", verifyCallbacks=" + verifyCallbacks + ", accountFilters=" + accountFilters + "]";
   }
 }

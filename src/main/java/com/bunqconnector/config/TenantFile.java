@@ -16,7 +16,8 @@ final class TenantFile {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<String> TENANT_FIELDS =
-      Set.of("id", "environment", "baseUrl", "callbackToken", "users", "callbacks", "keyPolicy");
+      Set.of("id", "environment", "baseUrl", "callbackToken", "users", "callbacks", "keyPolicy",
+          "verifyCallbacks", "accountFilters");
   private static final Set<String> USER_FIELDS = Set.of("id", "apiKey", "permittedIps");
   /** Event-bus addresses the connector itself serves, such as bunq.api: never a consumer of callbacks. */
   private static final String RESERVED_ADDRESS_PREFIX = "bunq.";
@@ -54,7 +55,8 @@ final class TenantFile {
     Map<String, UserConfig> users = users(root, environment);
     Map<String, List<String>> consumers = consumers(root.object("callbacks"));
     return new TenantConfig(id, file, environment, baseUrl, token, users, consumers,
-        keyPolicy.equals(TenantConfig.KEY_PER_TENANT));
+        keyPolicy.equals(TenantConfig.KEY_PER_TENANT), root.bool("verifyCallbacks", false),
+        root.bool("accountFilters", false));
   }
 
   private static Map<String, UserConfig> users(JsonFields root, Environment environment) {

@@ -1,0 +1,45 @@
+package com.bunqconnector.callback;
+
+/**
+ * Names of the cluster-wide maps behind callbacks (Vert.x shared data: Hazelcast maps when the node is
+ * clustered). Keys and values are strings, values JSON text, so that a map can be persisted as is.
+ * {@link #PENDING}, {@link #DEAD_LETTERS} and {@link #TOKENS} hold what must outlive the cluster;
+ * {@link #DEDUPE} should, {@link #LEASES} must not (its entries are owned by running nodes).
+ */
+public final class CallbackMaps {
+
+  /**
+   * Accepted events not yet acknowledged by every consumer: event id to
+   * {@code {"id","tenant","user","category","eventType","objectType","seq","receivedAt","body"}}
+   * ({@code body} is bunq's JSON as text; {@code addresses} is present on a replayed event).
+   */
+  public static final String PENDING = "bunq.callbacks.pending";
+
+  /** Keys of accepted events (event id to receipt time in ms), each kept for the dedupe window. */
+  public static final String DEDUPE = "bunq.callbacks.dedupe";
+
+  /**
+   * Events no consumer acknowledged after the last retry: event id to the pending entry plus
+   * {@code "attempts","lastError","deadAt","addresses"} (the addresses that never acknowledged).
+   */
+  public static final String DEAD_LETTERS = "bunq.callbacks.dead-letters";
+
+  /**
+   * Each tenant's callback tokens: tenant id to {@code {"token","previous","previousUntil"}}; the
+   * first node to start puts the tenant file's token, rotation replaces it.
+   */
+  public static final String TOKENS = "bunq.callbacks.tokens";
+
+  /** Which node delivers a user's events: {@code tenant/user} to node id, with a time to live. */
+  public static final String LEASES = "bunq.callbacks.leases";
+
+  /**
+   * The cluster-wide counter (not a map) that numbers accepted events in arrival order; a user's
+   * events are delivered in this order. Restore it above the highest pending {@code seq} when the
+   * pending map outlives the cluster.
+   */
+  public static final String SEQUENCE = "bunq.callbacks.seq";
+
+  private CallbackMaps() {
+  }
+}

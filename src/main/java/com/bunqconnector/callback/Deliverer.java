@@ -1,0 +1,328 @@
+package com.bunqconnector.callback;
+
+import com.bunqconnector.config.CallbackConfig;
+import com.bunqconnector.config.TenantConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers pending events to consumers, at least once, one user at a time in arrival order.
+ *
+ * <p>A node delivers a user's events only while it holds the user's lease in {@link CallbackMaps#LEASES}
+ * (a time-to-live entry renewed while the node has work for the user). A node that accepts an event
+ * for a user whose lease another node holds hands it to that node over the event bus; a periodic
+ * sweep of the pending map picks up what nobody delivers, such as the events of a node that died
+ * after acknowledging bunq (its leases run out, another node takes them). A consumer that does not
+ * acknowledge is retried with doubling back-off while the user's later events wait; after the last
+ * attempt the event becomes a dead letter and the next one goes. Confined to one Vert.x context.
+ */
+final class Deliverer {
+
+  private static final Logger log = LoggerFactory.getLogger(Deliverer.class);
+
+  /** Address prefix of each node's hand-over consumer; the node id follows. */
+  static final String NODE_PREFIX = "bunq.callbacks.node.";
+
+  /** Extra header on every delivery: the event id, the same on every redelivery of the event. */
+  static final String EVENT_ID = "event-id";
+
+  /** What verify-by-fetch answers about an event. */
+  interface Verifier {
+    /** Completes with whether bunq confirms the event's object; fails when bunq could not be asked. */
+    Future<Boolean> confirms(TenantConfig tenant, JsonObject entry);
+  }
+
+  /**
+   * One user's events on this node, ordered by arrival. TODO(#7) the attempt count and the acknowledged
+   * addresses live only here: a node that takes the user over starts counting again.
+   */
+  private static final class UserQueue {
+    final TreeMap<String, String> events = new TreeMap<>();
+    boolean owned;
+    boolean running;
+    boolean lost;
+    String currentId;
+    int attempts;
+    boolean verified;
+    final Set<String> acked = new LinkedHashSet<>();
+  }
+
+  private final Vertx vertx;
+  private final EventStore store;
+  private final Function<String, TenantConfig> tenants;
+  private final CallbackConfig config;
+  private final CallbackStats stats;
+  private final Verifier verifier;
+  private final String nodeId = UUID.randomUUID().toString();
+  private final Map<String, UserQueue> queues = new HashMap<>();
+  private MessageConsumer<JsonObject> handOver;
+  private long sweepTimer = -1;
+  private long renewTimer = -1;
+  private boolean stopped;
+
+  Deliverer(Vertx vertx, EventStore store, Function<String, TenantConfig> tenants, CallbackConfig config,
+      CallbackStats stats, Verifier verifier) {
+    this.vertx = vertx;
+    this.store = store;
+    this.tenants = tenants;
+    this.config = config;
+    this.stats = stats;
+    this.verifier = verifier;
+  }
+
+  Future<Void> start() {
+    handOver = vertx.eventBus().consumer(NODE_PREFIX + nodeId, message -> {
+      JsonObject event = message.body();
+      offer(event.getString("user"), event.getLong("seq"), event.getString("id"), false);
+    });
+    sweepTimer = vertx.setPeriodic(config.sweepMs(), id -> sweep());
+    renewTimer = vertx.setPeriodic(Math.max(10, config.leaseMs() / 3), id -> renewLeases());
+    return handOver.completion();
+  }
+
+  void stop() {
+    stopped = true;
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(renewTimer);
+    if (handOver != null) {
+      handOver.unregister();
+    }
+  }
+
+  private Future<AsyncMap<String, String>> leases() {
+    return vertx.sharedData().getAsyncMap(CallbackMaps.LEASES);
+  }
+
+  /** Hands a freshly stored event to whoever delivers its user's events. */
+  void accepted(JsonObject entry) {
+    offer(EventStore.userKey(entry), entry.getLong("seq"), entry.getString("id"), true);
+  }
+
+  private void offer(String userKey, long seq, String id, boolean forward) {
+    if (stopped) {
+      return;
+    }
+    String order = String.format("%020d/%s", seq, id);
+    UserQueue queue = queues.get(userKey);
+    if (queue != null) {
+      if (!queue.events.containsValue(id)) {
+        queue.events.put(order, id);
+      }
+      return;
+    }
+    UserQueue fresh = new UserQueue();
+    fresh.events.put(order, id);
+    queues.put(userKey, fresh);
+    leases().compose(leases -> leases.putIfAbsent(userKey, nodeId, config.leaseMs())).onComplete(lease -> {
+      if (lease.succeeded() && (lease.result() == null || nodeId.equals(lease.result()))) {
+        fresh.owned = true;
+        run(userKey, fresh);
+        return;
+      }
+      queues.remove(userKey, fresh);
+      if (lease.failed()) {
+        log.warn("Cannot take the delivery lease of {}; the sweep retries: {}", userKey,
+            lease.cause().getMessage());
+      } else if (forward) {
+        for (Map.Entry<String, String> event : fresh.events.entrySet()) {
+          long eventSeq = Long.parseLong(event.getKey().substring(0, 20));
+          vertx.eventBus().send(NODE_PREFIX + lease.result(),
+              new JsonObject().put("user", userKey).put("seq", eventSeq).put("id", event.getValue()));
+        }
+      }
+    });
+  }
+
+  private void run(String userKey, UserQueue queue) {
+    if (queue.running) {
+      return;
+    }
+    queue.running = true;
+    next(userKey, queue);
+  }
+
+  private void next(String userKey, UserQueue queue) {
+    if (queue.lost || stopped || queue.events.isEmpty()) {
+      queue.running = false;
+      queues.remove(userKey, queue);
+      return;
+    }
+    String id = queue.events.firstEntry().getValue();
+    if (!id.equals(queue.currentId)) {
+      queue.currentId = id;
+      queue.attempts = 0;
+      queue.verified = false;
+      queue.acked.clear();
+    }
+    store.pendingEntry(id).onComplete(read -> {
+      if (read.failed()) {
+        retryLater(userKey, queue, "the pending map could not be read: " + read.cause().getMessage());
+      } else if (read.result() == null) {
+        finish(userKey, queue);
+      } else {
+        attempt(userKey, queue, read.result());
+      }
+    });
+  }
+
+  private void finish(String userKey, UserQueue queue) {
+    queue.events.pollFirstEntry();
+    queue.currentId = null;
+    next(userKey, queue);
+  }
+
+  private void attempt(String userKey, UserQueue queue, JsonObject entry) {
+    TenantConfig tenant = tenants.apply(entry.getString("tenant"));
+    String id = entry.getString("id");
+    if (tenant == null) {
+      bury(userKey, queue, entry, List.of(), "tenant " + entry.getString("tenant") + " is no longer configured");
+      return;
+    }
+    List<String> addresses = entry.containsKey("addresses")
+        ? entry.getJsonArray("addresses").stream().map(String::valueOf).toList()
+        : tenant.consumersFor(entry.getString("category"));
+    if (addresses.isEmpty()) {
+      stats.countUnrouted();
+      log.warn("No consumer for {} callback of tenant {} (user {}); configure callbacks.{} or callbacks.*",
+          entry.getString("category"), tenant.id(), entry.getString("user"), entry.getString("category"));
+      store.done(id).onComplete(done -> finish(userKey, queue));
+      return;
+    }
+    Future<Boolean> confirmed = tenant.verifyCallbacks() && !queue.verified && verifier != null
+        ? verifier.confirms(tenant, entry) : Future.succeededFuture(true);
+    confirmed.onComplete(check -> {
+      if (check.failed()) {
+        failedAttempt(userKey, queue, entry, addresses, "bunq could not confirm the event: "
+            + check.cause().getMessage());
+      } else if (!check.result()) {
+        stats.countUnconfirmed();
+        log.warn("Dropped {} callback of {}/{}: bunq does not confirm its {}", entry.getString("category"),
+            tenant.id(), entry.getString("user"), entry.getString("objectType"));
+        store.done(id).onComplete(done -> finish(userKey, queue));
+      } else {
+        queue.verified = true;
+        send(userKey, queue, entry, addresses);
+      }
+    });
+  }
+
+  private void send(String userKey, UserQueue queue, JsonObject entry, List<String> addresses) {
+    DeliveryOptions options = new DeliveryOptions()
+        .setSendTimeout(config.ackTimeoutMs())
+        .addHeader(CallbackHeaders.TENANT, entry.getString("tenant"))
+        .addHeader(CallbackHeaders.CATEGORY, entry.getString("category"))
+        .addHeader(CallbackHeaders.OBJECT_TYPE, entry.getString("objectType"))
+        .addHeader(EVENT_ID, entry.getString("id"));
+    if (entry.getString("user") != null) {
+      options.addHeader(CallbackHeaders.USER, entry.getString("user"));
+    }
+    if (entry.getString("eventType") != null) {
+      options.addHeader(CallbackHeaders.EVENT_TYPE, entry.getString("eventType"));
+    }
+    JsonObject body = new JsonObject(entry.getString("body"));
+    List<String> targets = addresses.stream().filter(address -> !queue.acked.contains(address)).toList();
+    List<Future<?>> acks = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (String address : targets) {
+      acks.add(vertx.eventBus().request(address, body.copy(), options)
+          .onSuccess(reply -> queue.acked.add(address))
+          .onFailure(e -> errors.add(address + ": " + e.getMessage())));
+    }
+    Future.join(acks).onComplete(all -> {
+      if (all.succeeded()) {
+        stats.countDelivered();
+        store.done(entry.getString("id")).onComplete(done -> finish(userKey, queue));
+      } else {
+        failedAttempt(userKey, queue, entry, addresses, String.join("; ", errors));
+      }
+    });
+  }
+
+  private void failedAttempt(String userKey, UserQueue queue, JsonObject entry, List<String> addresses,
+      String error) {
+    queue.attempts++;
+    List<String> remaining = addresses.stream().filter(address -> !queue.acked.contains(address)).toList();
+    if (queue.attempts >= config.attempts()) {
+      log.warn("Callback {} of {} is a dead letter after {} attempts: {}", entry.getString("id"), userKey,
+          queue.attempts, error);
+      bury(userKey, queue, entry, remaining, error);
+      return;
+    }
+    log.info("Consumer did not acknowledge callback {} of {} (attempt {} of {}): {}", entry.getString("id"),
+        userKey, queue.attempts, config.attempts(), error);
+    retryLater(userKey, queue, error);
+  }
+
+  private void retryLater(String userKey, UserQueue queue, String error) {
+    stats.countRetried();
+    long backoff = config.initialBackoffMs() << Math.min(20, Math.max(0, queue.attempts - 1));
+    vertx.setTimer(Math.min(config.maxBackoffMs(), backoff), timer -> next(userKey, queue));
+  }
+
+  private void bury(String userKey, UserQueue queue, JsonObject entry, List<String> remaining, String error) {
+    store.bury(entry, remaining, queue.attempts, error).onComplete(buried -> {
+      if (buried.failed()) {
+        log.warn("Cannot store dead letter {}; retrying: {}", entry.getString("id"), buried.cause().getMessage());
+        vertx.setTimer(config.initialBackoffMs(), timer -> bury(userKey, queue, entry, remaining, error));
+        return;
+      }
+      stats.countFailed();
+      finish(userKey, queue);
+    });
+  }
+
+  /** Keeps this node's leases of users it has work for; gives up a user whose lease another node took. */
+  private void renewLeases() {
+    for (Map.Entry<String, UserQueue> item : new ArrayList<>(queues.entrySet())) {
+      UserQueue queue = item.getValue();
+      if (!queue.owned) {
+        continue;
+      }
+      String userKey = item.getKey();
+      leases().compose(leases -> leases.get(userKey).compose(holder -> {
+        if (holder != null && !holder.equals(nodeId)) {
+          return Future.succeededFuture(false);
+        }
+        return leases.put(userKey, nodeId, config.leaseMs()).map(true);
+      })).onSuccess(kept -> {
+        if (!kept) {
+          log.warn("Lost the delivery lease of {} to another node; it delivers from now on", userKey);
+          queue.lost = true;
+        }
+      });
+    }
+  }
+
+  /** Offers every pending event older than one sweep interval to the delivery of its user. */
+  private void sweep() {
+    long cutoff = System.currentTimeMillis() - config.sweepMs();
+    store.pending().compose(AsyncMap::entries).onSuccess(entries -> {
+      List<JsonObject> due = new ArrayList<>();
+      for (String text : entries.values()) {
+        JsonObject entry = new JsonObject(text);
+        if (entry.getLong("receivedAt", 0L) <= cutoff) {
+          due.add(entry);
+        }
+      }
+      due.sort((a, b) -> Long.compare(a.getLong("seq"), b.getLong("seq")));
+      for (JsonObject entry : due) {
+        offer(EventStore.userKey(entry), entry.getLong("seq"), entry.getString("id"), false);
+      }
+    }).onFailure(e -> log.warn("Sweep of pending callbacks failed: {}", e.getMessage()));
+  }
+}
