@@ -101,6 +101,7 @@ public final class CallbackVerticle extends VerticleBase {
     CallbackAdmin handler = new CallbackAdmin(tenants, store, deliverer, tokens, registrar);
     admin = vertx.eventBus().consumer(Addresses.ADMIN, handler::handle);
     return tokens.init(tenants.values())
+        .compose(done -> store.restoreSequence())
         .compose(done -> deliverer.start())
         .compose(done -> admin.completion())
         .compose(done -> listen());

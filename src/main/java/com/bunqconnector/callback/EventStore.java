@@ -2,6 +2,7 @@ package com.bunqconnector.callback;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepted events in the cluster: the pending map, the dedupe keys and the dead letters
@@ -21,6 +24,8 @@ import java.util.Map;
  * one node or two, lands on the same entry.
  */
 final class EventStore {
+
+  private static final Logger log = LoggerFactory.getLogger(EventStore.class);
 
   private final Vertx vertx;
   private final long dedupeWindowMs;
@@ -45,6 +50,39 @@ final class EventStore {
   /** The key under which a user is delivered to one at a time: {@code tenant/user}, {@code tenant/-} if none. */
   static String userKey(JsonObject entry) {
     return entry.getString("tenant") + "/" + entry.getString("user", "-");
+  }
+
+  /**
+   * Moves the arrival counter ({@link CallbackMaps#SEQUENCE}) past every stored event's number: after
+   * a full restart the pending and dead-letter maps come back from the database, the counter does not,
+   * and new events must still be delivered after the older ones of their user.
+   */
+  Future<Long> restoreSequence() {
+    return Future.all(pending(), dead()).compose(maps -> {
+      AsyncMap<String, String> pending = maps.resultAt(0);
+      AsyncMap<String, String> dead = maps.resultAt(1);
+      return Future.all(pending.values(), dead.values());
+    }).compose(values -> {
+      long highest = 0;
+      for (int i = 0; i < 2; i++) {
+        List<String> stored = values.resultAt(i);
+        for (String value : stored) {
+          try {
+            highest = Math.max(highest, new JsonObject(value).getLong("seq", 0L));
+          } catch (DecodeException | ClassCastException e) {
+            log.warn("A stored callback event is not readable JSON; it is left as it is");
+          }
+        }
+      }
+      long floor = highest;
+      return vertx.sharedData().getCounter(CallbackMaps.SEQUENCE).compose(counter -> raise(counter, floor, 0));
+    });
+  }
+
+  private static Future<Long> raise(Counter counter, long floor, int attempt) {
+    return counter.get().compose(now -> now >= floor || attempt >= 16 ? Future.succeededFuture(now)
+        : counter.compareAndSet(now, floor).compose(set -> set ? Future.succeededFuture(floor)
+            : raise(counter, floor, attempt + 1)));
   }
 
   /** The next number of the cluster-wide arrival order ({@link CallbackMaps#SEQUENCE}). */

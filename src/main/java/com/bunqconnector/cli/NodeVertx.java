@@ -1,5 +1,6 @@
 package com.bunqconnector.cli;
 
+import com.bunqconnector.callback.CallbackMaps;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.crypto.SecretBox;
@@ -14,6 +15,8 @@ import com.hazelcast.config.MapStoreConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
@@ -34,8 +37,15 @@ final class NodeVertx {
 
   private static final Logger log = LoggerFactory.getLogger(NodeVertx.class);
 
-  /** The maps that outlive the node: contexts and tenant key pairs. */
-  static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME);
+  // TODO(#7): keep the dedupe keys (their rows must expire with the window) and the rotated callback tokens
+  // (sealed first: they are secrets) durable too; until then a full restart forgets both.
+  /**
+   * The maps that outlive the node: contexts, tenant key pairs, and the callbacks accepted from bunq
+   * but not yet acknowledged by every consumer, and the dead letters. The dedupe keys and the
+   * tenants' rotated callback tokens stay in memory.
+   */
+  static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME, CallbackMaps.PENDING,
+      CallbackMaps.DEAD_LETTERS);
 
   private NodeVertx() {
   }
@@ -55,7 +65,6 @@ final class NodeVertx {
     }
     Config hazelcast = cluster ? clusterConfig(node, conf) : aloneConfig();
     if (database != null) {
-      // TODO(#7): write callback dead letters and pending deliveries through as well, once they exist.
       for (String map : DURABLE_MAPS) {
         hazelcast.getMapConfig(map).setMapStoreConfig(new MapStoreConfig()
             .setEnabled(true)
@@ -93,9 +102,22 @@ final class NodeVertx {
 
   /** What a stored row of {@code map} must pass to be loaded: it opens under the node's master key. */
   private static EntryCheck check(String map, SecretBox box) {
-    return map.equals(SessionStore.MAP_NAME)
-        ? (key, value) -> SessionStore.problem(box, key, value)
-        : (key, value) -> TenantKeys.problem(box, key, value);
+    if (map.equals(SessionStore.MAP_NAME)) {
+      return (key, value) -> SessionStore.problem(box, key, value);
+    }
+    if (map.equals(TenantKeys.MAP_NAME)) {
+      return (key, value) -> TenantKeys.problem(box, key, value);
+    }
+    return NodeVertx::jsonObjectProblem;
+  }
+
+  /** A stored callback event must at least be a JSON object with its arrival number. */
+  private static String jsonObjectProblem(String key, String value) {
+    try {
+      return new JsonObject(value).getValue("seq") instanceof Number ? null : "it has no arrival number (seq)";
+    } catch (DecodeException | ClassCastException e) {
+      return "it is not a JSON object";
+    }
   }
 
   static Config clusterConfig(NodeConfig node, Path conf) {

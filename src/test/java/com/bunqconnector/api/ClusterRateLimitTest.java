@@ -12,13 +12,9 @@ import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.UserSpec;
 import com.bunqconnector.testing.TestClusters;
-import com.hazelcast.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,12 +56,7 @@ class ClusterRateLimitTest {
     byte[] masterKey = new byte[SecretBox.KEY_BYTES];
     new SecureRandom().nextBytes(masterKey);
     for (int i = 0; i < 3; i++) {
-      Config hazelcast = cluster.config();
-      Vertx vertx = Vertx.builder()
-          .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
-          .withClusterManager(new HazelcastClusterManager(hazelcast))
-          .buildClustered()
-          .await(60, TimeUnit.SECONDS);
+      Vertx vertx = cluster.join();
       nodes.add(vertx);
       CryptoWorker crypto = new CryptoWorker(vertx, "limit-test-crypto", 2);
       SessionManager sessions = new SessionManager(new SessionStore(vertx, new SecretBox(masterKey.clone())),

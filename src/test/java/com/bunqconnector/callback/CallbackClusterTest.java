@@ -6,19 +6,17 @@ import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.UserConfig;
-import com.bunqconnector.testing.ClusteredVertx;
+import com.bunqconnector.testing.TestClusters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,9 +55,9 @@ class CallbackClusterTest {
   static void start() throws Exception {
     client = Vertx.vertx();
     web = WebClient.create(client);
-    String clusterName = "bunq-callback-test-" + UUID.randomUUID();
-    first = node(clusterName);
-    second = node(clusterName);
+    TestClusters cluster = TestClusters.create();
+    first = node(cluster);
+    second = node(cluster);
   }
 
   @AfterAll
@@ -74,8 +72,8 @@ class CallbackClusterTest {
     }
   }
 
-  private static Node node(String clusterName) throws Exception {
-    Vertx vertx = ClusteredVertx.join(Path.of("conf", "cluster.xml"), clusterName);
+  private static Node node(TestClusters cluster) throws Exception {
+    Vertx vertx = cluster.join();
     TenantConfig acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, TOKEN,
         Map.of("alice", new UserConfig("alice", null, List.of()), "bob", new UserConfig("bob", null, List.of())),
         Map.of("PAYMENT", List.of("test.cluster.payments"), "MUTATION", List.of("test.cluster.late"),

@@ -3,7 +3,13 @@ package com.bunqconnector.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.bunqconnector.callback.CallbackStats;
+import com.bunqconnector.callback.CallbackVerticle;
+import com.bunqconnector.config.CallbackConfig;
+import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.NodeConfig;
+import com.bunqconnector.config.TenantConfig;
+import com.bunqconnector.config.UserConfig;
 import com.bunqconnector.crypto.SealedSecretException;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.session.SessionContext;
@@ -14,11 +20,16 @@ import com.bunqconnector.store.EntryCheck;
 import com.bunqconnector.store.PostgresServer;
 import com.bunqconnector.testing.LogCapture;
 import com.bunqconnector.testing.TestClusters;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +46,8 @@ class DurableStateTest {
 
   @RegisterExtension
   static final PostgresServer POSTGRES = new PostgresServer();
+
+  private static final String CALLBACK_TOKEN = "durable-callback-token-1234";
 
   @TempDir
   Path conf;
@@ -95,6 +108,47 @@ class DurableStateTest {
             .contains("Skipped the stored entry acme/mallory of bunq.sessions", "does not open with master key "
                 + box.fingerprint());
         assertThat(log.text()).doesNotContain(foreign);
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void acceptedCallbackThatNoConsumerTookSurvivesAFullRestartAndIsDeliveredAfterIt() throws Exception {
+    NodeConfig node = node("{}");
+    SecretBox box = SecretBox.ephemeral();
+    Path data = conf.resolve("data");
+    String body = Files.readString(Path.of("src", "test", "resources", "bunq-callbacks", "DraftPayment.json"));
+    TenantConfig acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, CALLBACK_TOKEN,
+        Map.of("alice", new UserConfig("alice", null, List.of())), Map.of("DRAFT_PAYMENT", List.of("test.durable")),
+        false);
+    CallbackConfig defaults = CallbackConfig.defaults();
+    CallbackConfig patient = new CallbackConfig(defaults.allowedNetworks(), List.of(), 60_000, 20, 60_000, 60_000,
+        500, 2_000, 100, 60_000);
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024, patient,
+          new CallbackStats(), null);
+      vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
+      int status = WebClient.create(vertx).post(endpoint.actualPort(), "127.0.0.1", "/callbacks/acme/"
+          + CALLBACK_TOKEN + "?user=alice").putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS).statusCode();
+      assertThat(status).as("acknowledged to bunq: stored").isEqualTo(200);
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        Promise<JsonObject> delivered = Promise.promise();
+        vertx.eventBus().<JsonObject>consumer("test.durable", message -> {
+          message.reply("ack");
+          delivered.tryComplete(message.body());
+        });
+        vertx.deployVerticle(new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024, patient,
+            new CallbackStats(), null)).await(30, TimeUnit.SECONDS);
+        assertThat(delivered.future().await(30, TimeUnit.SECONDS)).isEqualTo(new JsonObject(body));
       } finally {
         vertx.close().await(30, TimeUnit.SECONDS);
       }

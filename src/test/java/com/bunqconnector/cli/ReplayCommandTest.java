@@ -8,7 +8,7 @@ import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.UserConfig;
-import com.bunqconnector.testing.ClusteredVertx;
+import com.bunqconnector.testing.TestClusters;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -54,14 +53,13 @@ class ReplayCommandTest {
 
   @Test
   void listsADeadLetterOfTheRunningClusterAndReplaysIt() throws Exception {
-    String clusterName = "bunq-replay-test-" + UUID.randomUUID();
+    TestClusters cluster = TestClusters.create();
     Files.createDirectories(conf.resolve("tenants"));
-    Files.writeString(conf.resolve("cluster.xml"), Files.readString(Path.of("conf", "cluster.xml"))
-        .replace("<cluster-name>bunq-connector</cluster-name>", "<cluster-name>" + clusterName + "</cluster-name>"));
+    Files.writeString(conf.resolve("cluster.xml"), cluster.xml());
     Files.writeString(conf.resolve("connector.json"), "{\"cluster\": {\"enabled\": true}}");
     Files.writeString(conf.resolve("tenants/acme.json"),
         "{\"id\": \"acme\", \"users\": [{\"id\": \"alice\"}], \"callbacks\": {\"PAYMENT\": [\"test.replay\"]}}");
-    Vertx vertx = ClusteredVertx.join(conf.resolve("cluster.xml"), clusterName);
+    Vertx vertx = cluster.join();
     try {
       AtomicInteger acked = new AtomicInteger();
       Promise<Void> refused = Promise.promise();

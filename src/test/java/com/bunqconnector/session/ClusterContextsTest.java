@@ -12,12 +12,8 @@ import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.testing.TestClusters;
-import com.hazelcast.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -76,12 +72,7 @@ class ClusterContextsTest {
   }
 
   private static Node node(TestClusters cluster, byte[] masterKey) throws Exception {
-    Config hazelcast = cluster.config();
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(hazelcast))
-        .buildClustered()
-        .await(60, TimeUnit.SECONDS);
+    Vertx vertx = cluster.join();
     CryptoWorker crypto = new CryptoWorker(vertx, "cluster-test-crypto", 2);
     BunqHttp http = new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000,
         BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);

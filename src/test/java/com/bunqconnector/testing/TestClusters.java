@@ -2,6 +2,10 @@ package com.bunqconnector.testing;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryXmlConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hazelcast settings for a test cluster: {@code conf/cluster.xml} (the shipped loopback
@@ -52,6 +57,15 @@ public final class TestClusters {
   /** A fresh configuration of a member of the cluster. */
   public Config config() {
     return new InMemoryXmlConfig(xml);
+  }
+
+  /** A Vert.x node that has joined the cluster, its event bus on 127.0.0.1. */
+  public Vertx join() throws Exception {
+    return Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
+        .withClusterManager(new HazelcastClusterManager(config()))
+        .buildClustered()
+        .await(60, TimeUnit.SECONDS);
   }
 
   private static String replaceOnce(String text, String from, String to) {
