@@ -103,7 +103,12 @@ class CallLimiterTest {
 
   @Test
   void callBeyondTheNodesQueueBoundIsRefusedAtOnce() {
-    CallLimiter limiter = limiter(10_000, 2);
+    // Slots of 502 ms, the clock just past a slot's start: both queued calls wait about half a second
+    // and a second, so they are still waiting when the third call comes.
+    long slot = 502;
+    Clock justPastASlot = Clock.fixed(Instant.ofEpochMilli(NOW / slot * slot + 1), ZoneOffset.UTC);
+    CallLimiter limiter = CallLimiter.of(vertx, "test", Map.of(HttpMethod.GET, new CallLimiter.Limit(1, 500)), 2,
+        10_000, 2, justPastASlot);
     Future<Long> first = limiter.slot(HttpMethod.GET, "/a");
     Future<Long> second = limiter.slot(HttpMethod.GET, "/a");
     Future<Long> third = limiter.slot(HttpMethod.GET, "/a");
