@@ -76,11 +76,15 @@ final class BenchCommand implements Runnable {
   @Command(name = "contexts", mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Open N contexts against an in-process emulator, hold them idle and measure the connector's "
           + "heap per context.",
-          "Last line: contexts: count=N created_per_s=R heap_bytes_per_context=B"})
+          "Last line: contexts: count=N created_per_s=R heap_bytes_per_context=B",
+          "The heap figure is a difference of two readings: below about 1000 contexts it is within GC noise"
+              + " (it can even be negative)."})
   static final class Contexts implements Callable<Integer> {
 
     private static final String TENANT = "bench";
     private static final int SETTLE_GCS = 5;
+    /** Fewest contexts whose heap difference stands out from the collector's noise. */
+    private static final int RELIABLE_HEAP_COUNT = 1_000;
 
     @Spec
     CommandSpec spec;
@@ -137,6 +141,10 @@ final class BenchCommand implements Runnable {
         connector.close();
         out.println("bench contexts: " + stored + " stored; used heap after GC " + held + " bytes with the contexts, "
             + dropped + " without the connector side (emulator kept)");
+        if (count < RELIABLE_HEAP_COUNT) {
+          out.println("bench contexts: with fewer than " + RELIABLE_HEAP_COUNT + " contexts the heap figure is within"
+              + " the garbage collector's noise; use --count " + RELIABLE_HEAP_COUNT + " or more to measure it");
+        }
         out.println(String.format(Locale.ROOT, "contexts: count=%d created_per_s=%.1f heap_bytes_per_context=%d",
             count, count / seconds, Math.round((double) (held - dropped) / count)));
         out.flush();

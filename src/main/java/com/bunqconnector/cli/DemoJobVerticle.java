@@ -46,10 +46,20 @@ final class DemoJobVerticle extends VerticleBase {
   private long roundTimer = -1;
   private boolean stopped;
   private long round;
+  private long maxRounds = Long.MAX_VALUE;
 
   DemoJobVerticle(ConnectorNode node, DemoConfig demo) {
     this.node = node;
     this.demo = demo;
+  }
+
+  /**
+   * Pays at most this many rounds: a run of fixed length makes the rounds that start within it, so
+   * that its summary does not depend on whether the last round beat the stop by a millisecond.
+   */
+  DemoJobVerticle maxRounds(long rounds) {
+    this.maxRounds = Math.max(1, rounds);
+    return this;
   }
 
   long payments() {
@@ -164,7 +174,7 @@ final class DemoJobVerticle extends VerticleBase {
   }
 
   private void payRound() {
-    if (stopped) {
+    if (stopped || round >= maxRounds) {
       return;
     }
     round++;

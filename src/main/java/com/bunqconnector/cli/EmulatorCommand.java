@@ -6,8 +6,10 @@ import com.bunqconnector.emulator.EmulatorSeed;
 import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.emulator.SeededOauthClient;
 import com.bunqconnector.emulator.SeededUser;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -92,7 +94,12 @@ final class EmulatorCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     Vertx vertx = Vertx.vertx();
     try {
-      BunqEmulator emulator = BunqEmulator.start(vertx, options).await();
+      BunqEmulator emulator = BunqEmulator.start(vertx, options)
+          .recover(e -> Future.failedFuture(bindFailure(e)
+              ? new IllegalStateException("cannot listen on " + options.getHost() + ":" + options.getPort() + ": "
+                  + e.getMessage() + " (another process has that port: choose another with --port, or 0 for any)", e)
+              : e))
+          .await();
       print(emulator, spec.commandLine().getOut());
       started.countDown();
       awaitStop();
@@ -156,6 +163,10 @@ final class EmulatorCommand implements Callable<Integer> {
     }
     out.println("Ctrl-C stops it.");
     out.flush();
+  }
+
+  private static boolean bindFailure(Throwable e) {
+    return e instanceof BindException || e.getMessage() != null && e.getMessage().contains("Address already in use");
   }
 
   private void awaitStop() {

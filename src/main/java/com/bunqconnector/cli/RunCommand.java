@@ -160,6 +160,10 @@ final class RunCommand implements Callable<Integer> {
     DemoConsumerVerticle consumer = new DemoConsumerVerticle(consumerAddresses(config));
     vertx.deployVerticle(consumer).await();
     DemoJobVerticle job = new DemoJobVerticle(node, config.node().demo());
+    if (duration != null) {
+      long roundMs = config.node().demo().paymentRoundSeconds() * 1000L;
+      job.maxRounds((duration.toMillis() + roundMs - 1) / roundMs);
+    }
     boolean demo = config.node().demo().enabled();
     if (demo) {
       vertx.deployVerticle(job).await();

@@ -7,6 +7,8 @@ import com.bunqconnector.emulator.EmulatorOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -148,6 +150,17 @@ class EmulatorCommandTest {
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains(dir.resolve("emulator-state.json") + " is not a JSON object");
     assertThat(Files.readString(dir.resolve("emulator-state.json"))).isEqualTo("not json");
+  }
+
+  @Test
+  void busyPortStopsTheStartNamingHostAndPort() throws IOException {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      StringWriter err = new StringWriter();
+      int code = Main.commandLine().setErr(new PrintWriter(err))
+          .execute("emulator", "--port", Integer.toString(busy.getLocalPort()));
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + busy.getLocalPort(), "--port");
+    }
   }
 
   @Test
