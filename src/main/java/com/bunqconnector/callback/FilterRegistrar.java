@@ -28,8 +28,8 @@ import java.util.Objects;
  * point elsewhere (another application of the same user) are kept, and bunq's limit of two URLs
  * per category is checked before anything is sent. The URL carries the tenant's current token from
  * {@link CallbackMaps#TOKENS}, so registering again after a rotation moves bunq to the new token.
- * TODO(#7) nodes do not yet register by themselves at start or when a tenant file changes (files are
- * not watched): the application (the demo job) or the {@code register-filters} admin action does.
+ * Every node registers all configured users at start ({@code ConnectorNode}); TODO(#7) a changed
+ * tenant file is registered only at the next start, since tenant files are not watched yet.
  */
 public final class FilterRegistrar {
 

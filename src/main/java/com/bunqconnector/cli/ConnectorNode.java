@@ -33,10 +33,16 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connector node wired from its configuration: the crypto pool, the bunq client, the
@@ -44,6 +50,8 @@ import java.util.Map;
  * master key opens the contexts already in the {@code bunq.sessions} map (when there are any).
  */
 public final class ConnectorNode {
+
+  private static final Logger log = LoggerFactory.getLogger(ConnectorNode.class);
 
   /** Stored contexts tried at start to check that the master key opens them. */
   static final int MASTER_KEY_SAMPLE = 20;
@@ -62,6 +70,7 @@ public final class ConnectorNode {
   private Warmup warmup;
   private CallbackVerticle callbacks;
   private FilterRegistrar filters;
+  private Future<Map<String, JsonObject>> filtersRegistered = Future.succeededFuture(Map.of());
 
   private ConnectorNode(Vertx vertx, ConnectorConfig config, SecretBox secrets, String emulatorBaseUrl,
       String emulatorBunq) {
@@ -144,8 +153,43 @@ public final class ConnectorNode {
             warmup = new Warmup(vertx, sessions, warm.concurrency(), warm.progressEveryMs());
             warmup.start();
           }
+          filtersRegistered = registerFilters();
           return null;
         });
+  }
+
+  /**
+   * Registers every tenant's callback filters for each of its users, in the background: bunq must
+   * know where to send the callbacks before there are any. Users that fail are retried by the
+   * registrar and then reported; they can be registered later with the admin action
+   * {@code register-filters}.
+   */
+  private Future<Map<String, JsonObject>> registerFilters() {
+    Map<String, JsonObject> reports = new ConcurrentHashMap<>();
+    List<Future<?>> tenants = new ArrayList<>();
+    for (TenantConfig tenant : config.tenants()) {
+      tenants.add(filters.registerAll(tenant).onSuccess(report -> {
+        reports.put(tenant.id(), report);
+        JsonObject failed = report.getJsonObject("failed");
+        if (failed.isEmpty()) {
+          log.info("Callback filters of tenant {} registered for its {} users", tenant.id(),
+              report.getJsonArray("registered").size());
+        } else {
+          log.warn("Callback filters of tenant {} registered for {} users; not for {} (register them later with the"
+              + " register-filters admin action): {}", tenant.id(), report.getJsonArray("registered").size(),
+              failed.size(), failed.encode());
+        }
+      }));
+    }
+    return Future.join(tenants).otherwiseEmpty().map(all -> Map.copyOf(reports));
+  }
+
+  /**
+   * Completes when the start's registration of callback filters has ended, with each tenant's report
+   * {@code {"registered":[users],"failed":{user: reason}}}.
+   */
+  public Future<Map<String, JsonObject>> filtersRegistered() {
+    return filtersRegistered;
   }
 
   private String publicBaseUrl(NodeConfig node) {

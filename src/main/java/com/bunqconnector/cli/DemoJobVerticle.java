@@ -137,9 +137,14 @@ final class DemoJobVerticle extends VerticleBase {
 
   private Future<Void> prepareUser(TenantConfig tenant, String user) {
     return node.sessions().context(tenant.id(), user)
-        .compose(context -> node.filters().register(tenant, user))
-        .compose(categories -> {
-          log.info("Registered {} callback categories for {}/{}", categories, tenant.id(), user);
+        .compose(context -> node.filtersRegistered())
+        .compose(reports -> {
+          JsonObject report = reports.get(tenant.id());
+          String refusal = report == null ? "the node registered no callback filters for the tenant"
+              : report.getJsonObject("failed").getString(user);
+          if (refusal != null) {
+            return Future.failedFuture(new IllegalStateException("callback filters not registered: " + refusal));
+          }
           return primaryAccount(tenant, user);
         })
         .onSuccess(account -> accounts.put(tenant.id() + "/" + user, account))
