@@ -121,9 +121,11 @@ public final class BunqApi {
     private final int status;
     private final List<String> descriptions;
     private final String responseId;
+    private final boolean changes;
 
-    BunqCallException(JsonObject failure) {
+    BunqCallException(JsonObject failure, String method) {
       super(failure.getString("code") + ": " + String.join(" ", descriptions(failure)), null, false, false);
+      this.changes = !"GET".equalsIgnoreCase(method);
       this.code = failure.getString("code");
       this.status = failure.getInteger("status", 0);
       this.descriptions = descriptions(failure);
@@ -144,6 +146,15 @@ public final class BunqApi {
 
     public String responseId() {
       return responseId;
+    }
+
+    /**
+     * Whether bunq may have carried the call out although it failed: always for
+     * {@code outcome-unknown}, and for {@code bad-signature} or {@code timeout} of a call that
+     * changes something (anything but a GET). Read the resource before repeating such a call.
+     */
+    public boolean mayHaveBeenCarriedOut() {
+      return code.equals("outcome-unknown") || changes && (code.equals("bad-signature") || code.equals("timeout"));
     }
 
     private static List<String> descriptions(JsonObject failure) {
@@ -248,7 +259,8 @@ public final class BunqApi {
       }
       return vertx.eventBus().<JsonObject>request(Addresses.API, request, delivery)
           .map(Message::body)
-          .recover(failure -> Future.failedFuture(new BunqCallException(BusFailures.read(failure))));
+          .recover(failure -> Future.failedFuture(new BunqCallException(BusFailures.read(failure),
+              request.getString("method"))));
     }
   }
 

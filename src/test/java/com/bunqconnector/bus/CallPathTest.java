@@ -148,6 +148,19 @@ class CallPathTest {
   }
 
   @Test
+  void paymentAnsweredWithABadGatewayIsOutcomeUnknownAndNotResent() {
+    emulator.faults().add(Fault.serverError(502).on("POST", ".*/payment").times(1)).await();
+    Throwable failure = alice.pay(aliceAccount, Amount.eur("1.25"), Alias.iban(bobIban, "Bob"), "bad gateway once")
+        .map(id -> (Throwable) null).otherwise(e -> e).await();
+    BunqCallException unknown = (BunqCallException) failure;
+    assertThat(unknown.code()).as(unknown.getMessage()).isEqualTo("outcome-unknown");
+    assertThat(unknown.status()).isEqualTo(502);
+    assertThat(unknown.mayHaveBeenCarriedOut()).isTrue();
+    assertThat(paymentsDescribed("bad gateway once")).as("this gateway refused it, and it was not sent again")
+        .isEmpty();
+  }
+
+  @Test
   void listOfThirtyFiveIsWalkedInPagesOfTenNewestFirst() {
     List<Future<Long>> paid = new ArrayList<>();
     for (int i = 0; i < 35; i++) {
