@@ -53,7 +53,7 @@ public final class BunqClient {
 
   private Future<BunqResponse> send(ApiCall call, SessionContext context) {
     return http.send(new BunqRequest(call.method(), url(context, call), call.body(), context.sessionToken(),
-        context.clientPrivateKey(), context.serverPublicKey()));
+        context.clientPrivateKey(), context.serverPublicKey(), call.deadlineMs()));
   }
 
   private Future<BunqResponse> recover(ApiCall call, SessionContext context, Throwable failure) {

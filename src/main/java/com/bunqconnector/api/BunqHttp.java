@@ -93,7 +93,7 @@ public final class BunqHttp {
   }
 
   private Future<BunqResponse> attempt(BunqRequest request, String signature, int attempt, long deadline) {
-    return limiter.slot(request.method(), request.path())
+    return slot(request)
         .compose(ready -> transmit(request, signature)
             .compose(response -> accept(request, response))
             .recover(failure -> retryOrFail(request, signature, attempt, deadline, failure)));
@@ -105,13 +105,48 @@ public final class BunqHttp {
       return Future.failedFuture(failure);
     }
     long delay = Math.max(1, retries.delayMs(attempt));
-    if (attempt < retries.maxAttempts() && mayResend(request.method(), bunq)
-        && System.currentTimeMillis() + delay < deadline) {
+    long resendAt = System.currentTimeMillis() + delay;
+    if (attempt < retries.maxAttempts() && mayResend(request.method(), bunq) && resendAt < deadline
+        && (request.deadlineMs() == 0 || resendAt < request.deadlineMs())) {
       Promise<BunqResponse> again = Promise.promise();
       vertx.setTimer(delay, id -> attempt(request, signature, attempt + 1, deadline).onComplete(again));
       return again.future();
     }
     return Future.failedFuture(outcome(request, bunq, attempt));
+  }
+
+  /**
+   * A rate-limit slot for the request, unless the caller's deadline passes first (or has passed):
+   * then the request fails with {@code timeout}, not sent.
+   */
+  private Future<Long> slot(BunqRequest request) {
+    long caller = request.deadlineMs();
+    if (caller == 0) {
+      return limiter.slot(request.method(), request.path());
+    }
+    long left = caller - System.currentTimeMillis();
+    if (left <= 0) {
+      return Future.failedFuture(deadlinePassed(request));
+    }
+    Promise<Long> ready = Promise.promise();
+    long timer = vertx.setTimer(left, id -> ready.tryFail(deadlinePassed(request)));
+    limiter.slot(request.method(), request.path()).onComplete(slot -> {
+      vertx.cancelTimer(timer);
+      if (slot.failed()) {
+        ready.tryFail(slot.cause());
+      } else if (System.currentTimeMillis() >= caller) {
+        ready.tryFail(deadlinePassed(request));
+      } else {
+        ready.tryComplete(slot.result());
+      }
+    });
+    return ready.future();
+  }
+
+  private static BunqApiException deadlinePassed(BunqRequest request) {
+    return new BunqApiException(ErrorCode.TIMEOUT, 0, List.of(request + " not sent: the caller's deadline passed"
+        + " before it could go out (its X-Bunq-Client-Request-Id was " + request.requestId() + ")"), null,
+        BunqApiException.Delivery.NOT_SENT);
   }
 
   /**

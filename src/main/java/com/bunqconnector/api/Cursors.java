@@ -50,7 +50,7 @@ final class Cursors {
     if (query.containsKey("older_id") && query.containsKey("newer_id")) {
       throw new IllegalArgumentException("'" + shorten(cursor) + "' names both older_id and newer_id");
     }
-    return new ApiCall(listed.tenant(), listed.user(), listed.method(), path, query, null);
+    return new ApiCall(listed.tenant(), listed.user(), listed.method(), path, query, null, listed.deadlineMs());
   }
 
   /** Whether a cursor's path is the listed path, with the user id filled in where the call has {@code {userId}}. */

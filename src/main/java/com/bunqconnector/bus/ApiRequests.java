@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a {@code bunq.api} request,
- * {@code {"tenant","user","method","path","query","body"}}, into an {@link ApiCall}, or says
- * which field is wrong.
+ * {@code {"tenant","user","method","path","query","body","all","limit","timeoutMs"}}, into an
+ * {@link ApiCall}, or says which field is wrong.
  */
 public final class ApiRequests {
 
@@ -27,6 +27,8 @@ public final class ApiRequests {
   public static final int DEFAULT_PAGE_LIMIT = 1_000;
   /** Most items one request may collect over all pages. */
   public static final int MAX_PAGE_LIMIT = 100_000;
+  /** Longest caller's timeout a request may name: a day. */
+  public static final long MAX_TIMEOUT_MS = 86_400_000;
 
   private ApiRequests() {
   }
@@ -45,7 +47,25 @@ public final class ApiRequests {
     }
     Map<String, String> query = query(request);
     checkPaging(request, method, query);
-    return new ApiCall(tenant, user, HttpMethod.valueOf(method), path(request), query, body(request, method));
+    return new ApiCall(tenant, user, HttpMethod.valueOf(method), path(request), query, body(request, method),
+        deadline(request));
+  }
+
+  /**
+   * The caller's deadline from {@code "timeoutMs"} (how long the caller waits for the reply,
+   * counted from now), or 0 when the request names none.
+   */
+  private static long deadline(JsonObject request) {
+    Object timeout = request.getValue("timeoutMs");
+    if (timeout == null) {
+      return 0;
+    }
+    if (!(timeout instanceof Integer || timeout instanceof Long) || ((Number) timeout).longValue() < 1
+        || ((Number) timeout).longValue() > MAX_TIMEOUT_MS) {
+      throw new InvalidRequestException("timeoutMs", "must be a whole number of milliseconds from 1 to "
+          + MAX_TIMEOUT_MS);
+    }
+    return System.currentTimeMillis() + ((Number) timeout).longValue();
   }
 
   /**

@@ -1,9 +1,12 @@
 package com.bunqconnector.bus;
 
+import com.bunqconnector.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -40,10 +43,12 @@ public final class BunqApi {
   public static final long DEFAULT_TIMEOUT_MS = 90_000;
 
   private final Vertx vertx;
+  private final long timeoutMs;
   private final DeliveryOptions delivery;
 
   private BunqApi(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
@@ -52,10 +57,14 @@ public final class BunqApi {
     return new BunqApi(Objects.requireNonNull(vertx, "vertx"), DEFAULT_TIMEOUT_MS);
   }
 
-  /** The same client with another call timeout. */
+  /**
+   * The same client with another call timeout. The connector is told it too, and starts no attempt
+   * of a call after it has passed (such a call fails with {@code timeout}, not sent).
+   */
   public BunqApi withTimeout(long timeoutMs) {
-    if (timeoutMs < 1) {
-      throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeoutMs);
+    if (timeoutMs < 1 || timeoutMs > ApiRequests.MAX_TIMEOUT_MS) {
+      throw new IllegalArgumentException("timeout must be from 1 to " + ApiRequests.MAX_TIMEOUT_MS + " ms, was "
+          + timeoutMs);
     }
     return new BunqApi(vertx, timeoutMs);
   }
@@ -257,11 +266,30 @@ public final class BunqApi {
       if (request.getValue("body") == null) {
         request.remove("body");
       }
+      request.put("timeoutMs", timeoutMs);
+      String method = request.getString("method");
       return vertx.eventBus().<JsonObject>request(Addresses.API, request, delivery)
           .map(Message::body)
-          .recover(failure -> Future.failedFuture(new BunqCallException(BusFailures.read(failure),
-              request.getString("method"))));
+          .recover(failure -> Future.failedFuture(new BunqCallException(failure(failure, method, request),
+              method)));
     }
+  }
+
+  /**
+   * The failure as the connector sent it; a call that changes something and got no reply within
+   * the timeout is {@code outcome-unknown}: the connector may have sent it, or may still be sending it.
+   */
+  private JsonObject failure(Throwable failure, String method, JsonObject request) {
+    JsonObject read = BusFailures.read(failure);
+    boolean noReply = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
+    if (!noReply || "GET".equals(method)) {
+      return read;
+    }
+    return read.put("code", ErrorCode.OUTCOME_UNKNOWN.wire()).put("error_description", new JsonArray().add(method
+        + " " + request.getString("path") + " got no reply within " + timeoutMs + " ms: the connector may have sent"
+        + " it, or may still be carrying it out (it starts no attempt after the timeout, but one under way goes"
+        + " on). Read the resource (GET " + request.getString("path") + ") to see whether it exists before"
+        + " repeating the call."));
   }
 
   private static String account(long accountId) {

@@ -59,6 +59,22 @@ class ApiRequestsTest {
   }
 
   @Test
+  void timeoutBecomesTheCallersDeadline() {
+    long before = System.currentTimeMillis();
+    ApiCall call = ApiRequests.parse(request().put("timeoutMs", 5_000));
+    assertThat(call.deadlineMs()).isBetween(before + 5_000, System.currentTimeMillis() + 5_000);
+    assertThat(ApiRequests.parse(request()).deadlineMs()).as("no deadline").isZero();
+  }
+
+  @ParameterizedTest(name = "timeoutMs {0} is rejected")
+  @CsvSource(delimiter = '|', value = {"0", "-5", "86400001", "1.5", "true", "\"500\""})
+  void rejectsATimeoutOutsideOneMillisecondToADay(String value) {
+    Object timeout = new JsonObject("{\"v\":" + value + "}").getValue("v");
+    assertThatThrownBy(() -> ApiRequests.parse(request().put("timeoutMs", timeout)))
+        .hasMessageContaining("timeoutMs: must be a whole number of milliseconds from 1 to 86400000");
+  }
+
+  @Test
   void rejectsABodyOnAGet() {
     assertThatThrownBy(() -> ApiRequests.parse(request().put("body", new JsonObject())))
         .hasMessageContaining("body: GET requests carry no body");
