@@ -50,7 +50,8 @@ public final class ApiVerticle extends VerticleBase {
     answer.onComplete(result -> {
       if (result.succeeded()) {
         try {
-          message.reply(reply(result.result()));
+          JsonObject reply = reply(result.result());
+          message.reply(pageLimit > 0 ? reply.put("complete", result.result().complete()) : reply);
         } catch (RuntimeException e) {
           log.error("Replying to bunq.api for {}/{} failed", call.tenant(), call.user(), e);
           fail(message, e);
