@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,13 @@ import java.util.regex.Pattern;
 public final class ApiRequests {
 
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE");
+  /** The fields a request may have; any other is refused, so that a misspelt one is not silently dropped. */
+  static final Set<String> FIELDS = Set.of("tenant", "user", "method", "path", "query", "body", "all", "limit",
+      "timeoutMs");
+  /** Tenant and user ids: the rule of the tenant configuration ({@code config.TenantConfig.ID}). */
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  /** Text from a request that may be quoted in an error message (and so in a log line) as it is. */
+  private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9_.{}/-]{1,64}");
   private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_.{}-]+)+");
   private static final int MAX_PATH = 2048;
   /** bunq's largest page. */
@@ -39,11 +47,17 @@ public final class ApiRequests {
       throw new InvalidRequestException("message", "must be a JSON object, was "
           + (message == null ? "empty" : message.getClass().getSimpleName()));
     }
-    String tenant = requiredString(request, "tenant");
-    String user = requiredString(request, "user");
+    for (String field : request.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw new InvalidRequestException(name(field), "is not a field of a bunq.api request (they are "
+            + String.join(", ", new TreeSet<>(FIELDS)) + ")");
+      }
+    }
+    String tenant = id(request, "tenant");
+    String user = id(request, "user");
     String method = requiredString(request, "method").toUpperCase(Locale.ROOT);
     if (!METHODS.contains(method)) {
-      throw new InvalidRequestException("method", "must be one of GET, POST, PUT, DELETE, was '" + method + "'");
+      throw new InvalidRequestException("method", "must be one of GET, POST, PUT, DELETE, was " + shown(method));
     }
     Map<String, String> query = query(request);
     checkPaging(request, method, query);
@@ -106,9 +120,29 @@ public final class ApiRequests {
       String count = query.get("count");
       if (!count.matches("\\d{1,3}") || Integer.parseInt(count) < 1 || Integer.parseInt(count) > MAX_COUNT) {
         throw new InvalidRequestException("query.count", "must be a whole number from 1 to " + MAX_COUNT
-            + " (bunq's largest page), was '" + count + "'");
+            + " (bunq's largest page), was " + shown(count));
       }
     }
+  }
+
+  private static String id(JsonObject request, String field) {
+    String id = requiredString(request, field);
+    if (!ID.matcher(id).matches()) {
+      throw new InvalidRequestException(field, "must be an id of the configuration: 1 to 63 lower-case letters,"
+          + " digits, '-' and '_', starting with a letter or digit; was " + shown(id));
+    }
+    return id;
+  }
+
+  /** Text from a request as it may appear in a message: quoted when short and plain, else only its length. */
+  static String shown(String text) {
+    return SHOWABLE.matcher(text).matches() ? "'" + text + "'"
+        : "a text of " + text.length() + " characters (not shown: long, or not plain letters and digits)";
+  }
+
+  /** A field name from a request as it may appear in a message. */
+  private static String name(String field) {
+    return SHOWABLE.matcher(field).matches() ? field : "(a name of " + field.length() + " characters, not shown)";
   }
 
   private static String requiredString(JsonObject request, String field) {
@@ -147,7 +181,7 @@ public final class ApiRequests {
     for (Map.Entry<String, Object> entry : object) {
       Object parameter = entry.getValue();
       if (!(parameter instanceof String || parameter instanceof Number || parameter instanceof Boolean)) {
-        throw new InvalidRequestException("query." + entry.getKey(), "must be a string, number or boolean");
+        throw new InvalidRequestException("query." + name(entry.getKey()), "must be a string, number or boolean");
       }
       query.put(entry.getKey(), parameter.toString());
     }
