@@ -14,6 +14,8 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * What a consumer verticle uses to call bunq through the connector, instead of raw
@@ -74,22 +76,48 @@ public final class BunqApi {
     return new User(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(user, "user"));
   }
 
-  /** An amount of money: a decimal value (never a double) and an ISO 4217 currency. */
+  /**
+   * An amount of money: a decimal value (never a double) with at most two decimals, as bunq takes
+   * it, and an ISO 4217 currency.
+   */
   public record Amount(BigDecimal value, String currency) {
 
+    private static final Pattern TEXT = Pattern.compile("-?\\d{1,15}(\\.\\d{1,2})?");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    /** @throws IllegalArgumentException for a value with more than two decimals, or a currency that is not ISO 4217 */
     public Amount {
       Objects.requireNonNull(value, "value");
       Objects.requireNonNull(currency, "currency");
+      if (value.stripTrailingZeros().scale() > 2) {
+        throw new IllegalArgumentException("amount " + value.toPlainString() + " has more than two decimals");
+      }
+      if (!CURRENCY.matcher(currency).matches()) {
+        throw new IllegalArgumentException("currency '" + currency + "' is not an ISO 4217 code such as EUR");
+      }
     }
 
-    /** An amount in euro, from text such as {@code "12.50"}. */
+    /**
+     * An amount in euro, from text such as {@code "12.50"}: digits with at most two decimals, no exponent.
+     *
+     * @throws IllegalArgumentException naming the text if it is not such an amount
+     */
     public static Amount eur(String value) {
-      return new Amount(new BigDecimal(value), "EUR");
+      return new Amount(parse(value), "EUR");
     }
 
     /** Reads bunq's {@code {"value": "-12.50", "currency": "EUR"}}. */
     public static Amount of(JsonObject amount) {
-      return new Amount(new BigDecimal(amount.getString("value")), amount.getString("currency"));
+      return new Amount(parse(amount.getString("value")), amount.getString("currency"));
+    }
+
+    private static BigDecimal parse(String value) {
+      if (value == null || !TEXT.matcher(value).matches()) {
+        throw new IllegalArgumentException("amount '" + (value == null || value.length() > 40 ? "(" + (value == null
+            ? "none" : value.length() + " characters") + ")" : value) + "' is not a decimal with at most two"
+            + " decimals, such as 12.50");
+      }
+      return new BigDecimal(value);
     }
 
     /** bunq's form: the value with two decimals, as text. */
@@ -190,13 +218,13 @@ public final class BunqApi {
      * {@code {"status","Response","Pagination","response_id","pages"}}.
      */
     public Future<JsonObject> call(String method, String path, JsonObject query, Object body) {
-      return send(request(method, path, query).put("body", body));
+      return guarded(() -> send(request(method, path, query).put("body", body)));
     }
 
     /** Every item of a GET list, page after page, up to {@code limit} items (newest first). */
     public Future<JsonArray> listAll(String path, JsonObject query, int limit) {
-      return send(request("GET", path, query).put("all", true).put("limit", limit))
-          .map(reply -> reply.getJsonArray("Response"));
+      return guarded(() -> send(request("GET", path, query).put("all", true).put("limit", limit))
+          .map(reply -> reply.getJsonArray("Response")));
     }
 
     /** The user's bank accounts ({@code MonetaryAccountBank}), up to 200. */
@@ -219,25 +247,31 @@ public final class BunqApi {
 
     /** Pays from one of the user's accounts; completes with the new payment's id. */
     public Future<Long> pay(long accountId, Amount amount, Alias to, String description) {
-      JsonObject body = new JsonObject().put("amount", amount.toJson()).put("counterparty_alias", to.toJson())
-          .put("description", description);
-      return call("POST", account(accountId) + "/payment", null, body).map(BunqApi::createdId);
+      return guarded(() -> {
+        JsonObject body = new JsonObject().put("amount", amount.toJson()).put("counterparty_alias", to.toJson())
+            .put("description", description);
+        return call("POST", account(accountId) + "/payment", null, body).map(BunqApi::createdId);
+      });
     }
 
     /** Asks someone for money into one of the user's accounts; completes with the request's id. */
     public Future<Long> requestMoney(long accountId, Amount amount, Alias from, String description) {
-      JsonObject body = new JsonObject().put("amount_inquired", amount.toJson())
-          .put("counterparty_alias", from.toJson()).put("description", description).put("allow_bunqme", false);
-      return call("POST", account(accountId) + "/request-inquiry", null, body).map(BunqApi::createdId);
+      return guarded(() -> {
+        JsonObject body = new JsonObject().put("amount_inquired", amount.toJson())
+            .put("counterparty_alias", from.toJson()).put("description", description).put("allow_bunqme", false);
+        return call("POST", account(accountId) + "/request-inquiry", null, body).map(BunqApi::createdId);
+      });
     }
 
     /** A payment that waits for the account owner's approval in the bunq app; completes with its id. */
     public Future<Long> draftPayment(long accountId, Amount amount, Alias to, String description) {
-      JsonObject entry = new JsonObject().put("amount", amount.toJson()).put("counterparty_alias", to.toJson())
-          .put("description", description);
-      JsonObject body = new JsonObject().put("entries", new JsonArray().add(entry))
-          .put("number_of_required_accepts", 1);
-      return call("POST", account(accountId) + "/draft-payment", null, body).map(BunqApi::createdId);
+      return guarded(() -> {
+        JsonObject entry = new JsonObject().put("amount", amount.toJson()).put("counterparty_alias", to.toJson())
+            .put("description", description);
+        JsonObject body = new JsonObject().put("entries", new JsonArray().add(entry))
+            .put("number_of_required_accepts", 1);
+        return call("POST", account(accountId) + "/draft-payment", null, body).map(BunqApi::createdId);
+      });
     }
 
     /** The user-level callback filters: {@code {"category", "notification_target"}} each. */
@@ -251,9 +285,20 @@ public final class BunqApi {
      * empty list removes them all): each {@code {"category", "notification_target"}}.
      */
     public Future<List<JsonObject>> replaceNotificationFilters(List<JsonObject> filters) {
-      JsonObject body = new JsonObject().put("notification_filters", new JsonArray(new ArrayList<>(filters)));
-      return call("POST", "/user/{userId}/notification-filter-url", null, body)
-          .map(reply -> unwrap(reply.getJsonArray("Response"), "NotificationFilterUrl"));
+      return guarded(() -> {
+        JsonObject body = new JsonObject().put("notification_filters", new JsonArray(new ArrayList<>(filters)));
+        return call("POST", "/user/{userId}/notification-filter-url", null, body)
+            .map(reply -> unwrap(reply.getJsonArray("Response"), "NotificationFilterUrl"));
+      });
+    }
+
+    /** The helper's future, failed rather than thrown when its arguments are bad. */
+    private <T> Future<T> guarded(Supplier<Future<T>> helper) {
+      try {
+        return helper.get();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
     }
 
     private JsonObject request(String method, String path, JsonObject query) {
