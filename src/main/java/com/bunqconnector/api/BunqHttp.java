@@ -30,8 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BunqHttp {
 
-  /** Largest response body accepted by default: far above bunq's largest page (200 items). */
-  public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+  /**
+   * Largest response body accepted by default, 4 MB: well above bunq's largest page (200 items),
+   * and small enough that one parsed page of tiny items cannot take hundreds of MB of heap.
+   */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
   private static final byte[] EMPTY = new byte[0];
 
