@@ -1,9 +1,9 @@
 package com.bunqconnector.api;
 
+import static com.bunqconnector.api.Failures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.crypto.CryptoWorker;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -62,11 +62,6 @@ class CallDeadlineTest {
         Buffer.buffer("{}"), "token", null, null, deadlineMs);
   }
 
-  private static BunqApiException failure(Future<BunqResponse> call) {
-    Throwable failure = call.map(r -> (Throwable) null).otherwise(e -> e).await();
-    assertThat(failure).isInstanceOf(BunqApiException.class);
-    return (BunqApiException) failure;
-  }
 
   @Test
   void callWhoseDeadlinePassesWhileWaitingForARateLimitSlotIsNeverSent() {

@@ -1,11 +1,11 @@
 package com.bunqconnector.api;
 
+import static com.bunqconnector.api.Failures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.crypto.Signatures;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -94,11 +94,6 @@ class CallRetryTest {
         SERVER_KEY.getPublic());
   }
 
-  private static BunqApiException failure(Future<BunqResponse> call) {
-    Throwable failure = call.map(r -> (Throwable) null).otherwise(e -> e).await();
-    assertThat(failure).isInstanceOf(BunqApiException.class);
-    return (BunqApiException) failure;
-  }
 
   @Test
   void getIsRetriedThroughRateLimitsServerErrorsAndDroppedConnections() {

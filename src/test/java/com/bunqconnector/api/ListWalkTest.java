@@ -1,5 +1,6 @@
 package com.bunqconnector.api;
 
+import static com.bunqconnector.api.Failures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.bus.Addresses;
@@ -124,11 +125,6 @@ class ListWalkTest {
     return new ApiCall("acme", "alice", HttpMethod.GET, LIST, Map.of("count", "1"), null);
   }
 
-  private static BunqApiException failure(Future<BunqResponse> call) {
-    Throwable failure = call.map(r -> (Throwable) null).otherwise(e -> e).await();
-    assertThat(failure).isInstanceOf(BunqApiException.class);
-    return (BunqApiException) failure;
-  }
 
   @Test
   void walkStopsAtAnEmptyPageEvenWithAFreshCursor() {
