@@ -29,6 +29,11 @@ public final class BunqClient {
   /** Marks log lines about answers that may have been tampered with, for alerting. */
   public static final Marker SECURITY = MarkerFactory.getMarker("SECURITY");
 
+  /** Most pages one walk of a list reads. */
+  public static final int MAX_WALK_PAGES = 1_000;
+  /** Longest a walk of a list takes when its caller names no deadline: five minutes. */
+  public static final long MAX_WALK_MS = 300_000;
+
   private static final Logger log = LoggerFactory.getLogger(BunqClient.class);
 
   private final SessionManager sessions;
@@ -53,7 +58,7 @@ public final class BunqClient {
 
   private Future<BunqResponse> send(ApiCall call, SessionContext context) {
     return http.send(new BunqRequest(call.method(), url(context, call), call.body(), context.sessionToken(),
-        context.clientPrivateKey(), context.serverPublicKey()));
+        context.clientPrivateKey(), context.serverPublicKey(), call.deadlineMs()));
   }
 
   private Future<BunqResponse> recover(ApiCall call, SessionContext context, Throwable failure) {
@@ -79,45 +84,86 @@ public final class BunqClient {
   /**
    * Makes a GET list call and follows bunq's cursors page after page, collecting the items: toward
    * older items ({@code older_url}), or toward newer ones ({@code newer_url}) when the call asks for
-   * items newer than a {@code newer_id}. Stops when bunq gives no further cursor, when
-   * {@code maxItems} items are collected (the last page is cut to fit), or when a cursor comes back
-   * that was already followed. A cursor must point at the same list; bunq's {@code count} carries on
-   * from page to page.
+   * items newer than a {@code newer_id}. Stops when bunq gives no further cursor or an empty page,
+   * when {@code maxItems} items are collected (the last page is cut to fit), or when a cursor comes
+   * back that was already followed. A cursor must point at the very path the first call requested;
+   * its {@code count}, {@code older_id} and {@code newer_id} must be bunq's. A walk also stops after
+   * {@value #MAX_WALK_PAGES} pages, or at the caller's deadline (else after
+   * {@value #MAX_WALK_MS} ms); the response then says it is not complete.
    *
    * @return a response whose {@code Response} holds the items of every page in the order walked, and
    *     whose {@code Pagination} is that of the last page read; {@link BunqResponse#pages()} tells how
    *     many pages that took
    */
   public Future<BunqResponse> callAll(ApiCall call, int maxItems) {
+    return callAll(call, maxItems, MAX_WALK_PAGES, MAX_WALK_MS);
+  }
+
+  /** {@link #callAll(ApiCall, int)} with other caps of pages and time, for tests. */
+  Future<BunqResponse> callAll(ApiCall call, int maxItems, int maxPages, long maxWalkMs) {
     if (call.method() != HttpMethod.GET) {
       return Future.failedFuture(new IllegalArgumentException("only GET lists are paged, not " + call.method()));
     }
-    String cursor = call.query().containsKey("newer_id") ? "newer_url" : "older_url";
-    return call(call).compose(first -> walk(call, first, cursor, maxItems, new JsonArray(), new HashSet<>(), 1));
+    long until = call.deadlineMs() > 0 ? call.deadlineMs() : System.currentTimeMillis() + maxWalkMs;
+    Walk walk = new Walk(call, call.query().containsKey("newer_id") ? "newer_url" : "older_url", maxItems,
+        maxPages, until);
+    return sessions.context(call.tenant(), call.user())
+        .compose(context -> {
+          walk.path = call.path().replace(ApiCall.USER_ID, Long.toString(context.bunqUserId()));
+          return call(call);
+        })
+        .compose(first -> walk(walk, first, 1));
   }
 
-  private Future<BunqResponse> walk(ApiCall call, BunqResponse page, String cursor, int maxItems, JsonArray items,
-      Set<String> followed, int pages) {
+  /** Where a walk of a list stands. */
+  private static final class Walk {
+    final ApiCall call;
+    final String cursor;
+    final int maxItems;
+    final int maxPages;
+    final long until;
+    final JsonArray items = new JsonArray();
+    final Set<String> followed = new HashSet<>();
+    String path;
+
+    Walk(ApiCall call, String cursor, int maxItems, int maxPages, long until) {
+      this.call = call;
+      this.cursor = cursor;
+      this.maxItems = maxItems;
+      this.maxPages = maxPages;
+      this.until = until;
+    }
+  }
+
+  private Future<BunqResponse> walk(Walk walk, BunqResponse page, int pages) {
     for (Object item : page.items()) {
-      if (items.size() >= maxItems) {
+      if (walk.items.size() >= walk.maxItems) {
         break;
       }
-      items.add(item);
+      walk.items.add(item);
     }
     JsonObject pagination = page.pagination();
-    String next = pagination == null ? null : pagination.getString(cursor);
-    if (next == null || items.size() >= maxItems || !followed.add(next)) {
-      JsonObject body = page.body().copy().put("Response", items);
-      return Future.succeededFuture(new BunqResponse(page.status(), body, page.responseId(), pages));
+    String next = pagination == null ? null : pagination.getString(walk.cursor);
+    boolean done = next == null || page.items().isEmpty() || walk.items.size() >= walk.maxItems
+        || !walk.followed.add(next);
+    String cap = done ? null : pages >= walk.maxPages ? walk.maxPages + " pages"
+        : System.currentTimeMillis() >= walk.until ? "the time it may take" : null;
+    if (done || cap != null) {
+      if (cap != null) {
+        log.warn("Walk of GET {} for {}/{} stopped at {} ({} items): the reply says it is not complete",
+            walk.call.path(), walk.call.tenant(), walk.call.user(), cap, walk.items.size());
+      }
+      JsonObject body = page.body().copy().put("Response", walk.items);
+      return Future.succeededFuture(new BunqResponse(page.status(), body, page.responseId(), pages, cap == null));
     }
     ApiCall nextCall;
     try {
-      nextCall = Cursors.follow(call, next);
+      nextCall = Cursors.follow(walk.call, walk.path, next);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new BunqApiException(ErrorCode.BUNQ_ERROR, page.status(),
-          List.of("bunq's " + cursor + " cannot be followed: " + e.getMessage()), page.responseId()));
+          List.of("bunq's " + walk.cursor + " cannot be followed: " + e.getMessage()), page.responseId()));
     }
-    return call(nextCall).compose(following -> walk(call, following, cursor, maxItems, items, followed, pages + 1));
+    return call(nextCall).compose(following -> walk(walk, following, pages + 1));
   }
 
   static boolean sessionRefused(BunqApiException failure) {

@@ -30,8 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BunqHttp {
 
-  /** Largest response body accepted by default: far above bunq's largest page (200 items). */
-  public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+  /**
+   * Largest response body accepted by default, 4 MB: well above bunq's largest page (200 items),
+   * and small enough that one parsed page of tiny items cannot take hundreds of MB of heap.
+   */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
   private static final byte[] EMPTY = new byte[0];
 
@@ -74,10 +77,10 @@ public final class BunqHttp {
   /**
    * Sends the request, within bunq's rate limits, and again after a failure that allows it (see
    * {@link RetryPolicy}): a GET after a 429, a 5xx, a timeout or a dropped connection; any other
-   * method only when bunq certainly did not act on it (a 429, a 502, 503 or 504 from its gateway, or
-   * a connection that never opened), with the same {@code X-Bunq-Client-Request-Id}, so that bunq
-   * would refuse it had it acted after all. Such a call that was sent and got no answer fails with
-   * {@link ErrorCode#OUTCOME_UNKNOWN} and is never sent again.
+   * method only when bunq certainly did not act on it (a 429, a 503, or a connection that never
+   * opened), with the same {@code X-Bunq-Client-Request-Id}. Such a call that may have been carried
+   * out (sent without an answer, answered with another 5xx, or a resend refused with a 4xx) fails
+   * with {@link ErrorCode#OUTCOME_UNKNOWN} and is never sent again.
    *
    * @return the verified response; or a future failed with {@link BunqApiException}: bunq's error
    *     status and descriptions, {@code bad-signature} for a 2xx that does not verify, {@code timeout},
@@ -93,7 +96,7 @@ public final class BunqHttp {
   }
 
   private Future<BunqResponse> attempt(BunqRequest request, String signature, int attempt, long deadline) {
-    return limiter.slot(request.method(), request.path())
+    return slot(request)
         .compose(ready -> transmit(request, signature)
             .compose(response -> accept(request, response))
             .recover(failure -> retryOrFail(request, signature, attempt, deadline, failure)));
@@ -105,16 +108,56 @@ public final class BunqHttp {
       return Future.failedFuture(failure);
     }
     long delay = Math.max(1, retries.delayMs(attempt));
-    if (attempt < retries.maxAttempts() && mayResend(request.method(), bunq)
-        && System.currentTimeMillis() + delay < deadline) {
+    long resendAt = System.currentTimeMillis() + delay;
+    if (attempt < retries.maxAttempts() && mayResend(request.method(), bunq) && resendAt < deadline
+        && (request.deadlineMs() == 0 || resendAt < request.deadlineMs())) {
       Promise<BunqResponse> again = Promise.promise();
       vertx.setTimer(delay, id -> attempt(request, signature, attempt + 1, deadline).onComplete(again));
       return again.future();
     }
-    return Future.failedFuture(outcome(request, bunq));
+    return Future.failedFuture(outcome(request, bunq, attempt));
   }
 
-  /** Whether a request that failed this way may go out again. */
+  /**
+   * A rate-limit slot for the request, unless the caller's deadline passes first (or has passed):
+   * then the request fails with {@code timeout}, not sent.
+   */
+  private Future<Long> slot(BunqRequest request) {
+    long caller = request.deadlineMs();
+    if (caller == 0) {
+      return limiter.slot(request.method(), request.path());
+    }
+    long left = caller - System.currentTimeMillis();
+    if (left <= 0) {
+      return Future.failedFuture(deadlinePassed(request));
+    }
+    Promise<Long> ready = Promise.promise();
+    long timer = vertx.setTimer(left, id -> ready.tryFail(deadlinePassed(request)));
+    limiter.slot(request.method(), request.path()).onComplete(slot -> {
+      vertx.cancelTimer(timer);
+      if (slot.failed()) {
+        ready.tryFail(slot.cause());
+      } else if (System.currentTimeMillis() >= caller) {
+        ready.tryFail(deadlinePassed(request));
+      } else {
+        ready.tryComplete(slot.result());
+      }
+    });
+    return ready.future();
+  }
+
+  private static BunqApiException deadlinePassed(BunqRequest request) {
+    return new BunqApiException(ErrorCode.TIMEOUT, 0, List.of(request + " not sent: the caller's deadline passed"
+        + " before it could go out (its X-Bunq-Client-Request-Id was " + request.requestId() + ")"), null,
+        BunqApiException.Delivery.NOT_SENT);
+  }
+
+  /**
+   * Whether a request that failed this way may go out again: a GET after a 429, a 5xx, a timeout
+   * or a dropped connection; any other method only when bunq certainly did not act on it: it was
+   * never sent, or bunq refused it with a 429 or a 503. Any other 5xx (500, 502, 504...) may come
+   * from a gateway after bunq booked the call, and is not sent again.
+   */
   static boolean mayResend(HttpMethod method, BunqApiException failure) {
     int status = failure.status();
     if (failure.delivery() == BunqApiException.Delivery.NOT_SENT || status == 429) {
@@ -123,18 +166,37 @@ public final class BunqHttp {
     if (method == HttpMethod.GET) {
       return failure.code() != ErrorCode.BAD_SIGNATURE && (status == 0 || status >= 500 || status < 300);
     }
-    return status == 502 || status == 503 || status == 504;
+    return status == 503;
   }
 
-  /** The failure to report: for a call that changes something and got no answer, {@code outcome-unknown}. */
-  private static BunqApiException outcome(BunqRequest request, BunqApiException failure) {
-    if (request.method() == HttpMethod.GET || failure.delivery() != BunqApiException.Delivery.UNKNOWN) {
+  /**
+   * The failure to report. For a call that changes something it is {@code outcome-unknown}, with
+   * the HTTP status kept, when bunq may have carried it out: it was sent and no complete answer
+   * came, it was answered with a 5xx other than 503, or a resend of it was refused with a 4xx (an
+   * earlier attempt may have been booked, and bunq refuses a reused request id).
+   */
+  private static BunqApiException outcome(BunqRequest request, BunqApiException failure, int attempt) {
+    if (request.method() == HttpMethod.GET || failure.delivery() == BunqApiException.Delivery.NOT_SENT
+        || failure.code() == ErrorCode.BAD_SIGNATURE) {
       return failure;
     }
-    return new BunqApiException(ErrorCode.OUTCOME_UNKNOWN, 0, List.of(request + " was sent but no complete answer"
-        + " came (" + String.join(" ", failure.descriptions()) + "), so bunq may have carried it out. It is not sent"
+    int status = failure.status();
+    String why;
+    if (failure.delivery() == BunqApiException.Delivery.UNKNOWN) {
+      why = " was sent but no complete answer came";
+    } else if (status >= 500 && status != 503) {
+      why = " was answered with HTTP " + status + ", which a gateway may send after bunq carried the call out";
+    } else if (status >= 400 && status < 500 && status != 429 && attempt > 1) {
+      why = " was refused with HTTP " + status + " when it was sent again (attempt " + attempt + "), and an"
+          + " earlier attempt may have been carried out";
+    } else {
+      return failure;
+    }
+    return new BunqApiException(ErrorCode.OUTCOME_UNKNOWN, status, List.of(request + why + " ("
+        + String.join(" ", failure.descriptions()) + "), so bunq may have carried it out. It is not sent"
         + " again: read the resource (GET " + request.path() + ") to see whether it exists before repeating it;"
-        + " its X-Bunq-Client-Request-Id was " + request.requestId() + "."), null, BunqApiException.Delivery.UNKNOWN);
+        + " its X-Bunq-Client-Request-Id was " + request.requestId() + "."), failure.responseId(),
+        failure.delivery());
   }
 
   /** A response as read off the wire: status, the headers we use, and the raw body. */

@@ -17,14 +17,21 @@ import java.util.UUID;
  * @param verifier  server public key that must have signed a 2xx response, or {@code null} to not verify
  * @param requestId {@code X-Bunq-Client-Request-Id}: the same on every attempt of one request, so that
  *                  bunq can refuse a resend of something it already carried out
+ * @param deadlineMs the caller's deadline (epoch milliseconds): no attempt starts after it; 0 for none
  */
 public record BunqRequest(HttpMethod method, String url, Buffer body, String authToken, PrivateKey signer,
-    PublicKey verifier, String requestId) {
+    PublicKey verifier, String requestId, long deadlineMs) {
+
+  /** A request with a new random request id and no deadline of its caller. */
+  public BunqRequest(HttpMethod method, String url, Buffer body, String authToken, PrivateKey signer,
+      PublicKey verifier) {
+    this(method, url, body, authToken, signer, verifier, 0);
+  }
 
   /** A request with a new random request id. */
   public BunqRequest(HttpMethod method, String url, Buffer body, String authToken, PrivateKey signer,
-      PublicKey verifier) {
-    this(method, url, body, authToken, signer, verifier, UUID.randomUUID().toString());
+      PublicKey verifier, long deadlineMs) {
+    this(method, url, body, authToken, signer, verifier, UUID.randomUUID().toString(), deadlineMs);
   }
 
   /** The path of the URL, without scheme, host or query: what bunq counts rate limits on. */

@@ -10,12 +10,14 @@ import io.vertx.core.json.JsonObject;
  * @param body       the parsed body, as bunq sent it
  * @param responseId bunq's {@code X-Bunq-Client-Response-Id}, or {@code null}
  * @param pages      how many pages of a list were read into {@code body} (1 unless the list was walked)
+ * @param complete   false when a walk of a list stopped at the connector's cap of pages or time
+ *                   before bunq's last page or the caller's limit of items
  */
-public record BunqResponse(int status, JsonObject body, String responseId, int pages) {
+public record BunqResponse(int status, JsonObject body, String responseId, int pages, boolean complete) {
 
   /** One response of one page. */
   public BunqResponse(int status, JsonObject body, String responseId) {
-    this(status, body, responseId, 1);
+    this(status, body, responseId, 1, true);
   }
 
   /** The {@code Response} array, empty when absent. */

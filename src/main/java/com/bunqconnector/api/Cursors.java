@@ -13,15 +13,20 @@ import java.util.TreeMap;
  */
 final class Cursors {
 
+  /** bunq's largest page. */
+  static final int MAX_COUNT = 200;
+
   private Cursors() {
   }
 
   /**
    * The call that reads the page a cursor points at, for the same user.
    *
-   * @throws IllegalArgumentException if the cursor is not a server-relative URL of the same list
+   * @param requested the path the first call of the list requested, with the user id filled in
+   * @throws IllegalArgumentException if the cursor is not a server-relative URL of that path, or
+   *     its {@code count}, {@code older_id} or {@code newer_id} is not bunq's
    */
-  static ApiCall follow(ApiCall listed, String cursor) {
+  static ApiCall follow(ApiCall listed, String requested, String cursor) {
     URI uri;
     try {
       uri = new URI(cursor);
@@ -32,8 +37,8 @@ final class Cursors {
       throw new IllegalArgumentException("'" + shorten(cursor) + "' is not a server-relative URL");
     }
     String path = uri.getRawPath().startsWith("/v1/") ? uri.getRawPath().substring(3) : uri.getRawPath();
-    if (!samePath(listed.path(), path)) {
-      throw new IllegalArgumentException("'" + shorten(cursor) + "' points at another list than " + listed.path());
+    if (!path.equals(requested)) {
+      throw new IllegalArgumentException("'" + shorten(cursor) + "' points at another list than " + requested);
     }
     Map<String, String> query = new TreeMap<>();
     String raw = uri.getRawQuery();
@@ -50,23 +55,17 @@ final class Cursors {
     if (query.containsKey("older_id") && query.containsKey("newer_id")) {
       throw new IllegalArgumentException("'" + shorten(cursor) + "' names both older_id and newer_id");
     }
-    return new ApiCall(listed.tenant(), listed.user(), listed.method(), path, query, null);
-  }
-
-  /** Whether a cursor's path is the listed path, with the user id filled in where the call has {@code {userId}}. */
-  private static boolean samePath(String listed, String cursor) {
-    String[] want = listed.split("/", -1);
-    String[] got = cursor.split("/", -1);
-    if (want.length != got.length) {
-      return false;
-    }
-    for (int i = 0; i < want.length; i++) {
-      boolean matches = want[i].equals(ApiCall.USER_ID) ? got[i].matches("\\d{1,19}") : want[i].equals(got[i]);
-      if (!matches) {
-        return false;
+    for (String id : new String[] {"older_id", "newer_id"}) {
+      if (query.containsKey(id) && !query.get(id).matches("\\d{1,19}")) {
+        throw new IllegalArgumentException("'" + shorten(cursor) + "' has an " + id + " that is not an object id");
       }
     }
-    return true;
+    String count = query.get("count");
+    if (count != null && (!count.matches("\\d{1,3}") || Integer.parseInt(count) < 1
+        || Integer.parseInt(count) > MAX_COUNT)) {
+      throw new IllegalArgumentException("'" + shorten(cursor) + "' has a count that is not 1 to " + MAX_COUNT);
+    }
+    return new ApiCall(listed.tenant(), listed.user(), listed.method(), path, query, null, listed.deadlineMs());
   }
 
   private static String decode(String text) {

@@ -9,16 +9,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * Reads a {@code bunq.api} request,
- * {@code {"tenant","user","method","path","query","body"}}, into an {@link ApiCall}, or says
- * which field is wrong.
+ * {@code {"tenant","user","method","path","query","body","all","limit","timeoutMs"}}, into an
+ * {@link ApiCall}, or says which field is wrong.
  */
 public final class ApiRequests {
 
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE");
+  /** The fields a request may have; any other is refused, so that a misspelt one is not silently dropped. */
+  static final Set<String> FIELDS = Set.of("tenant", "user", "method", "path", "query", "body", "all", "limit",
+      "timeoutMs");
+  /** Tenant and user ids: the rule of the tenant configuration ({@code config.TenantConfig.ID}). */
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  /** Text from a request that may be quoted in an error message (and so in a log line) as it is. */
+  private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9_.{}/-]{1,64}");
   private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_.{}-]+)+");
   private static final int MAX_PATH = 2048;
   /** bunq's largest page. */
@@ -27,6 +35,8 @@ public final class ApiRequests {
   public static final int DEFAULT_PAGE_LIMIT = 1_000;
   /** Most items one request may collect over all pages. */
   public static final int MAX_PAGE_LIMIT = 100_000;
+  /** Longest caller's timeout a request may name: a day. */
+  public static final long MAX_TIMEOUT_MS = 86_400_000;
 
   private ApiRequests() {
   }
@@ -37,15 +47,39 @@ public final class ApiRequests {
       throw new InvalidRequestException("message", "must be a JSON object, was "
           + (message == null ? "empty" : message.getClass().getSimpleName()));
     }
-    String tenant = requiredString(request, "tenant");
-    String user = requiredString(request, "user");
+    for (String field : request.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw new InvalidRequestException(name(field), "is not a field of a bunq.api request (they are "
+            + String.join(", ", new TreeSet<>(FIELDS)) + ")");
+      }
+    }
+    String tenant = id(request, "tenant");
+    String user = id(request, "user");
     String method = requiredString(request, "method").toUpperCase(Locale.ROOT);
     if (!METHODS.contains(method)) {
-      throw new InvalidRequestException("method", "must be one of GET, POST, PUT, DELETE, was '" + method + "'");
+      throw new InvalidRequestException("method", "must be one of GET, POST, PUT, DELETE, was " + shown(method));
     }
     Map<String, String> query = query(request);
     checkPaging(request, method, query);
-    return new ApiCall(tenant, user, HttpMethod.valueOf(method), path(request), query, body(request, method));
+    return new ApiCall(tenant, user, HttpMethod.valueOf(method), path(request), query, body(request, method),
+        deadline(request));
+  }
+
+  /**
+   * The caller's deadline from {@code "timeoutMs"} (how long the caller waits for the reply,
+   * counted from now), or 0 when the request names none.
+   */
+  private static long deadline(JsonObject request) {
+    Object timeout = request.getValue("timeoutMs");
+    if (timeout == null) {
+      return 0;
+    }
+    if (!(timeout instanceof Integer || timeout instanceof Long) || ((Number) timeout).longValue() < 1
+        || ((Number) timeout).longValue() > MAX_TIMEOUT_MS) {
+      throw new InvalidRequestException("timeoutMs", "must be a whole number of milliseconds from 1 to "
+          + MAX_TIMEOUT_MS);
+    }
+    return System.currentTimeMillis() + ((Number) timeout).longValue();
   }
 
   /**
@@ -86,9 +120,29 @@ public final class ApiRequests {
       String count = query.get("count");
       if (!count.matches("\\d{1,3}") || Integer.parseInt(count) < 1 || Integer.parseInt(count) > MAX_COUNT) {
         throw new InvalidRequestException("query.count", "must be a whole number from 1 to " + MAX_COUNT
-            + " (bunq's largest page), was '" + count + "'");
+            + " (bunq's largest page), was " + shown(count));
       }
     }
+  }
+
+  private static String id(JsonObject request, String field) {
+    String id = requiredString(request, field);
+    if (!ID.matcher(id).matches()) {
+      throw new InvalidRequestException(field, "must be an id of the configuration: 1 to 63 lower-case letters,"
+          + " digits, '-' and '_', starting with a letter or digit; was " + shown(id));
+    }
+    return id;
+  }
+
+  /** Text from a request as it may appear in a message: quoted when short and plain, else only its length. */
+  static String shown(String text) {
+    return SHOWABLE.matcher(text).matches() ? "'" + text + "'"
+        : "a text of " + text.length() + " characters (not shown: long, or not plain letters and digits)";
+  }
+
+  /** A field name from a request as it may appear in a message. */
+  private static String name(String field) {
+    return SHOWABLE.matcher(field).matches() ? field : "(a name of " + field.length() + " characters, not shown)";
   }
 
   private static String requiredString(JsonObject request, String field) {
@@ -127,7 +181,7 @@ public final class ApiRequests {
     for (Map.Entry<String, Object> entry : object) {
       Object parameter = entry.getValue();
       if (!(parameter instanceof String || parameter instanceof Number || parameter instanceof Boolean)) {
-        throw new InvalidRequestException("query." + entry.getKey(), "must be a string, number or boolean");
+        throw new InvalidRequestException("query." + name(entry.getKey()), "must be a string, number or boolean");
       }
       query.put(entry.getKey(), parameter.toString());
     }

@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code bunq.api}: each request
- * {@code {"tenant","user","method","path","query","body"}} becomes a signed, verified bunq call
- * for that user. The reply is {@code {"status","Response","Pagination","response_id"}} with the
- * {@code Response} array and {@code Pagination} exactly as bunq sent them; failures come back as
- * described in {@link BusFailures}.
+ * {@code {"tenant","user","method","path","query","body","all","limit","timeoutMs"}} becomes a
+ * signed, verified bunq call for that user. The reply is
+ * {@code {"status","Response","Pagination","response_id","pages"}} (and {@code "complete"} for a
+ * walk of all pages) with the {@code Response} array and {@code Pagination} exactly as bunq sent
+ * them; failures come back as described in {@link BusFailures}.
  */
 public final class ApiVerticle extends VerticleBase {
 
@@ -50,7 +51,8 @@ public final class ApiVerticle extends VerticleBase {
     answer.onComplete(result -> {
       if (result.succeeded()) {
         try {
-          message.reply(reply(result.result()));
+          JsonObject reply = reply(result.result());
+          message.reply(pageLimit > 0 ? reply.put("complete", result.result().complete()) : reply);
         } catch (RuntimeException e) {
           log.error("Replying to bunq.api for {}/{} failed", call.tenant(), call.user(), e);
           fail(message, e);

@@ -1,9 +1,12 @@
 package com.bunqconnector.bus;
 
+import com.bunqconnector.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -11,6 +14,8 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * What a consumer verticle uses to call bunq through the connector, instead of raw
@@ -40,10 +45,12 @@ public final class BunqApi {
   public static final long DEFAULT_TIMEOUT_MS = 90_000;
 
   private final Vertx vertx;
+  private final long timeoutMs;
   private final DeliveryOptions delivery;
 
   private BunqApi(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
@@ -52,10 +59,14 @@ public final class BunqApi {
     return new BunqApi(Objects.requireNonNull(vertx, "vertx"), DEFAULT_TIMEOUT_MS);
   }
 
-  /** The same client with another call timeout. */
+  /**
+   * The same client with another call timeout. The connector is told it too, and starts no attempt
+   * of a call after it has passed (such a call fails with {@code timeout}, not sent).
+   */
   public BunqApi withTimeout(long timeoutMs) {
-    if (timeoutMs < 1) {
-      throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeoutMs);
+    if (timeoutMs < 1 || timeoutMs > ApiRequests.MAX_TIMEOUT_MS) {
+      throw new IllegalArgumentException("timeout must be from 1 to " + ApiRequests.MAX_TIMEOUT_MS + " ms, was "
+          + timeoutMs);
     }
     return new BunqApi(vertx, timeoutMs);
   }
@@ -65,22 +76,48 @@ public final class BunqApi {
     return new User(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(user, "user"));
   }
 
-  /** An amount of money: a decimal value (never a double) and an ISO 4217 currency. */
+  /**
+   * An amount of money: a decimal value (never a double) with at most two decimals, as bunq takes
+   * it, and an ISO 4217 currency.
+   */
   public record Amount(BigDecimal value, String currency) {
 
+    private static final Pattern TEXT = Pattern.compile("-?\\d{1,15}(\\.\\d{1,2})?");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    /** @throws IllegalArgumentException for a value with more than two decimals, or a currency that is not ISO 4217 */
     public Amount {
       Objects.requireNonNull(value, "value");
       Objects.requireNonNull(currency, "currency");
+      if (value.stripTrailingZeros().scale() > 2) {
+        throw new IllegalArgumentException("amount " + value.toPlainString() + " has more than two decimals");
+      }
+      if (!CURRENCY.matcher(currency).matches()) {
+        throw new IllegalArgumentException("currency '" + currency + "' is not an ISO 4217 code such as EUR");
+      }
     }
 
-    /** An amount in euro, from text such as {@code "12.50"}. */
+    /**
+     * An amount in euro, from text such as {@code "12.50"}: digits with at most two decimals, no exponent.
+     *
+     * @throws IllegalArgumentException naming the text if it is not such an amount
+     */
     public static Amount eur(String value) {
-      return new Amount(new BigDecimal(value), "EUR");
+      return new Amount(parse(value), "EUR");
     }
 
     /** Reads bunq's {@code {"value": "-12.50", "currency": "EUR"}}. */
     public static Amount of(JsonObject amount) {
-      return new Amount(new BigDecimal(amount.getString("value")), amount.getString("currency"));
+      return new Amount(parse(amount.getString("value")), amount.getString("currency"));
+    }
+
+    private static BigDecimal parse(String value) {
+      if (value == null || !TEXT.matcher(value).matches()) {
+        throw new IllegalArgumentException("amount '" + (value == null || value.length() > 40 ? "(" + (value == null
+            ? "none" : value.length() + " characters") + ")" : value) + "' is not a decimal with at most two"
+            + " decimals, such as 12.50");
+      }
+      return new BigDecimal(value);
     }
 
     /** bunq's form: the value with two decimals, as text. */
@@ -121,9 +158,11 @@ public final class BunqApi {
     private final int status;
     private final List<String> descriptions;
     private final String responseId;
+    private final boolean changes;
 
-    BunqCallException(JsonObject failure) {
+    BunqCallException(JsonObject failure, String method) {
       super(failure.getString("code") + ": " + String.join(" ", descriptions(failure)), null, false, false);
+      this.changes = !"GET".equalsIgnoreCase(method);
       this.code = failure.getString("code");
       this.status = failure.getInteger("status", 0);
       this.descriptions = descriptions(failure);
@@ -144,6 +183,15 @@ public final class BunqApi {
 
     public String responseId() {
       return responseId;
+    }
+
+    /**
+     * Whether bunq may have carried the call out although it failed: always for
+     * {@code outcome-unknown}, and for {@code bad-signature} or {@code timeout} of a call that
+     * changes something (anything but a GET). Read the resource before repeating such a call.
+     */
+    public boolean mayHaveBeenCarriedOut() {
+      return code.equals("outcome-unknown") || changes && (code.equals("bad-signature") || code.equals("timeout"));
     }
 
     private static List<String> descriptions(JsonObject failure) {
@@ -170,13 +218,13 @@ public final class BunqApi {
      * {@code {"status","Response","Pagination","response_id","pages"}}.
      */
     public Future<JsonObject> call(String method, String path, JsonObject query, Object body) {
-      return send(request(method, path, query).put("body", body));
+      return guarded(() -> send(request(method, path, query).put("body", body)));
     }
 
     /** Every item of a GET list, page after page, up to {@code limit} items (newest first). */
     public Future<JsonArray> listAll(String path, JsonObject query, int limit) {
-      return send(request("GET", path, query).put("all", true).put("limit", limit))
-          .map(reply -> reply.getJsonArray("Response"));
+      return guarded(() -> send(request("GET", path, query).put("all", true).put("limit", limit))
+          .map(reply -> reply.getJsonArray("Response")));
     }
 
     /** The user's bank accounts ({@code MonetaryAccountBank}), up to 200. */
@@ -199,25 +247,31 @@ public final class BunqApi {
 
     /** Pays from one of the user's accounts; completes with the new payment's id. */
     public Future<Long> pay(long accountId, Amount amount, Alias to, String description) {
-      JsonObject body = new JsonObject().put("amount", amount.toJson()).put("counterparty_alias", to.toJson())
-          .put("description", description);
-      return call("POST", account(accountId) + "/payment", null, body).map(BunqApi::createdId);
+      return guarded(() -> {
+        JsonObject body = new JsonObject().put("amount", amount.toJson()).put("counterparty_alias", to.toJson())
+            .put("description", description);
+        return call("POST", account(accountId) + "/payment", null, body).map(BunqApi::createdId);
+      });
     }
 
     /** Asks someone for money into one of the user's accounts; completes with the request's id. */
     public Future<Long> requestMoney(long accountId, Amount amount, Alias from, String description) {
-      JsonObject body = new JsonObject().put("amount_inquired", amount.toJson())
-          .put("counterparty_alias", from.toJson()).put("description", description).put("allow_bunqme", false);
-      return call("POST", account(accountId) + "/request-inquiry", null, body).map(BunqApi::createdId);
+      return guarded(() -> {
+        JsonObject body = new JsonObject().put("amount_inquired", amount.toJson())
+            .put("counterparty_alias", from.toJson()).put("description", description).put("allow_bunqme", false);
+        return call("POST", account(accountId) + "/request-inquiry", null, body).map(BunqApi::createdId);
+      });
     }
 
     /** A payment that waits for the account owner's approval in the bunq app; completes with its id. */
     public Future<Long> draftPayment(long accountId, Amount amount, Alias to, String description) {
-      JsonObject entry = new JsonObject().put("amount", amount.toJson()).put("counterparty_alias", to.toJson())
-          .put("description", description);
-      JsonObject body = new JsonObject().put("entries", new JsonArray().add(entry))
-          .put("number_of_required_accepts", 1);
-      return call("POST", account(accountId) + "/draft-payment", null, body).map(BunqApi::createdId);
+      return guarded(() -> {
+        JsonObject entry = new JsonObject().put("amount", amount.toJson()).put("counterparty_alias", to.toJson())
+            .put("description", description);
+        JsonObject body = new JsonObject().put("entries", new JsonArray().add(entry))
+            .put("number_of_required_accepts", 1);
+        return call("POST", account(accountId) + "/draft-payment", null, body).map(BunqApi::createdId);
+      });
     }
 
     /** The user-level callback filters: {@code {"category", "notification_target"}} each. */
@@ -231,9 +285,20 @@ public final class BunqApi {
      * empty list removes them all): each {@code {"category", "notification_target"}}.
      */
     public Future<List<JsonObject>> replaceNotificationFilters(List<JsonObject> filters) {
-      JsonObject body = new JsonObject().put("notification_filters", new JsonArray(new ArrayList<>(filters)));
-      return call("POST", "/user/{userId}/notification-filter-url", null, body)
-          .map(reply -> unwrap(reply.getJsonArray("Response"), "NotificationFilterUrl"));
+      return guarded(() -> {
+        JsonObject body = new JsonObject().put("notification_filters", new JsonArray(new ArrayList<>(filters)));
+        return call("POST", "/user/{userId}/notification-filter-url", null, body)
+            .map(reply -> unwrap(reply.getJsonArray("Response"), "NotificationFilterUrl"));
+      });
+    }
+
+    /** The helper's future, failed rather than thrown when its arguments are bad. */
+    private <T> Future<T> guarded(Supplier<Future<T>> helper) {
+      try {
+        return helper.get();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
     }
 
     private JsonObject request(String method, String path, JsonObject query) {
@@ -246,10 +311,30 @@ public final class BunqApi {
       if (request.getValue("body") == null) {
         request.remove("body");
       }
+      request.put("timeoutMs", timeoutMs);
+      String method = request.getString("method");
       return vertx.eventBus().<JsonObject>request(Addresses.API, request, delivery)
           .map(Message::body)
-          .recover(failure -> Future.failedFuture(new BunqCallException(BusFailures.read(failure))));
+          .recover(failure -> Future.failedFuture(new BunqCallException(failure(failure, method, request),
+              method)));
     }
+  }
+
+  /**
+   * The failure as the connector sent it; a call that changes something and got no reply within
+   * the timeout is {@code outcome-unknown}: the connector may have sent it, or may still be sending it.
+   */
+  private JsonObject failure(Throwable failure, String method, JsonObject request) {
+    JsonObject read = BusFailures.read(failure);
+    boolean noReply = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
+    if (!noReply || "GET".equals(method)) {
+      return read;
+    }
+    return read.put("code", ErrorCode.OUTCOME_UNKNOWN.wire()).put("error_description", new JsonArray().add(method
+        + " " + request.getString("path") + " got no reply within " + timeoutMs + " ms: the connector may have sent"
+        + " it, or may still be carrying it out (it starts no attempt after the timeout, but one under way goes"
+        + " on). Read the resource (GET " + request.getString("path") + ") to see whether it exists before"
+        + " repeating the call."));
   }
 
   private static String account(long accountId) {

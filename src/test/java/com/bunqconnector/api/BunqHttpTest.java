@@ -1,5 +1,6 @@
 package com.bunqconnector.api;
 
+import static com.bunqconnector.api.Failures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,6 +46,7 @@ class BunqHttpTest {
           });
         }
         case "/v1/huge" -> response.end(Buffer.buffer(new byte[2 * 1024 * 1024]));
+        case "/v1/five-mb" -> response.end(Buffer.buffer(new byte[5 * 1024 * 1024]));
         case "/v1/redirect" -> response.setStatusCode(302).putHeader("Location", "/v1/elsewhere").end();
         case "/v1/elsewhere" -> {
           redirectTargetHits.incrementAndGet();
@@ -70,11 +72,6 @@ class BunqHttpTest {
     return http.send(new BunqRequest(HttpMethod.GET, url, null, "token", null, null));
   }
 
-  private static BunqApiException failure(Future<BunqResponse> call) {
-    Throwable failure = call.map(r -> (Throwable) null).otherwise(e -> e).await();
-    assertThat(failure).isInstanceOf(BunqApiException.class);
-    return (BunqApiException) failure;
-  }
 
   @Test
   void answerDrippedByteByByteHitsTheWholeRequestDeadline() {
@@ -90,6 +87,16 @@ class BunqHttpTest {
     BunqApiException e = failure(get("/huge"));
     assertThat(e.code()).isEqualTo(ErrorCode.BUNQ_ERROR);
     assertThat(e.descriptions().get(0)).contains("larger than 1048576 bytes");
+  }
+
+  @Test
+  void answerOfFiveMegabytesIsRefusedByDefault() {
+    BunqHttp defaults = new BunqHttp(vertx, vertx.createHttpClient(), new CryptoWorker(vertx, "default-crypto", 1),
+        5_000, BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
+    String url = "http://127.0.0.1:" + server.actualPort() + "/v1/five-mb";
+    BunqApiException e = failure(defaults.send(new BunqRequest(HttpMethod.GET, url, null, "token", null, null)));
+    assertThat(e.descriptions().get(0)).as("bunq's largest page, 200 items, is far smaller")
+        .contains("larger than 4194304 bytes");
   }
 
   @Test

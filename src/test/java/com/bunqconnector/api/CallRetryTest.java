@@ -1,11 +1,11 @@
 package com.bunqconnector.api;
 
+import static com.bunqconnector.api.Failures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.crypto.Signatures;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Which failures a request is sent again after, against a scripted "bunq" on 127.0.0.1 that
  * answers each attempt as told and records the request ids it was sent: GETs are retried through
- * 429s, 5xx and dropped connections; a POST only where bunq certainly did not act, with the same
- * request id; a POST that was sent without an answer fails as outcome-unknown and is sent once.
+ * 429s, 5xx and dropped connections; a POST only where bunq certainly did not act (429, 503, never
+ * sent), with the same request id; a POST that may have been carried out (no answer, another 5xx,
+ * a resend refused) fails as outcome-unknown and is not sent again.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class CallRetryTest {
@@ -93,11 +94,6 @@ class CallRetryTest {
         SERVER_KEY.getPublic());
   }
 
-  private static BunqApiException failure(Future<BunqResponse> call) {
-    Throwable failure = call.map(r -> (Throwable) null).otherwise(e -> e).await();
-    assertThat(failure).isInstanceOf(BunqApiException.class);
-    return (BunqApiException) failure;
-  }
 
   @Test
   void getIsRetriedThroughRateLimitsServerErrorsAndDroppedConnections() {
@@ -126,11 +122,58 @@ class CallRetryTest {
   }
 
   @Test
-  void postAnsweredWithAnInternalErrorIsNotResent() {
+  void postAnsweredWithAnInternalErrorIsOutcomeUnknownAndNotResent() {
     script.add("500");
     BunqApiException e = failure(http.send(request(HttpMethod.POST, "/user/1/monetary-account/2/payment")));
-    assertThat(e.status()).as(e.getMessage()).isEqualTo(500);
+    assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
+    assertThat(e.status()).isEqualTo(500);
     assertThat(requestIds).hasSize(1);
+  }
+
+  @Test
+  void postAnsweredWithAGatewayTimeoutIsOutcomeUnknownAndNotResent() {
+    script.addAll(List.of("504", "400"));
+    BunqRequest request = request(HttpMethod.POST, "/user/1/monetary-account/2/payment");
+    BunqApiException e = failure(http.send(request));
+    assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
+    assertThat(e.status()).isEqualTo(504);
+    assertThat(e.descriptions().get(0)).contains("HTTP 504", "may have carried it out",
+        "GET /v1/user/1/monetary-account/2/payment", request.requestId());
+    assertThat(requestIds).as("a 504 may come after bunq booked the payment").hasSize(1);
+  }
+
+  @Test
+  void putAnsweredWithABadGatewayIsNotResent() {
+    script.add("502");
+    BunqApiException e = failure(http.send(request(HttpMethod.PUT, "/user/1/monetary-account/2")));
+    assertThat(e.code()).isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
+    assertThat(e.status()).isEqualTo(502);
+    assertThat(requestIds).hasSize(1);
+  }
+
+  @Test
+  void postWhoseResendIsRefusedIsOutcomeUnknown() {
+    script.addAll(List.of("503", "400"));
+    BunqApiException e = failure(http.send(request(HttpMethod.POST, "/user/1/monetary-account/2/payment")));
+    assertThat(e.code()).as("bunq refuses a reused request id with a 400").isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.descriptions().get(0)).contains("sent again (attempt 2)");
+    assertThat(requestIds).hasSize(2);
+  }
+
+  @Test
+  void postRefusedOnItsFirstAttemptIsABadRequest() {
+    script.add("400");
+    BunqApiException e = failure(http.send(request(HttpMethod.POST, "/user/1/monetary-account/2/payment")));
+    assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(requestIds).hasSize(1);
+  }
+
+  @Test
+  void getIsRetriedThroughAGatewayTimeout() {
+    script.add("504");
+    assertThat(http.send(request(HttpMethod.GET, "/user/1/monetary-account")).await().status()).isEqualTo(200);
+    assertThat(requestIds).hasSize(2);
   }
 
   @Test

@@ -2,11 +2,13 @@ package com.bunqconnector.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.bunqconnector.api.ApiCall;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,60 @@ class ApiRequestsTest {
     }
     assertThatThrownBy(() -> ApiRequests.parse(request)).isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void timeoutBecomesTheCallersDeadline() {
+    long before = System.currentTimeMillis();
+    ApiCall call = ApiRequests.parse(request().put("timeoutMs", 5_000));
+    assertThat(call.deadlineMs()).isBetween(before + 5_000, System.currentTimeMillis() + 5_000);
+    assertThat(ApiRequests.parse(request()).deadlineMs()).as("no deadline").isZero();
+  }
+
+  @ParameterizedTest(name = "timeoutMs {0} is rejected")
+  @CsvSource(delimiter = '|', value = {"0", "-5", "86400001", "1.5", "true", "\"500\""})
+  void rejectsATimeoutOutsideOneMillisecondToADay(String value) {
+    Object timeout = new JsonObject("{\"v\":" + value + "}").getValue("v");
+    assertThatThrownBy(() -> ApiRequests.parse(request().put("timeoutMs", timeout)))
+        .hasMessageContaining("timeoutMs: must be a whole number of milliseconds from 1 to 86400000");
+  }
+
+  @Test
+  void rejectsAnUnknownFieldNamingIt() {
+    assertThatThrownBy(() -> ApiRequests.parse(request().put("qeury", new JsonObject().put("count", 1))))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("qeury: is not a field of a bunq.api request")
+        .hasMessageContaining("all, body, limit, method, path, query, tenant, timeoutMs, user");
+  }
+
+  @Test
+  void rejectsATenantOrUserThatIsNotAConfiguredId() {
+    List<String> bad = List.of("Acme", "acme.corp", "-alice", "alice bob", "ac\0me", "alice\u202e", "x".repeat(64));
+    for (String field : List.of("tenant", "user")) {
+      for (String id : bad) {
+        assertThatThrownBy(() -> ApiRequests.parse(request().put(field, id))).as(field + " " + id)
+            .isInstanceOf(InvalidRequestException.class)
+            .hasMessageStartingWith(field + ": must be an id of the configuration");
+      }
+    }
+    assertThat(ApiRequests.parse(request().put("tenant", "a").put("user", "x".repeat(63))).user()).hasSize(63);
+  }
+
+  @Test
+  void neverQuotesLongOrStrangeInputInItsMessages() {
+    String huge = "a".repeat(5_000_000);
+    for (String field : List.of("tenant", "user", "method")) {
+      Throwable e = catchThrowable(() -> ApiRequests.parse(request().put(field, huge)));
+      assertThat(e).isInstanceOf(InvalidRequestException.class);
+      assertThat(e.getMessage()).hasSizeLessThan(300).contains("5000000 characters");
+    }
+    Throwable forged = catchThrowable(() -> ApiRequests.parse(request().put("tenant", "acme\nINFO forged")));
+    assertThat(forged.getMessage()).doesNotContain("\n", "forged");
+    Throwable field = catchThrowable(() -> ApiRequests.parse(request().put("x\u0000\u202e" + huge, 1)));
+    assertThat(field.getMessage()).hasSizeLessThan(300).doesNotContain("\u0000", "\u202e");
+    Throwable key = catchThrowable(() -> ApiRequests.parse(request().put("query", new JsonObject()
+        .put("k\n" + huge, new JsonArray()))));
+    assertThat(key.getMessage()).hasSizeLessThan(300).doesNotContain("\n");
   }
 
   @Test

@@ -148,6 +148,41 @@ class CallPathTest {
   }
 
   @Test
+  void paymentAnsweredWithABadGatewayIsOutcomeUnknownAndNotResent() {
+    emulator.faults().add(Fault.serverError(502).on("POST", ".*/payment").times(1)).await();
+    Throwable failure = alice.pay(aliceAccount, Amount.eur("1.25"), Alias.iban(bobIban, "Bob"), "bad gateway once")
+        .map(id -> (Throwable) null).otherwise(e -> e).await();
+    BunqCallException unknown = (BunqCallException) failure;
+    assertThat(unknown.code()).as(unknown.getMessage()).isEqualTo("outcome-unknown");
+    assertThat(unknown.status()).isEqualTo(502);
+    assertThat(unknown.mayHaveBeenCarriedOut()).isTrue();
+    assertThat(paymentsDescribed("bad gateway once")).as("this gateway refused it, and it was not sent again")
+        .isEmpty();
+  }
+
+  @Test
+  void paymentThatOutlivesTheCallersTimeoutIsOutcomeUnknown() {
+    emulator.faults().add(Fault.latency(Duration.ofMillis(1_500)).on("POST", ".*/payment").times(1)).await();
+    BunqApi.User impatient = BunqApi.create(vertx).withTimeout(500).user("acme", "alice");
+    Throwable failure = impatient.pay(aliceAccount, Amount.eur("1.35"), Alias.iban(bobIban, "Bob"), "impatient")
+        .map(id -> (Throwable) null).otherwise(e -> e).await();
+    BunqCallException unknown = (BunqCallException) failure;
+    assertThat(unknown.code()).as(unknown.getMessage()).isEqualTo("outcome-unknown");
+    assertThat(unknown.mayHaveBeenCarriedOut()).isTrue();
+    assertThat(unknown.descriptions().get(0)).contains("may still be carrying it out", "GET /user/");
+  }
+
+  @Test
+  void getThatOutlivesTheCallersTimeoutIsATimeout() {
+    emulator.faults().add(Fault.latency(Duration.ofMillis(1_500)).on("GET", ".*/payment").times(1)).await();
+    BunqApi.User impatient = BunqApi.create(vertx).withTimeout(500).user("acme", "alice");
+    Throwable failure = impatient.payments(aliceAccount, 1).map(list -> (Throwable) null).otherwise(e -> e).await();
+    BunqCallException timeout = (BunqCallException) failure;
+    assertThat(timeout.code()).isEqualTo("timeout");
+    assertThat(timeout.mayHaveBeenCarriedOut()).as("a GET changes nothing").isFalse();
+  }
+
+  @Test
   void listOfThirtyFiveIsWalkedInPagesOfTenNewestFirst() {
     List<Future<Long>> paid = new ArrayList<>();
     for (int i = 0; i < 35; i++) {

@@ -39,7 +39,7 @@ public class ExampleConsumerVerticle extends VerticleBase {
         .onSuccess(payment -> log.info("Paid {} EUR, payment {}", Amount.of(payment.getJsonObject("amount")).value()
             .negate(), payment.getLong("id")))
         .recover(failure -> {
-          if (failure instanceof BunqCallException call && call.code().equals("outcome-unknown")) {
+          if (failure instanceof BunqCallException call && call.mayHaveBeenCarriedOut()) {
             log.warn("bunq may have booked the payment: check before paying again ({})", call.descriptions());
           }
           return Future.failedFuture(failure);
