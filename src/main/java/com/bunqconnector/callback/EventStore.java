@@ -122,12 +122,26 @@ final class EventStore {
       if (known != null) {
         return Future.succeededFuture(null);
       }
-      return nextSeq().compose(seq -> pending().compose(pending -> pending.putIfAbsent(id,
-              entry.put("seq", seq).encode())))
-          .compose(existing -> existing != null
-              ? Future.succeededFuture(null)
-              : seen.put(id, Long.toString(now), dedupeWindowMs).map(entry));
+      return nextSeq().compose(seq -> pending().compose(pending -> {
+        String stored = entry.put("seq", seq).encode();
+        return pending.putIfAbsent(id, stored).compose(existing -> existing != null
+            ? Future.succeededFuture(null)
+            : claim(seen, pending, id, stored, now, entry));
+      }));
     }));
+  }
+
+  /**
+   * Records the event's key, unless another node recorded it first: that node accepted the same event
+   * after this one looked, and may have delivered and removed it already, which is how this node's
+   * pending entry got in. This node's entry is then taken back (it is younger than a sweep interval,
+   * so no node delivers it meanwhile) and the event counts as a duplicate.
+   */
+  private Future<JsonObject> claim(AsyncMap<String, String> seen, AsyncMap<String, String> pending, String id,
+      String stored, long now, JsonObject entry) {
+    return seen.putIfAbsent(id, Long.toString(now), dedupeWindowMs).compose(earlier -> earlier == null
+        ? Future.succeededFuture(entry)
+        : pending.removeIfPresent(id, stored).map(removed -> (JsonObject) null));
   }
 
   Future<JsonObject> pendingEntry(String id) {

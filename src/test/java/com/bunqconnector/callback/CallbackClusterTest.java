@@ -153,6 +153,7 @@ class CallbackClusterTest {
   @Order(3)
   void eventAcknowledgedByANodeThatDiesIsDeliveredByTheOther() throws Exception {
     String body = AtLeastOnceDeliveryTest.event("MUTATION", "Payment", 43);
+    long deliveredBefore = second.stats().delivered();
     assertThat(post(first, body).await(30, TimeUnit.SECONDS)).isEqualTo(200);
     first.vertx().close().await(60, TimeUnit.SECONDS);
     firstStopped = true;
@@ -164,7 +165,7 @@ class CallbackClusterTest {
     }).completion().await(10, TimeUnit.SECONDS);
     Eventually.until(client, "the surviving node delivered the event", 30_000, () -> !received.isEmpty());
     assertThat(received.peek()).isEqualTo(new JsonObject(body));
-    assertThat(second.stats().delivered()).isEqualTo(1);
+    assertThat(second.stats().delivered() - deliveredBefore).isEqualTo(1);
     Eventually.untilAsync(client, "nothing is pending", 20_000, () -> nothingPending(second));
     assertThat(received).hasSize(1);
   }
