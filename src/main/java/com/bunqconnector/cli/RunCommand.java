@@ -10,7 +10,6 @@ import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
-import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.store.Database;
 import io.vertx.core.Future;
@@ -261,17 +260,14 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static Summary summarise(ConnectorConfig config, ConnectorNode node, DemoJobVerticle job) {
-    List<Future<SessionContext>> contexts = new ArrayList<>();
+    List<Future<Boolean>> usable = new ArrayList<>();
     for (TenantConfig tenant : config.tenants()) {
       for (String user : tenant.users().keySet()) {
-        contexts.add(node.store().get(SessionContext.key(tenant.id(), user)));
+        usable.add(node.sessions().isUsable(tenant.id(), user));
       }
     }
-    Future.join(contexts).await();
-    long now = System.currentTimeMillis();
-    int sessions = (int) contexts.stream()
-        .filter(f -> f.succeeded() && f.result() != null && f.result().expiresAt() > now)
-        .count();
+    Future.join(usable).await();
+    int sessions = (int) usable.stream().filter(f -> f.succeeded() && f.result()).count();
     CallbackStats callbacks = node.callbackStats();
     long missing = Math.max(0, job.expectedCallbacks() - callbacks.received());
     if (missing > 0) {

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * cluster: concurrent callers on a node share one change, and the node holds the user's
  * {@link ContextLeases lease} while it makes it, so another node waits and then finds the new
  * context stored instead of calling bunq again. A user whose credentials bunq rejects is marked
- * invalid and fails fast afterwards, without calling bunq again.
+ * invalid and fails fast afterwards, without calling bunq again. When bunq refuses a new session
+ * because it no longer knows the installation ({@code 403 Insufficient authentication.}: its state
+ * was lost or reset), the context is rebuilt once from scratch.
  *
  * <p>A context records which bunq it belongs to (the {@code bunq} field, from {@link UserSpec#bunq()}),
  * and calls go to the user's configured base URL, whatever URL the context was made with: a node
@@ -156,20 +158,29 @@ public final class SessionManager {
       if (stored != null && !stored.installationToken().equals(installationToken)) {
         return Future.succeededFuture(stored);
       }
-      log.warn("Rebuilding the bunq context of {}: its server signature no longer verifies", spec.key());
-      return creator.create(spec.apiKey() == null && stored != null ? withKey(spec, stored.apiKey()) : spec)
-          .map(context -> stamped(spec, context))
-          .compose(store::put)
-          .onSuccess(context -> {
-            rebuilt.incrementAndGet();
-            publish("context-rebuilt", spec, null);
-          });
+      return replace(spec, stored, "its server signature no longer verifies");
     });
   }
 
   /** Whether the user has a context in the map (fresh or not), without opening it. */
   public Future<Boolean> hasContext(String tenant, String user) {
     return store.contains(SessionContext.key(tenant, user));
+  }
+
+  /**
+   * Whether the user has a context calls can use now: the user is registered and not refused, and
+   * the stored context belongs to the user's bunq and its session has not run out. Opens nothing.
+   */
+  public Future<Boolean> isUsable(String tenant, String user) {
+    String key = SessionContext.key(tenant, user);
+    UserSpec spec = users.get(key);
+    if (spec == null || invalid.containsKey(key)) {
+      return Future.succeededFuture(false);
+    }
+    return store.get(key).map(found -> {
+      SessionContext usable = current(spec, found);
+      return usable != null && usable.expiresAt() > clock.millis();
+    });
   }
 
   /** Whether bunq refused the user's credentials (until the user is registered again). */
@@ -213,8 +224,27 @@ public final class SessionManager {
           .onSuccess(context -> {
             renewed.incrementAndGet();
             publish("session-renewed", spec, null);
-          });
+          })
+          .recover(e -> UnknownInstallation.test(e)
+              ? replace(spec, stored, "bunq no longer knows its installation (" + e.getMessage() + ")")
+              : Future.failedFuture(e));
     });
+  }
+
+  /**
+   * Replaces the user's context with a new installation, device and session, keeping the API key
+   * of {@code stored} for a user whose key bunq made ({@code sandbox-user-person}). If bunq forgot
+   * that key too, the device registration is refused and the user is marked invalid.
+   */
+  private Future<SessionContext> replace(UserSpec spec, SessionContext stored, String why) {
+    log.warn("Rebuilding the bunq context of {}: {}", spec.key(), why);
+    return creator.create(spec.apiKey() == null && stored != null ? withKey(spec, stored.apiKey()) : spec)
+        .map(context -> stamped(spec, context))
+        .compose(store::put)
+        .onSuccess(context -> {
+          rebuilt.incrementAndGet();
+          publish("context-rebuilt", spec, null);
+        });
   }
 
   /**
