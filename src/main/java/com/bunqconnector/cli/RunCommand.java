@@ -12,9 +12,14 @@ import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.store.Database;
+import com.bunqconnector.store.PrivateDirectories;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
   static final int EXIT_ERRORS = 3;
 
   private static final int DEMO_READY_TIMEOUT_MINUTES = 5;
+
+  /** The file in the embedded emulator's data directory that holds its identity. */
+  static final String IDENTITY_FILE = "connector-identity";
 
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -140,13 +148,14 @@ final class RunCommand implements Callable<Integer> {
     if (needsEmbeddedEmulator(config)) {
       // The one place where the embedded emulator gets its options and its identity. With durable state it keeps
       // its own state in <data-dir>/emulator (unless emulator.dataDir names another directory), so it is the same
-      // bunq from run to run and the contexts stored with it stay valid; in memory, every run is a new bunq.
+      // bunq from run to run (and wherever the directory moves) and the contexts stored with it stay valid; in
+      // memory, every run is a new bunq.
       EmulatorOptions options = emulatorOptions(config.node());
       if (options.getDataDir() == null && config.node().store().persistent()) {
         options.setDataDir(Path.of(config.node().store().dataDir(), "emulator"));
       }
       emulatorBunq = options.getDataDir() != null
-          ? "embedded emulator in " + options.getDataDir().toAbsolutePath().normalize()
+          ? "embedded emulator " + emulatorIdentity(config.node(), options.getDataDir())
           : "embedded emulator of run " + UUID.randomUUID().toString().substring(0, 8);
       BunqEmulator emulator = BunqEmulator.start(vertx, options)
           .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot listen on "
@@ -175,6 +184,46 @@ final class RunCommand implements Callable<Integer> {
     Summary summary = summarise(config, node, job);
     node.close().await();
     return summary;
+  }
+
+  /**
+   * The identity of the durable embedded emulator whose state is in {@code dir}: a random UUID kept
+   * in {@value #IDENTITY_FILE} there, made once (atomically: a file that exists is complete). It
+   * moves with the directory, so a data directory moved or copied elsewhere keeps its contexts.
+   */
+  private static String emulatorIdentity(NodeConfig node, Path dir) {
+    Path file = dir.resolve(IDENTITY_FILE).toAbsolutePath();
+    Path temporary = null;
+    try {
+      if (!Files.exists(file)) {
+        PrivateDirectories.create(file.getParent());
+        temporary = Files.createTempFile(file.getParent(), IDENTITY_FILE, ".new");
+        Files.writeString(temporary, UUID.randomUUID() + "\n", StandardCharsets.US_ASCII);
+        try {
+          Files.createLink(file, temporary);
+        } catch (FileAlreadyExistsException e) {
+          log.debug("Another process made {} first", file);
+        }
+      }
+      String identity = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      try {
+        return UUID.fromString(identity).toString();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(node.file() + ": emulator: the emulator identity file " + file + " holds no UUID;"
+            + " restore it, or delete it to make every stored context of the embedded emulator be replaced", e);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new ConfigException(node.file() + ": emulator: cannot read or create the emulator identity file " + file
+          + ": " + e.getMessage(), e);
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+          log.warn("Cannot delete the temporary file {}: {}", temporary, e.getMessage());
+        }
+      }
+    }
   }
 
   /** --duration counts from here: sessions opened, callbacks registered, first payments made. */
