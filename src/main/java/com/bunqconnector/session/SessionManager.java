@@ -36,8 +36,14 @@ public final class SessionManager {
 
   private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
-  /** Open a new session when less than this is left of the current one. */
+  /**
+   * Open a new session when less than this is left of the current one (or less than a quarter of
+   * the session's timeout, when that is shorter).
+   */
   public static final long DEFAULT_REFRESH_MARGIN_MS = 60_000;
+
+  /** The refresh margin is at most a session's timeout divided by this. */
+  private static final long MARGIN_DIVISOR = 4;
 
   /** The field of a stored context that names the bunq it belongs to. */
   static final String BUNQ_FIELD = "bunq";
@@ -95,8 +101,8 @@ public final class SessionManager {
   }
 
   /**
-   * The user's context with a session that has more than the refresh margin left, created or
-   * renewed if needed.
+   * The user's context with a session that has more than the refresh margin left (at most a
+   * quarter of its timeout), created or renewed if needed.
    *
    * @return a future failed with {@link UnknownUserException} for a user that is not registered,
    *     {@link InvalidUserException} for one bunq refused, or the bunq error that stopped a creation
@@ -123,7 +129,7 @@ public final class SessionManager {
           return usable != null ? Future.succeededFuture(usable) : create(spec, stored);
         });
       }
-      if (existing.expiresAt() - refreshMarginMs <= clock.millis()) {
+      if (runsOut(existing)) {
         return renew(spec, existing.sessionToken(), "the session runs out");
       }
       return Future.succeededFuture(existing);
@@ -214,7 +220,7 @@ public final class SessionManager {
       if (stored == null) {
         return create(spec, found);
       }
-      if (!stored.sessionToken().equals(staleToken) && stored.expiresAt() - refreshMarginMs > clock.millis()) {
+      if (!stored.sessionToken().equals(staleToken) && !runsOut(stored)) {
         return Future.succeededFuture(stored);
       }
       log.info("Opening a new bunq session for {}: {}", spec.key(), why);
@@ -229,6 +235,17 @@ public final class SessionManager {
               ? replace(spec, stored, "bunq no longer knows its installation (" + e.getMessage() + ")")
               : Future.failedFuture(e));
     });
+  }
+
+  /**
+   * Whether the session of {@code context} is within the refresh margin of its end. The margin is
+   * at most a quarter of the session's timeout, so a user whose sessions last no longer than the
+   * margin (a {@code session_timeout} of 30 s) does not get a new session on every call.
+   */
+  private boolean runsOut(SessionContext context) {
+    long timeoutMs = context.sessionTimeoutSeconds() * 1000;
+    long margin = timeoutMs > 0 ? Math.min(refreshMarginMs, timeoutMs / MARGIN_DIVISOR) : refreshMarginMs;
+    return context.expiresAt() - margin <= clock.millis();
   }
 
   /**
