@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -158,8 +159,9 @@ final class RunCommand implements Callable<Integer> {
           ? "embedded emulator " + emulatorIdentity(config.node(), options.getDataDir())
           : "embedded emulator of run " + UUID.randomUUID().toString().substring(0, 8);
       BunqEmulator emulator = BunqEmulator.start(vertx, options)
-          .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot listen on "
-              + options.getHost() + ":" + options.getPort() + ": " + e.getMessage(), e)))
+          .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot "
+              + (isBindFailure(e) ? "listen on " + options.getHost() + ":" + options.getPort() : "start") + ": "
+              + e.getMessage(), e)))
           .await();
       emulatorUrl = emulator.baseUrl();
       log.info("Embedded bunq emulator at {}", emulatorUrl);
@@ -269,23 +271,12 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * The embedded emulator's options from connector.json. Field names and types are checked against
-   * the emulator's own defaults, so a misspelt or mistyped option is named instead of ignored.
+   * the emulator's own defaults (nested objects too, but the seed, which checks itself), so a
+   * misspelt, mistyped or out-of-range option is named with its value instead of ignored or
+   * misread.
    */
   private static EmulatorOptions emulatorOptions(NodeConfig node) {
-    JsonObject defaults = new EmulatorOptions().toJson();
-    for (String key : node.emulator().fieldNames()) {
-      Object value = node.emulator().getValue(key);
-      if (!defaults.containsKey(key)) {
-        throw new ConfigException(node.file() + ": emulator." + key + ": is not a known field; known here: "
-            + new TreeSet<>(defaults.fieldNames()) + " and embedded, baseUrl");
-      }
-      Object example = defaults.getValue(key);
-      boolean whole = value instanceof Integer || value instanceof Long;
-      if (example instanceof Number ? !whole : example instanceof String && !(value instanceof String)) {
-        throw new ConfigException(node.file() + ": emulator." + key + ": must be "
-            + (example instanceof Number ? "a whole number" : "a string") + ", was " + value);
-      }
-    }
+    checkFields(node, "emulator.", new EmulatorOptions().toJson(), node.emulator());
     EmulatorOptions options;
     try {
       options = new EmulatorOptions(node.emulator());
@@ -293,6 +284,49 @@ final class RunCommand implements Callable<Integer> {
       throw new ConfigException(node.file() + ": emulator: " + e.getMessage(), e);
     }
     return options;
+  }
+
+  private static void checkFields(NodeConfig node, String prefix, JsonObject defaults, JsonObject given) {
+    for (String key : given.fieldNames()) {
+      Object value = given.getValue(key);
+      String field = node.file() + ": " + prefix + key + ": ";
+      if (!defaults.containsKey(key)) {
+        throw new ConfigException(field + "is not a known field; known here: " + new TreeSet<>(defaults.fieldNames())
+            + ("emulator.".equals(prefix) ? " and embedded, baseUrl" : ""));
+      }
+      Object example = defaults.getValue(key);
+      String problem = null;
+      if (example instanceof Integer) {
+        problem = value instanceof Integer ? null
+            : value instanceof Long ? "must be a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+            : "must be a whole number";
+      } else if (example instanceof Long) {
+        problem = value instanceof Integer || value instanceof Long ? null : "must be a whole number";
+      } else if (example instanceof String) {
+        problem = value instanceof String ? null : "must be a string";
+      } else if (example instanceof Boolean) {
+        problem = value instanceof Boolean ? null : "must be true or false";
+      } else if (example instanceof JsonObject nested) {
+        if (!(value instanceof JsonObject object)) {
+          problem = "must be an object";
+        } else if (!"seed".equals(key)) {
+          checkFields(node, prefix + key + ".", nested, object);
+        }
+      }
+      if (problem != null) {
+        throw new ConfigException(field + problem + ", was " + (value instanceof String ? "\"" + value + "\"" : value));
+      }
+    }
+  }
+
+  private static boolean isBindFailure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      String message = cause.getMessage();
+      if (cause instanceof BindException || message != null && message.contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean needsEmbeddedEmulator(ConnectorConfig config) {
