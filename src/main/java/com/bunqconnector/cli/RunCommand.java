@@ -314,7 +314,8 @@ final class RunCommand implements Callable<Integer> {
         }
       }
       if (problem != null) {
-        throw new ConfigException(field + problem + ", was " + (value instanceof String ? "\"" + value + "\"" : value));
+        Object shown = value instanceof String ? "\"" + value + "\"" : value;
+        throw new ConfigException(field + problem + ", was " + shown);
       }
     }
   }

@@ -162,7 +162,8 @@ class RunCommandTest {
     String node = Files.readString(conf.resolve("connector.json"))
         .replace("\"embedded\": true,", "\"embedded\": true, " + option + ",")
         .replace("\"sessionTimeoutSeconds\": 3600,", "")
-        .replace("\"rateLimits\": {\n      \"postCalls\": 10,\n      \"sessionServerCalls\": 60\n    }", "\"cryptoPoolSize\": 2");
+        .replace("\"rateLimits\": {\n      \"postCalls\": 10,\n      \"sessionServerCalls\": 60\n    }",
+            "\"cryptoPoolSize\": 2");
     assertThat(node).contains(option).contains("\"cryptoPoolSize\": 2");
     Files.writeString(conf.resolve("connector.json"), node);
     StringWriter err = new StringWriter();
