@@ -14,13 +14,10 @@ import com.bunqconnector.emulator.RateLimitOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +27,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ShortSessionTest {
 
-  private final HandClock clock = new HandClock();
   private Vertx vertx;
+  private SessionStore store;
+  private UserSpec spec;
   private ContextFactory factory;
   private SessionManager sessions;
   private BunqClient client;
@@ -44,11 +42,12 @@ class ShortSessionTest {
     CryptoWorker crypto = new CryptoWorker(vertx, "short-crypto", 2);
     BunqHttp http = new BunqHttp(vertx, vertx.createHttpClient(), crypto, 10_000,
         BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
-    factory = new ContextFactory(http, crypto, clock);
-    sessions = new SessionManager(new SessionStore(vertx, SecretBox.ephemeral()), factory, clock,
-        SessionManager.DEFAULT_REFRESH_MARGIN_MS);
+    factory = new ContextFactory(http, crypto);
+    store = new SessionStore(vertx, SecretBox.ephemeral());
+    sessions = new SessionManager(store, factory);
     client = new BunqClient(sessions, http);
-    sessions.register(new UserSpec("acme", "ada", emulator.baseUrl(), null, List.of(), true));
+    spec = new UserSpec("acme", "ada", emulator.baseUrl(), null, List.of(), true);
+    sessions.register(spec);
   }
 
   @AfterEach
@@ -67,39 +66,26 @@ class ShortSessionTest {
       assertThat(get()).isEqualTo(200);
     }
     assertThat(factory.sessionsCreated()).as("session-server calls for five GETs").isEqualTo(1);
+    String first = sessions.context("acme", "ada").await().sessionToken();
 
-    clock.advanceMs(20_000);
-    assertThat(get()).isEqualTo(200);
-    assertThat(factory.sessionsCreated()).as("10 s left of 30: more than a quarter").isEqualTo(1);
+    assertThat(later(20).context("acme", "ada").await().sessionToken()).as("10 s left of 30: more than a quarter")
+        .isEqualTo(first);
+    assertThat(factory.sessionsCreated()).isEqualTo(1);
 
-    clock.advanceMs(3_000);
-    assertThat(get()).isEqualTo(200);
-    assertThat(get()).isEqualTo(200);
-    assertThat(factory.sessionsCreated()).as("7 s left of 30: renewed once").isEqualTo(2);
-    assertThat(sessions.renewedCount()).isEqualTo(1);
+    SessionManager nearTheEnd = later(23);
+    assertThat(nearTheEnd.context("acme", "ada").await().sessionToken()).as("7 s left of 30: renewed")
+        .isNotEqualTo(first);
+    assertThat(factory.sessionsCreated()).isEqualTo(2);
+    assertThat(nearTheEnd.renewedCount()).isEqualTo(1);
+    assertThat(get()).as("the renewed session serves calls").isEqualTo(200);
+    assertThat(factory.sessionsCreated()).isEqualTo(2);
   }
 
-  /** A clock the test moves by hand, starting now. */
-  private static final class HandClock extends Clock {
-    private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
-
-    void advanceMs(long ms) {
-      now.addAndGet(ms);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
+  /** A manager of the same stored contexts whose clock is {@code seconds} ahead. */
+  private SessionManager later(int seconds) {
+    SessionManager later = new SessionManager(store, factory,
+        Clock.offset(Clock.systemUTC(), Duration.ofSeconds(seconds)), SessionManager.DEFAULT_REFRESH_MARGIN_MS);
+    later.register(spec);
+    return later;
   }
 }
