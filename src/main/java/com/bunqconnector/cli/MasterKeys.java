@@ -4,6 +4,7 @@ import com.bunqconnector.config.ConfigException;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.store.PrivateDirectories;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -121,7 +122,7 @@ final class MasterKeys {
     new SecureRandom().nextBytes(key);
     Path temporary = null;
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
+      PrivateDirectories.create(file.toAbsolutePath().getParent());
       boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
       FileAttribute<?>[] ownerOnly = posix
           ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}

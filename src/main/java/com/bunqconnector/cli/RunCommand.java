@@ -10,12 +10,17 @@ import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
-import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.store.Database;
+import com.bunqconnector.store.PrivateDirectories;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +51,9 @@ final class RunCommand implements Callable<Integer> {
   static final int EXIT_ERRORS = 3;
 
   private static final int DEMO_READY_TIMEOUT_MINUTES = 5;
+
+  /** The file in the embedded emulator's data directory that holds its identity. */
+  static final String IDENTITY_FILE = "connector-identity";
 
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -141,17 +149,19 @@ final class RunCommand implements Callable<Integer> {
     if (needsEmbeddedEmulator(config)) {
       // The one place where the embedded emulator gets its options and its identity. With durable state it keeps
       // its own state in <data-dir>/emulator (unless emulator.dataDir names another directory), so it is the same
-      // bunq from run to run and the contexts stored with it stay valid; in memory, every run is a new bunq.
+      // bunq from run to run (and wherever the directory moves) and the contexts stored with it stay valid; in
+      // memory, every run is a new bunq.
       EmulatorOptions options = emulatorOptions(config.node());
       if (options.getDataDir() == null && config.node().store().persistent()) {
         options.setDataDir(Path.of(config.node().store().dataDir(), "emulator"));
       }
       emulatorBunq = options.getDataDir() != null
-          ? "embedded emulator in " + options.getDataDir().toAbsolutePath().normalize()
+          ? "embedded emulator " + emulatorIdentity(config.node(), options.getDataDir())
           : "embedded emulator of run " + UUID.randomUUID().toString().substring(0, 8);
       BunqEmulator emulator = BunqEmulator.start(vertx, options)
-          .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot listen on "
-              + options.getHost() + ":" + options.getPort() + ": " + e.getMessage(), e)))
+          .recover(e -> Future.failedFuture(new IllegalStateException("the embedded emulator cannot "
+              + (isBindFailure(e) ? "listen on " + options.getHost() + ":" + options.getPort() : "start") + ": "
+              + e.getMessage(), e)))
           .await();
       emulatorUrl = emulator.baseUrl();
       log.info("Embedded bunq emulator at {}", emulatorUrl);
@@ -180,6 +190,46 @@ final class RunCommand implements Callable<Integer> {
     Summary summary = summarise(config, node, job);
     node.close().await();
     return summary;
+  }
+
+  /**
+   * The identity of the durable embedded emulator whose state is in {@code dir}: a random UUID kept
+   * in {@value #IDENTITY_FILE} there, made once (atomically: a file that exists is complete). It
+   * moves with the directory, so a data directory moved or copied elsewhere keeps its contexts.
+   */
+  private static String emulatorIdentity(NodeConfig node, Path dir) {
+    Path file = dir.resolve(IDENTITY_FILE).toAbsolutePath();
+    Path temporary = null;
+    try {
+      if (!Files.exists(file)) {
+        PrivateDirectories.create(file.getParent());
+        temporary = Files.createTempFile(file.getParent(), IDENTITY_FILE, ".new");
+        Files.writeString(temporary, UUID.randomUUID() + "\n", StandardCharsets.US_ASCII);
+        try {
+          Files.createLink(file, temporary);
+        } catch (FileAlreadyExistsException e) {
+          log.debug("Another process made {} first", file);
+        }
+      }
+      String identity = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      try {
+        return UUID.fromString(identity).toString();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(node.file() + ": emulator: the emulator identity file " + file + " holds no UUID;"
+            + " restore it, or delete it to make every stored context of the embedded emulator be replaced", e);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new ConfigException(node.file() + ": emulator: cannot read or create the emulator identity file " + file
+          + ": " + e.getMessage(), e);
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+          log.warn("Cannot delete the temporary file {}: {}", temporary, e.getMessage());
+        }
+      }
+    }
   }
 
   /** --duration counts from here: sessions opened, callbacks registered, first payments made. */
@@ -225,23 +275,12 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * The embedded emulator's options from connector.json. Field names and types are checked against
-   * the emulator's own defaults, so a misspelt or mistyped option is named instead of ignored.
+   * the emulator's own defaults (nested objects too, but the seed, which checks itself), so a
+   * misspelt, mistyped or out-of-range option is named with its value instead of ignored or
+   * misread.
    */
   private static EmulatorOptions emulatorOptions(NodeConfig node) {
-    JsonObject defaults = new EmulatorOptions().toJson();
-    for (String key : node.emulator().fieldNames()) {
-      Object value = node.emulator().getValue(key);
-      if (!defaults.containsKey(key)) {
-        throw new ConfigException(node.file() + ": emulator." + key + ": is not a known field; known here: "
-            + new TreeSet<>(defaults.fieldNames()) + " and embedded, baseUrl");
-      }
-      Object example = defaults.getValue(key);
-      boolean whole = value instanceof Integer || value instanceof Long;
-      if (example instanceof Number ? !whole : example instanceof String && !(value instanceof String)) {
-        throw new ConfigException(node.file() + ": emulator." + key + ": must be "
-            + (example instanceof Number ? "a whole number" : "a string") + ", was " + value);
-      }
-    }
+    checkFields(node, "emulator.", new EmulatorOptions().toJson(), node.emulator());
     EmulatorOptions options;
     try {
       options = new EmulatorOptions(node.emulator());
@@ -249,6 +288,50 @@ final class RunCommand implements Callable<Integer> {
       throw new ConfigException(node.file() + ": emulator: " + e.getMessage(), e);
     }
     return options;
+  }
+
+  private static void checkFields(NodeConfig node, String prefix, JsonObject defaults, JsonObject given) {
+    for (String key : given.fieldNames()) {
+      Object value = given.getValue(key);
+      String field = node.file() + ": " + prefix + key + ": ";
+      if (!defaults.containsKey(key)) {
+        throw new ConfigException(field + "is not a known field; known here: " + new TreeSet<>(defaults.fieldNames())
+            + ("emulator.".equals(prefix) ? " and embedded, baseUrl" : ""));
+      }
+      Object example = defaults.getValue(key);
+      String problem = null;
+      if (example instanceof Integer) {
+        problem = value instanceof Integer ? null
+            : value instanceof Long ? "must be a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+            : "must be a whole number";
+      } else if (example instanceof Long) {
+        problem = value instanceof Integer || value instanceof Long ? null : "must be a whole number";
+      } else if (example instanceof String) {
+        problem = value instanceof String ? null : "must be a string";
+      } else if (example instanceof Boolean) {
+        problem = value instanceof Boolean ? null : "must be true or false";
+      } else if (example instanceof JsonObject nested) {
+        if (!(value instanceof JsonObject object)) {
+          problem = "must be an object";
+        } else if (!"seed".equals(key)) {
+          checkFields(node, prefix + key + ".", nested, object);
+        }
+      }
+      if (problem != null) {
+        Object shown = value instanceof String ? "\"" + value + "\"" : value;
+        throw new ConfigException(field + problem + ", was " + shown);
+      }
+    }
+  }
+
+  private static boolean isBindFailure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      String message = cause.getMessage();
+      if (cause instanceof BindException || message != null && message.contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean needsEmbeddedEmulator(ConnectorConfig config) {
@@ -265,17 +348,14 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static Summary summarise(ConnectorConfig config, ConnectorNode node, DemoJobVerticle job) {
-    List<Future<SessionContext>> contexts = new ArrayList<>();
+    List<Future<Boolean>> usable = new ArrayList<>();
     for (TenantConfig tenant : config.tenants()) {
       for (String user : tenant.users().keySet()) {
-        contexts.add(node.store().get(SessionContext.key(tenant.id(), user)));
+        usable.add(node.sessions().isUsable(tenant.id(), user));
       }
     }
-    Future.join(contexts).await();
-    long now = System.currentTimeMillis();
-    int sessions = (int) contexts.stream()
-        .filter(f -> f.succeeded() && f.result() != null && f.result().expiresAt() > now)
-        .count();
+    Future.join(usable).await();
+    int sessions = (int) usable.stream().filter(f -> f.succeeded() && f.result()).count();
     CallbackStats callbacks = node.callbackStats();
     long missing = Math.max(0, job.expectedCallbacks() - callbacks.received());
     if (missing > 0) {

@@ -53,7 +53,17 @@ public record TenantConfig(String id, String file, Environment environment, Stri
 
   static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
+  /**
+   * Checks what the fields must hold together.
+   *
+   * @throws ConfigException naming the file and {@code baseUrl} if a production tenant's base URL is
+   *     not https (API keys and tokens would travel in clear)
+   */
   public TenantConfig {
+    if (environment == Environment.PRODUCTION && baseUrl != null && !baseUrl.startsWith("https://")) {
+      throw ConfigException.field(file, "baseUrl", "must be an https URL for a production tenant, else API keys and"
+          + " tokens travel in clear; was " + baseUrl);
+    }
     users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
     consumers = Collections.unmodifiableMap(new LinkedHashMap<>(consumers));
   }

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * cluster: concurrent callers on a node share one change, and the node holds the user's
  * {@link ContextLeases lease} while it makes it, so another node waits and then finds the new
  * context stored instead of calling bunq again. A user whose credentials bunq rejects is marked
- * invalid and fails fast afterwards, without calling bunq again.
+ * invalid and fails fast afterwards, without calling bunq again. When bunq refuses a new session
+ * because it no longer knows the installation ({@code 403 Insufficient authentication.}: its state
+ * was lost or reset), the context is rebuilt once from scratch.
  *
  * <p>A context records which bunq it belongs to (the {@code bunq} field, from {@link UserSpec#bunq()}),
  * and calls go to the user's configured base URL, whatever URL the context was made with: a node
@@ -34,8 +36,14 @@ public final class SessionManager {
 
   private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
-  /** Open a new session when less than this is left of the current one. */
+  /**
+   * Open a new session when less than this is left of the current one (or less than a quarter of
+   * the session's timeout, when that is shorter).
+   */
   public static final long DEFAULT_REFRESH_MARGIN_MS = 60_000;
+
+  /** The refresh margin is at most a session's timeout divided by this. */
+  private static final long MARGIN_DIVISOR = 4;
 
   /** The field of a stored context that names the bunq it belongs to. */
   static final String BUNQ_FIELD = "bunq";
@@ -93,8 +101,8 @@ public final class SessionManager {
   }
 
   /**
-   * The user's context with a session that has more than the refresh margin left, created or
-   * renewed if needed.
+   * The user's context with a session that has more than the refresh margin left (at most a
+   * quarter of its timeout), created or renewed if needed.
    *
    * @return a future failed with {@link UnknownUserException} for a user that is not registered,
    *     {@link InvalidUserException} for one bunq refused, or the bunq error that stopped a creation
@@ -121,7 +129,7 @@ public final class SessionManager {
           return usable != null ? Future.succeededFuture(usable) : create(spec, stored);
         });
       }
-      if (existing.expiresAt() - refreshMarginMs <= clock.millis()) {
+      if (runsOut(existing)) {
         return renew(spec, existing.sessionToken(), "the session runs out");
       }
       return Future.succeededFuture(existing);
@@ -156,20 +164,29 @@ public final class SessionManager {
       if (stored != null && !stored.installationToken().equals(installationToken)) {
         return Future.succeededFuture(stored);
       }
-      log.warn("Rebuilding the bunq context of {}: its server signature no longer verifies", spec.key());
-      return creator.create(spec.apiKey() == null && stored != null ? withKey(spec, stored.apiKey()) : spec)
-          .map(context -> stamped(spec, context))
-          .compose(store::put)
-          .onSuccess(context -> {
-            rebuilt.incrementAndGet();
-            publish("context-rebuilt", spec, null);
-          });
+      return replace(spec, stored, "its server signature no longer verifies");
     });
   }
 
   /** Whether the user has a context in the map (fresh or not), without opening it. */
   public Future<Boolean> hasContext(String tenant, String user) {
     return store.contains(SessionContext.key(tenant, user));
+  }
+
+  /**
+   * Whether the user has a context calls can use now: the user is registered and not refused, and
+   * the stored context belongs to the user's bunq and its session has not run out. Opens nothing.
+   */
+  public Future<Boolean> isUsable(String tenant, String user) {
+    String key = SessionContext.key(tenant, user);
+    UserSpec spec = users.get(key);
+    if (spec == null || invalid.containsKey(key)) {
+      return Future.succeededFuture(false);
+    }
+    return store.get(key).map(found -> {
+      SessionContext usable = current(spec, found);
+      return usable != null && usable.expiresAt() > clock.millis();
+    });
   }
 
   /** Whether bunq refused the user's credentials (until the user is registered again). */
@@ -203,7 +220,7 @@ public final class SessionManager {
       if (stored == null) {
         return create(spec, found);
       }
-      if (!stored.sessionToken().equals(staleToken) && stored.expiresAt() - refreshMarginMs > clock.millis()) {
+      if (!stored.sessionToken().equals(staleToken) && !runsOut(stored)) {
         return Future.succeededFuture(stored);
       }
       log.info("Opening a new bunq session for {}: {}", spec.key(), why);
@@ -213,8 +230,38 @@ public final class SessionManager {
           .onSuccess(context -> {
             renewed.incrementAndGet();
             publish("session-renewed", spec, null);
-          });
+          })
+          .recover(e -> UnknownInstallation.test(e)
+              ? replace(spec, stored, "bunq no longer knows its installation (" + e.getMessage() + ")")
+              : Future.failedFuture(e));
     });
+  }
+
+  /**
+   * Whether the session of {@code context} is within the refresh margin of its end. The margin is
+   * at most a quarter of the session's timeout, so a user whose sessions last no longer than the
+   * margin (a {@code session_timeout} of 30 s) does not get a new session on every call.
+   */
+  private boolean runsOut(SessionContext context) {
+    long timeoutMs = context.sessionTimeoutSeconds() * 1000;
+    long margin = timeoutMs > 0 ? Math.min(refreshMarginMs, timeoutMs / MARGIN_DIVISOR) : refreshMarginMs;
+    return context.expiresAt() - margin <= clock.millis();
+  }
+
+  /**
+   * Replaces the user's context with a new installation, device and session, keeping the API key
+   * of {@code stored} for a user whose key bunq made ({@code sandbox-user-person}). If bunq forgot
+   * that key too, the device registration is refused and the user is marked invalid.
+   */
+  private Future<SessionContext> replace(UserSpec spec, SessionContext stored, String why) {
+    log.warn("Rebuilding the bunq context of {}: {}", spec.key(), why);
+    return creator.create(spec.apiKey() == null && stored != null ? withKey(spec, stored.apiKey()) : spec)
+        .map(context -> stamped(spec, context))
+        .compose(store::put)
+        .onSuccess(context -> {
+          rebuilt.incrementAndGet();
+          publish("context-rebuilt", spec, null);
+        });
   }
 
   /**

@@ -60,18 +60,38 @@ public final class Database implements AutoCloseable {
    * Opens (creating if needed) the embedded database in {@code dataDir}. Commits reach the file
    * before the write returns ({@code WRITE_DELAY=0}), so a killed process loses no stored entry.
    *
-   * @throws StoreException if the directory cannot be made, another process has the database open,
-   *     or the schema cannot be migrated
+   * <p>The directory is created readable by its owner only (see {@link PrivateDirectories}).
+   *
+   * @throws StoreException if the directory cannot be made, the database file exists but is empty
+   *     (H2 would silently start a new database in it), another process has the database open, or
+   *     the schema cannot be migrated
    */
   public static Database embedded(Path dataDir) {
     Path dir = dataDir.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(dir);
+      PrivateDirectories.create(dir);
     } catch (IOException e) {
       throw new StoreException("the data directory " + dir + " cannot be created: " + e.getMessage(), e);
     }
+    refuseEmpty(dir.resolve(EMBEDDED_NAME + ".mv.db"));
     String url = "jdbc:h2:file:" + dir.resolve(EMBEDDED_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     return open(url, "sa", "", Dialect.H2, "embedded database in " + dir);
+  }
+
+  /**
+   * Refuses a database file of zero bytes (truncated, or emptied by a failed copy): H2 would take
+   * it for a new database, and every user would silently get a new context.
+   */
+  private static void refuseEmpty(Path file) {
+    try {
+      if (Files.isRegularFile(file) && Files.size(file) == 0) {
+        throw new StoreException("the embedded database " + file + " is empty (0 bytes), so every stored context"
+            + " is gone from it; restore the file from a backup, or delete it to start afresh (every user then"
+            + " gets a new context)", null);
+      }
+    } catch (IOException e) {
+      throw new StoreException("the embedded database " + file + " cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -66,6 +67,41 @@ class RestartTest {
           .isEqualTo("0");
     }
     assertThat(Path.of(data, "emulator", "emulator-state.json")).as("the emulator's own state").exists();
+  }
+
+  @Test
+  void demoDataDirectoryMovedElsewhereKeepsItsContextsAndIsReadableByItsOwnerOnly() throws IOException {
+    RunCommandTest.shippedConfigWithFastRounds(conf);
+    Path data = conf.resolve("data");
+    Matcher first = run("run", "--conf", conf.toString(), "--data-dir", data.toString(), "--duration", "1s");
+    assertThat(first.group(4)).as("installations_created, first run").isEqualTo("6");
+    if (data.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    }
+    Path moved = Files.move(data, conf.resolve("moved"));
+
+    Matcher later = run("run", "--conf", conf.toString(), "--data-dir", moved.toString(), "--duration", "1s");
+    assertThat(later.group(3)).as("sessions").isEqualTo("6");
+    assertThat(later.group(4)).as("installations_created after the move").isEqualTo("0");
+    assertThat(later.group(5)).as("sessions_created after the move").isEqualTo("0");
+    assertThat(later.group(9)).as("errors").isEqualTo("0");
+  }
+
+  @Test
+  void emptiedDatabaseFileStopsTheRunWithOneLineNamingIt() throws IOException {
+    RunCommandTest.shippedConfigWithFastRounds(conf);
+    Path data = conf.resolve("data");
+    run("run", "--conf", conf.toString(), "--data-dir", data.toString(), "--duration", "1s");
+    Path file = data.resolve("connector.mv.db").toAbsolutePath();
+    Files.write(file, new byte[0]);
+
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err))
+        .execute("run", "--conf", conf.toString(), "--data-dir", data.toString(), "--duration", "1s");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().lines()).hasSize(1).first().asString()
+        .contains(file.toString(), "is empty (0 bytes)");
+    assertThat(file).isEmptyFile();
   }
 
   @Test

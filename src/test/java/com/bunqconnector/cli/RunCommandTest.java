@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -17,6 +18,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code run} command as a user runs it: configuration files in, summary line out. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -143,6 +147,53 @@ class RunCommandTest {
         .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "1s");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("configuration rejected:").contains("emulator.port: must be a whole number");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "\"rateLimits\": 5 | emulator.rateLimits: must be an object, was 5",
+      "\"rateLimits\": {\"getCalls\": \"x\"} | emulator.rateLimits.getCalls: must be a whole number, was \"x\"",
+      "\"sessionTimeoutSeconds\": 1000000000000"
+          + " | emulator.sessionTimeoutSeconds: must be a whole number from -2147483648 to 2147483647,"
+          + " was 1000000000000",
+      "\"strictSignatures\": \"yes\" | emulator.strictSignatures: must be true or false, was \"yes\""})
+  void wrongEmulatorOptionStopsTheRunNamingFieldAndValue(String option, String expected) throws IOException {
+    shippedConfigWithFastRounds();
+    String node = Files.readString(conf.resolve("connector.json"))
+        .replace("\"embedded\": true,", "\"embedded\": true, " + option + ",")
+        .replace("\"sessionTimeoutSeconds\": 3600,", "")
+        .replace("\"rateLimits\": {\n      \"postCalls\": 10,\n      \"sessionServerCalls\": 60\n    }",
+            "\"cryptoPoolSize\": 2");
+    assertThat(node).contains(option).contains("\"cryptoPoolSize\": 2");
+    Files.writeString(conf.resolve("connector.json"), node);
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err))
+        .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "1s");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("connector.json: " + expected).doesNotContain("Exception");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void lostOrShortEmulatorJournalStopsTheRunSayingTheEmulatorCannotStart(boolean lost) throws IOException {
+    shippedConfigWithFastRounds();
+    assertThat(run("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "1s").code()).isZero();
+    Path journal = conf.resolve("data").resolve("emulator").resolve("emulator-journal.jsonl");
+    if (lost) {
+      Files.delete(journal);
+    } else {
+      byte[] bytes = Files.readAllBytes(journal);
+      Files.write(journal, Arrays.copyOf(bytes, bytes.length / 2));
+    }
+
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err))
+        .execute("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "1s");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().lines()).hasSize(1).first().asString()
+        .contains("the embedded emulator cannot start: ", journal.getFileName().toString(),
+            lost ? "is missing" : "which has only")
+        .doesNotContain("cannot listen");
   }
 
   @Test

@@ -139,6 +139,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesAProductionTenantWhoseBaseUrlIsNotHttps(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"environment\":\"production\",\"baseUrl\":\"http://bunq.internal/v1\","
+        + "\"users\":[{\"id\":\"alice\",\"apiKey\":\"k\"}]}");
+    assertRejected(vertx, test, "acme.json: baseUrl: must be an https URL for a production tenant",
+        "http://bunq.internal/v1");
+  }
+
+  @Test
   void rejectsAnUnknownEnvironment(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("acme.json", "{\"id\":\"acme\",\"environment\":\"staging\",\"users\":[{\"id\":\"alice\"}]}");
     assertRejected(vertx, test, "acme.json", "environment", "staging");

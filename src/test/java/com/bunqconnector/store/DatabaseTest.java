@@ -1,0 +1,50 @@
+package com.bunqconnector.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Opening the embedded database: a file that lost its contents, and who may read the data directory. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class DatabaseTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void emptyDatabaseFileIsRefusedNamingItInsteadOfStartingAfresh() throws Exception {
+    Path data = temp.resolve("data");
+    try (Database database = Database.embedded(data)) {
+      assertThat(database.count("bunq.sessions")).isZero();
+    }
+    Path file = data.resolve(Database.EMBEDDED_NAME + ".mv.db");
+    Files.write(file, new byte[0]);
+
+    assertThatThrownBy(() -> Database.embedded(data)).isInstanceOf(StoreException.class)
+        .hasMessageContaining(file.toAbsolutePath().toString())
+        .hasMessageContaining("is empty (0 bytes)")
+        .hasMessageContaining("restore the file")
+        .hasMessageContaining("delete it to start afresh");
+    assertThat(file).isEmptyFile();
+  }
+
+  @Test
+  void dataDirectoryIsCreatedReadableByItsOwnerOnly() throws Exception {
+    assumeThat(temp.getFileSystem().supportedFileAttributeViews()).contains("posix");
+    Path data = temp.resolve("state").resolve("data");
+    try (Database database = Database.embedded(data)) {
+      assertThat(database.count("bunq.sessions")).isZero();
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.getParent())))
+        .isEqualTo("rwx------");
+  }
+}
