@@ -123,9 +123,11 @@ final class EmulatorVerticle extends VerticleBase {
       server = s;
       port = s.actualPort();
       log.info("bunq emulator listening on {}:{}", options.getHost(), port);
-    }).onFailure(e -> {
+    }).recover(e -> {
+      // Report the failure only once the workers are closed: a caller that closes Vert.x on it must not
+      // leave a worker task (the crypto pool's provider choice) finishing into a closed event loop.
       resources.close();
-      durability.close().eventually(this::closeWorkers);
+      return durability.close().eventually(this::closeWorkers).transform(closed -> Future.failedFuture(e));
     });
   }
 
