@@ -87,8 +87,8 @@ public final class RsaProvider {
         if (chosen == null) {
           Choice choice = Choice.parse(System.getProperty(PROPERTY), "system property " + PROPERTY);
           chosen = choose(choice, RsaProvider::accpProbe);
-          String asked = choice == Choice.AUTO ? "" : ", as -D" + PROPERTY + "=" + choice.name().toLowerCase(Locale.ROOT)
-              + " asks";
+          String asked = choice == Choice.AUTO ? ""
+              : ", as -D" + PROPERTY + "=" + choice.name().toLowerCase(Locale.ROOT) + " asks";
           log.info("RSA provider: {}{}", chosen.description(), asked);
           selected = chosen;
         }

@@ -351,7 +351,8 @@ class ConfigLoaderTest {
     tenant("b.json", "{\"id\":\"b\",\"users\":[{\"id\":\"u\"}]}");
     ConfigLoader loader = loader(vertx);
     loader.load(conf).onComplete(test.succeeding(config -> {
-      test.verify(() -> assertThat(config.tenants()).extracting(TenantConfig::keyPerTenant).containsExactly(true, false));
+      test.verify(() -> assertThat(config.tenants()).extracting(TenantConfig::keyPerTenant)
+          .containsExactly(true, false));
       try {
         tenant("b.json", "{\"id\":\"b\",\"keyPolicy\":\"per-node\",\"users\":[{\"id\":\"u\"}]}");
       } catch (IOException e) {
