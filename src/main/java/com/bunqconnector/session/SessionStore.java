@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Values are JSON text, so that a write-through store (see {@code com.bunqconnector.store})
  * keeps them exactly as they are in memory.
+ *
+ * <p>Opening a context (four AES-GCM opens, the JSON, the RSA key) costs more than the call it serves,
+ * so the contexts this node read last are kept opened, at most {@link #OPENED_CONTEXTS} of them, each
+ * with the exact text it was opened from: a read that finds the same text in the map (the common case)
+ * reuses it, and any change, here or on another node, changes the text and opens it anew.
  */
 public final class SessionStore {
 
@@ -37,9 +42,22 @@ public final class SessionStore {
   static final List<String> SECRET_FIELDS = List.of("apiKey", "clientPrivateKey", "installationToken",
       "sessionToken");
 
+  /** How many recently read contexts a node keeps opened: a bounded cost, about 6 KB each. */
+  public static final int OPENED_CONTEXTS = 256;
+
+  /** An opened context and the sealed text it came from. */
+  private record Opened(String stored, SessionContext context) {
+  }
+
   private final Vertx vertx;
   private final Future<AsyncMap<String, String>> map;
   private final SecretBox box;
+  private final Map<String, Opened> opened = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Opened> eldest) {
+      return size() > OPENED_CONTEXTS;
+    }
+  };
 
   public SessionStore(Vertx vertx, SecretBox box) {
     this.vertx = vertx;
@@ -64,7 +82,7 @@ public final class SessionStore {
         return Future.succeededFuture(null);
       }
       try {
-        return Future.succeededFuture(open(key, stored));
+        return Future.succeededFuture(openCached(key, stored));
       } catch (CorruptContextException e) {
         log.error("{}; it is removed and the user gets a new context", e.getMessage());
         return m.removeIfPresent(key, stored).map(removed -> null);
@@ -104,6 +122,27 @@ public final class SessionStore {
 
   private SessionContext open(String key, String stored) {
     return open(box, key, stored);
+  }
+
+  private SessionContext openCached(String key, String stored) {
+    synchronized (opened) {
+      Opened known = opened.get(key);
+      if (known != null && known.stored().equals(stored)) {
+        return known.context();
+      }
+    }
+    SessionContext context = open(key, stored);
+    synchronized (opened) {
+      opened.put(key, new Opened(stored, context));
+    }
+    return context;
+  }
+
+  /** Forgets the opened contexts (they are opened again on their next read), e.g. to measure idle ones. */
+  public void forgetOpened() {
+    synchronized (opened) {
+      opened.clear();
+    }
   }
 
   private static SessionContext open(SecretBox box, String key, String stored) {

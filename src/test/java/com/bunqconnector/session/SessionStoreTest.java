@@ -56,6 +56,24 @@ class SessionStoreTest {
   }
 
   @Test
+  void repeatedReadsReuseTheOpenedContextUntilTheStoredTextChanges() {
+    SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
+    SessionContext stored = store.putIfAbsent(context()).await();
+    SessionContext first = store.get(stored.key()).await();
+    assertThat(store.get(stored.key()).await()).as("opened once").isSameAs(first);
+
+    SessionContext renewed = store.put(first.withSession(99, "d4".repeat(32), 3600, System.currentTimeMillis(),
+        first.bunqUserId(), first.userKind())).await();
+    SessionContext afterChange = store.get(stored.key()).await();
+    assertThat(afterChange).isNotSameAs(first);
+    assertThat(afterChange.sessionToken()).isEqualTo(renewed.sessionToken());
+
+    store.forgetOpened();
+    assertThat(store.get(stored.key()).await()).isNotSameAs(afterChange)
+        .extracting(SessionContext::sessionToken).isEqualTo(renewed.sessionToken());
+  }
+
+  @Test
   void nodeWithAnotherMasterKeyCannotReadContextsAndSaysWhose() {
     new SessionStore(vertx, SecretBox.ephemeral()).putIfAbsent(context()).await();
     SessionStore stranger = new SessionStore(vertx, SecretBox.ephemeral());
