@@ -68,6 +68,11 @@ public final class SessionContext {
     return json.getString("user");
   }
 
+  /** A string field of the stored form, without copying it; {@code null} when absent. */
+  String field(String name) {
+    return json.getString(name);
+  }
+
   public String baseUrl() {
     return json.getString("baseUrl");
   }

@@ -123,10 +123,15 @@ public final class SessionManager {
     }
     return store.get(key).compose(found -> {
       SessionContext existing = current(spec, found);
-      if (existing == null) {
+      if (existing == null || existing != found) {
+        // None, another bunq's, or stored with another base URL: the last is stored once pointed at this
+        // node's URL, so that later calls use the stored (and already opened) context as it is.
         return change(spec, stored -> {
           SessionContext usable = current(spec, stored);
-          return usable != null ? Future.succeededFuture(usable) : create(spec, stored);
+          if (usable == null) {
+            return create(spec, stored);
+          }
+          return usable == stored ? Future.succeededFuture(usable) : store.put(usable);
         });
       }
       if (runsOut(existing)) {
@@ -357,7 +362,8 @@ public final class SessionManager {
 
   /** The bunq a stored context belongs to; a context that names none, the one at its base URL. */
   private static String bunqOf(SessionContext context) {
-    return context.toJson().getString(BUNQ_FIELD, context.baseUrl());
+    String bunq = context.field(BUNQ_FIELD);
+    return bunq != null ? bunq : context.baseUrl();
   }
 
   private static SessionContext stamped(UserSpec spec, SessionContext context) {

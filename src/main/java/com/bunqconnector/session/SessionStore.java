@@ -100,13 +100,15 @@ public final class SessionStore {
    * afterwards (the given one, or the one that was there first).
    */
   public Future<SessionContext> putIfAbsent(SessionContext context) {
-    return map.compose(m -> m.putIfAbsent(context.key(), seal(context).encode()))
-        .map(previous -> previous == null ? context : open(context.key(), previous));
+    String sealed = seal(context).encode();
+    return map.compose(m -> m.putIfAbsent(context.key(), sealed))
+        .map(previous -> previous == null ? remember(context, sealed) : openCached(context.key(), previous));
   }
 
   /** Stores the context, replacing whatever the user had; completes with the given context. */
   public Future<SessionContext> put(SessionContext context) {
-    return map.compose(m -> m.put(context.key(), seal(context).encode())).map(context);
+    String sealed = seal(context).encode();
+    return map.compose(m -> m.put(context.key(), sealed)).map(done -> remember(context, sealed));
   }
 
   private JsonObject seal(SessionContext context) {
@@ -134,6 +136,14 @@ public final class SessionStore {
     SessionContext context = open(key, stored);
     synchronized (opened) {
       opened.put(key, new Opened(stored, context));
+    }
+    return context;
+  }
+
+  /** Keeps a context just stored as opened, with the text it was stored as. */
+  private SessionContext remember(SessionContext context, String sealed) {
+    synchronized (opened) {
+      opened.put(context.key(), new Opened(sealed, context));
     }
     return context;
   }
