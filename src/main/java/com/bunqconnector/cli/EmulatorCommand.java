@@ -9,7 +9,6 @@ import com.bunqconnector.emulator.SeededUser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
-import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -95,7 +94,7 @@ final class EmulatorCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       BunqEmulator emulator = BunqEmulator.start(vertx, options)
-          .recover(e -> Future.failedFuture(bindFailure(e)
+          .recover(e -> Future.failedFuture(RunCommand.isBindFailure(e)
               ? new IllegalStateException("cannot listen on " + options.getHost() + ":" + options.getPort() + ": "
                   + e.getMessage() + " (another process has that port: choose another with --port, or 0 for any)", e)
               : e))
@@ -163,10 +162,6 @@ final class EmulatorCommand implements Callable<Integer> {
     }
     out.println("Ctrl-C stops it.");
     out.flush();
-  }
-
-  private static boolean bindFailure(Throwable e) {
-    return e instanceof BindException || e.getMessage() != null && e.getMessage().contains("Address already in use");
   }
 
   private void awaitStop() {

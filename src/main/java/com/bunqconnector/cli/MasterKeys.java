@@ -4,14 +4,11 @@ import com.bunqconnector.config.ConfigException;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.crypto.SecretBox;
-import com.bunqconnector.store.PrivateDirectories;
+import com.bunqconnector.store.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -120,33 +117,16 @@ final class MasterKeys {
   private static boolean create(NodeConfig node, Path file) {
     byte[] key = new byte[SecretBox.KEY_BYTES];
     new SecureRandom().nextBytes(key);
-    Path temporary = null;
     try {
-      PrivateDirectories.create(file.toAbsolutePath().getParent());
-      boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-      FileAttribute<?>[] ownerOnly = posix
-          ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-          : new FileAttribute<?>[0];
-      temporary = Files.createTempFile(file.toAbsolutePath().getParent(), GENERATED_FILE, ".new", ownerOnly);
-      Files.writeString(temporary, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
-      Files.createLink(file, temporary);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
+      return PrivateFiles.createOnce(file, Base64.getEncoder().encodeToString(key) + "\n");
     } catch (IOException | UnsupportedOperationException e) {
       throw new ConfigException(node.file() + ": masterKey: cannot create the generated key " + file + ": "
           + e.getMessage(), e);
     } finally {
       Arrays.fill(key, (byte) 0);
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-          log.warn("Could not remove the temporary file {}: {}", temporary, e.getMessage());
-        }
-      }
     }
   }
+
 
   private static byte[] decode(String text, String source, NodeConfig node) {
     try {

@@ -12,14 +12,13 @@ import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.store.Database;
-import com.bunqconnector.store.PrivateDirectories;
+import com.bunqconnector.store.PrivateFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +64,8 @@ final class RunCommand implements Callable<Integer> {
           + " (default: run until interrupted)")
   Duration duration;
 
-  @Option(names = "--cluster", description = "join the Hazelcast cluster whatever connector.json says")
+  @Option(names = "--cluster", description = "join the Hazelcast cluster whatever connector.json says (needs store.type"
+      + " postgresql or memory, and a configured master key)")
   boolean cluster;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
@@ -199,18 +199,8 @@ final class RunCommand implements Callable<Integer> {
    */
   private static String emulatorIdentity(NodeConfig node, Path dir) {
     Path file = dir.resolve(IDENTITY_FILE).toAbsolutePath();
-    Path temporary = null;
     try {
-      if (!Files.exists(file)) {
-        PrivateDirectories.create(file.getParent());
-        temporary = Files.createTempFile(file.getParent(), IDENTITY_FILE, ".new");
-        Files.writeString(temporary, UUID.randomUUID() + "\n", StandardCharsets.US_ASCII);
-        try {
-          Files.createLink(file, temporary);
-        } catch (FileAlreadyExistsException e) {
-          log.debug("Another process made {} first", file);
-        }
-      }
+      PrivateFiles.createOnce(file, UUID.randomUUID() + "\n");
       String identity = Files.readString(file, StandardCharsets.US_ASCII).strip();
       try {
         return UUID.fromString(identity).toString();
@@ -221,14 +211,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (IOException | UnsupportedOperationException e) {
       throw new ConfigException(node.file() + ": emulator: cannot read or create the emulator identity file " + file
           + ": " + e.getMessage(), e);
-    } finally {
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-          log.warn("Cannot delete the temporary file {}: {}", temporary, e.getMessage());
-        }
-      }
     }
   }
 
@@ -324,7 +306,8 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static boolean isBindFailure(Throwable failure) {
+  /** Whether a start failed because the address was taken, anywhere in its causes. */
+  static boolean isBindFailure(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
       String message = cause.getMessage();
       if (cause instanceof BindException || message != null && message.contains("Address already in use")) {
