@@ -153,7 +153,7 @@ public final class BunqClient {
         log.warn("Walk of GET {} for {}/{} stopped at {} ({} items): the reply says it is not complete",
             walk.call.path(), walk.call.tenant(), walk.call.user(), cap, walk.items.size());
       }
-      JsonObject body = page.body().copy().put("Response", walk.items);
+      JsonObject body = page.body().put("Response", walk.items);
       return Future.succeededFuture(new BunqResponse(page.status(), body, page.responseId(), pages, cap == null));
     }
     ApiCall nextCall;

@@ -187,11 +187,12 @@ public final class BunqApi {
 
     /**
      * Whether bunq may have carried the call out although it failed: always for
-     * {@code outcome-unknown}, and for {@code bad-signature} or {@code timeout} of a call that
-     * changes something (anything but a GET). Read the resource before repeating such a call.
+     * {@code outcome-unknown}, and for {@code bad-signature} of a call that changes something
+     * (anything but a GET). Read the resource before repeating such a call. A {@code timeout} from
+     * the connector is a call it never sent (a sent one without an answer is {@code outcome-unknown}).
      */
     public boolean mayHaveBeenCarriedOut() {
-      return code.equals("outcome-unknown") || changes && (code.equals("bad-signature") || code.equals("timeout"));
+      return code.equals("outcome-unknown") || changes && code.equals("bad-signature");
     }
 
     private static List<String> descriptions(JsonObject failure) {

@@ -58,6 +58,7 @@ final class Deliverer {
     boolean lost;
     String currentId;
     int attempts;
+    int verifyFailures;
     boolean verified;
     final Set<String> acked = new LinkedHashSet<>();
   }
@@ -120,9 +121,7 @@ final class Deliverer {
     String order = String.format("%020d/%s", seq, id);
     UserQueue queue = queues.get(userKey);
     if (queue != null) {
-      if (!queue.events.containsValue(id)) {
-        queue.events.put(order, id);
-      }
+      queue.events.putIfAbsent(order, id);
       return;
     }
     UserQueue fresh = new UserQueue();
@@ -166,6 +165,7 @@ final class Deliverer {
     if (!id.equals(queue.currentId)) {
       queue.currentId = id;
       queue.attempts = 0;
+      queue.verifyFailures = 0;
       queue.verified = false;
       queue.acked.clear();
     }
@@ -207,8 +207,12 @@ final class Deliverer {
         ? verifier.confirms(tenant, entry) : Future.succeededFuture(true);
     confirmed.onComplete(check -> {
       if (check.failed()) {
-        failedAttempt(userKey, queue, entry, addresses, "bunq could not confirm the event: "
-            + check.cause().getMessage());
+        // bunq could not be asked: no consumer was tried, so this is not one of the event's attempts.
+        queue.verifyFailures++;
+        log.info("bunq could not confirm callback {} of {} (try {}); asking again: {}", entry.getString("id"),
+            userKey, queue.verifyFailures, check.cause().getMessage());
+        long backoff = config.initialBackoffMs() << Math.min(20, queue.verifyFailures - 1);
+        vertx.setTimer(Math.min(config.maxBackoffMs(), backoff), timer -> next(userKey, queue));
       } else if (!check.result()) {
         stats.countUnconfirmed();
         log.warn("Dropped {} callback of {}/{}: bunq does not confirm its {}", entry.getString("category"),

@@ -33,6 +33,9 @@ import java.util.Objects;
  */
 public final class FilterRegistrar {
 
+  /** Most monetary accounts of one user whose filters are registered. */
+  private static final int MAX_ACCOUNTS = 10_000;
+
   /** bunq's limit of callback URLs per category. */
   static final int MAX_URLS_PER_CATEGORY = 2;
 
@@ -108,7 +111,9 @@ public final class FilterRegistrar {
   }
 
   private Future<Void> registerAccounts(TenantConfig tenant, String user, String ours) {
-    return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, ACCOUNTS_PATH, Map.of(), null))
+    // Every page of accounts: bunq's default page holds 10.
+    return client.callAll(new ApiCall(tenant.id(), user, HttpMethod.GET, ACCOUNTS_PATH, Map.of("count", "200"),
+        null), MAX_ACCOUNTS)
         .compose(accounts -> {
           Future<Void> chain = Future.succeededFuture();
           for (Object item : accounts.items()) {

@@ -28,8 +28,12 @@ final class Replies {
   /** Routing-context key of the {@link Installation} whose server key signs the response. */
   static final String INSTALLATION_KEY = "bunq.installation";
 
-  /** The answer to a call whose changes could not be saved (the emulator's text; bunq has no such case). */
-  static final String UNSAVED = "Internal server error: the change could not be saved. Please try again.";
+  /**
+   * The answer to a call whose changes could not be saved (the emulator's text; bunq has no such case).
+   * The change was made and is saved by the next save that succeeds, so the text must not invite a resend.
+   */
+  static final String UNSAVED = "Internal server error: the change was made but could not be saved to disk yet;"
+      + " do not repeat it: read the resource to see it.";
   private static final Logger log = LoggerFactory.getLogger(Replies.class);
 
   private final CryptoWorker crypto;
