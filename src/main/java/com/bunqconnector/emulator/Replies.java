@@ -101,9 +101,14 @@ final class Replies {
 
   /**
    * Sends the body with the given status, signed when the request identified an installation (but not
-   * a 429), once the call's changes are on disk ({@link #durably}).
+   * a 429), once the call's changes are on disk ({@link #durably}); a 429 at once, as nothing was done.
    */
   void send(RoutingContext ctx, int status, JsonObject body) {
+    if (status == 429) {
+      // Refused before anything was done: nothing to save, and rate-limited floods must not cost a save each.
+      sendNow(ctx, status, body);
+      return;
+    }
     durably(ctx, () -> sendNow(ctx, status, body));
   }
 
