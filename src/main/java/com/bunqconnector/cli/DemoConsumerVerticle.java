@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo's consumer: listens on the tenants' callback addresses, logs each callback (tenant,
- * user, category, amount) and acknowledges it. A model for an application's own consumer.
+ * user, category, event, object type and id, amount) and acknowledges it. A model for an application's own consumer.
  */
 final class DemoConsumerVerticle extends VerticleBase {
 
@@ -42,21 +42,25 @@ final class DemoConsumerVerticle extends VerticleBase {
 
   private void handle(Message<JsonObject> message) {
     received.incrementAndGet();
-    log.info("Callback tenant={} user={} category={} event={} object={} amount={}",
+    String type = message.headers().get(CallbackHeaders.OBJECT_TYPE);
+    JsonObject object = object(message.body(), type);
+    log.info("Callback tenant={} user={} category={} event={} object={} id={} amount={}",
         message.headers().get(CallbackHeaders.TENANT), message.headers().get(CallbackHeaders.USER),
-        message.headers().get(CallbackHeaders.CATEGORY), message.headers().get(CallbackHeaders.EVENT_TYPE),
-        message.headers().get(CallbackHeaders.OBJECT_TYPE), amount(message.body()));
+        message.headers().get(CallbackHeaders.CATEGORY), message.headers().get(CallbackHeaders.EVENT_TYPE), type,
+        object.getValue("id", "-"), amount(object));
     message.reply("ack");
   }
 
-  private static String amount(JsonObject body) {
-    JsonObject object = body.getJsonObject("NotificationUrl", new JsonObject()).getJsonObject("object",
+  /** The event's object of {@code type} (e.g. {@code {"Payment": {...}}}'s inner object), or an empty one. */
+  private static JsonObject object(JsonObject body, String type) {
+    JsonObject wrapper = body.getJsonObject("NotificationUrl", new JsonObject()).getJsonObject("object",
         new JsonObject());
-    for (String key : object.fieldNames()) {
-      if (object.getValue(key) instanceof JsonObject inner && inner.getValue("amount") instanceof JsonObject amount) {
-        return amount.getString("value") + " " + amount.getString("currency");
-      }
-    }
-    return "-";
+    return type != null && wrapper.getValue(type) instanceof JsonObject inner ? inner : new JsonObject();
+  }
+
+  private static String amount(JsonObject object) {
+    return object.getValue("amount") instanceof JsonObject amount
+        ? amount.getString("value") + " " + amount.getString("currency")
+        : "-";
   }
 }

@@ -3,11 +3,10 @@ package com.bunqconnector.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.crypto.RsaProvider;
+import com.bunqconnector.testing.ChildJvm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -69,16 +68,12 @@ class BenchCommandTest {
   /** In a JVM of its own, since the provider is chosen once per JVM; with the shipped log configuration. */
   @Test
   void systemPropertyForcesTheJdkProviderAndTheLogNamesIt() throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        "-D" + RsaProvider.PROPERTY + "=jdk", "-Dlogback.configurationFile=logback.xml", Main.class.getName(),
-        "bench", "sign", "--seconds", "1", "--warmup", "0")
-        .redirectErrorStream(true)
-        .start();
-    process.getOutputStream().close();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("bench finished").isTrue();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(output).isZero();
+    String output;
+    try (ChildJvm child = ChildJvm.start(Main.class, null, List.of(RsaProvider.PROPERTY + "=jdk"), "bench", "sign",
+        "--seconds", "1", "--warmup", "0")) {
+      output = child.finish(60, TimeUnit.SECONDS);
+      assertThat(child.exitValue()).as(output).isZero();
+    }
     List<String> lines = output.lines().toList();
     assertThat(lines).filteredOn(line -> line.contains("RSA provider: ")).singleElement().asString()
         .contains("INFO", "RSA provider: SunRsaSign", "-D" + RsaProvider.PROPERTY + "=jdk");
