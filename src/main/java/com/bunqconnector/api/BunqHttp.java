@@ -119,31 +119,23 @@ public final class BunqHttp {
   }
 
   /**
-   * A rate-limit slot for the request, unless the caller's deadline passes first (or has passed):
-   * then the request fails with {@code timeout}, not sent.
+   * A rate-limit slot for the request that starts before the caller's deadline (if it has one);
+   * when there is none, or the deadline has passed by the time the slot comes, the request fails
+   * with {@code timeout}, not sent.
    */
   private Future<Long> slot(BunqRequest request) {
     long caller = request.deadlineMs();
     if (caller == 0) {
       return limiter.slot(request.method(), request.path());
     }
-    long left = caller - System.currentTimeMillis();
-    if (left <= 0) {
+    if (caller <= System.currentTimeMillis()) {
       return Future.failedFuture(deadlinePassed(request));
     }
-    Promise<Long> ready = Promise.promise();
-    long timer = vertx.setTimer(left, id -> ready.tryFail(deadlinePassed(request)));
-    limiter.slot(request.method(), request.path()).onComplete(slot -> {
-      vertx.cancelTimer(timer);
-      if (slot.failed()) {
-        ready.tryFail(slot.cause());
-      } else if (System.currentTimeMillis() >= caller) {
-        ready.tryFail(deadlinePassed(request));
-      } else {
-        ready.tryComplete(slot.result());
-      }
+    return limiter.slot(request.method(), request.path(), caller).transform(slot -> {
+      boolean tooLate = slot.succeeded() ? System.currentTimeMillis() >= caller
+          : slot.cause() instanceof BunqApiException e && e.code() == ErrorCode.TIMEOUT;
+      return tooLate ? Future.failedFuture(deadlinePassed(request)) : (Future<Long>) slot;
     });
-    return ready.future();
   }
 
   private static BunqApiException deadlinePassed(BunqRequest request) {

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The queue is bounded twice: a call whose slot lies beyond {@code maxWaitMs} fails at once, and
  * so does one that would make this node hold more than {@code maxQueued} waiting calls; both fail
- * with {@link ErrorCode#RATE_LIMITED} saying why.
+ * with {@link ErrorCode#RATE_LIMITED} saying why. A caller with a deadline books only a slot that
+ * starts before it.
  */
 public final class CallLimiter {
 
@@ -118,6 +119,16 @@ public final class CallLimiter {
    * {@link ErrorCode#RATE_LIMITED} when the wait would be too long or the queue is full.
    */
   public Future<Long> slot(HttpMethod method, String path) {
+    return slot(method, path, 0);
+  }
+
+  /**
+   * As {@link #slot(HttpMethod, String)}, for a caller that gives up at {@code notAfterMs} (epoch
+   * milliseconds, 0 for never): only a slot that starts before it is booked, so a caller that could
+   * not use its slot takes none from later calls. When every free slot starts too late the call
+   * fails at once with {@link ErrorCode#TIMEOUT}, not sent.
+   */
+  public Future<Long> slot(HttpMethod method, String path, long notAfterMs) {
     Long slot = slotMs.get(method);
     if (slots == null || slot == null) {
       return Future.succeededFuture(0L);
@@ -130,23 +141,29 @@ public final class CallLimiter {
     String endpoint = group + "|" + method.name() + "|" + path;
     long now = clock.millis();
     long first = Math.max(divideUp(now, slot), nextFree.getOrDefault(endpoint, 0L));
-    long last = (now + maxWaitMs) / slot;
+    long waitBound = (now + maxWaitMs) / slot;
+    boolean callerBound = notAfterMs > 0 && (notAfterMs - 1) / slot < waitBound;
+    long last = callerBound ? (notAfterMs - 1) / slot : waitBound;
     Promise<Long> ready = Promise.promise();
     slots.onComplete(map -> {
       if (map.failed()) {
         ready.fail(map.cause());
       } else {
-        book(map.result(), method, path, endpoint, slot, first, last, ready);
+        book(map.result(), method, path, endpoint, slot, first, last, callerBound, ready);
       }
     });
     return ready.future().onComplete(done -> queued.decrementAndGet());
   }
 
   private void book(AsyncMap<String, String> map, HttpMethod method, String path, String endpoint, long slot,
-      long index, long last, Promise<Long> ready) {
+      long index, long last, boolean callerBound, Promise<Long> ready) {
     if (index > last) {
-      ready.fail(refusal(method, path, "no free slot within " + maxWaitMs + " ms (one call every " + slot
-          + " ms per endpoint)"));
+      ready.fail(callerBound
+          ? new BunqApiException(ErrorCode.TIMEOUT, 0, List.of(method + " " + path + " not sent: no slot of bunq's"
+              + " rate limit (egress group " + group + ", one call every " + slot + " ms per endpoint) is free before"
+              + " the caller's deadline"), null, BunqApiException.Delivery.NOT_SENT)
+          : refusal(method, path, "no free slot within " + maxWaitMs + " ms (one call every " + slot
+              + " ms per endpoint)"));
       return;
     }
     long start = index * slot;
@@ -155,7 +172,7 @@ public final class CallLimiter {
       if (booked.failed()) {
         ready.fail(booked.cause());
       } else if (booked.result() != null) {
-        book(map, method, path, endpoint, slot, index + 1, last, ready);
+        book(map, method, path, endpoint, slot, index + 1, last, callerBound, ready);
       } else {
         remember(endpoint, index + 1);
         long wait = start - clock.millis();

@@ -102,6 +102,21 @@ class CallLimiterTest {
   }
 
   @Test
+  void callerWhoseDeadlineComesBeforeEveryFreeSlotFailsAtOnceAndTakesNone() {
+    CallLimiter limiter = limiter(10_000, 100);
+    long first = book(limiter, HttpMethod.GET, "/user/1/payment", 1).get(0);
+    Future<Long> hurried = limiter.slot(HttpMethod.GET, "/user/1/payment", first + 12);
+    assertThatThrownBy(() -> hurried.await()).isInstanceOfSatisfying(BunqApiException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+      assertThat(e.delivery()).isEqualTo(BunqApiException.Delivery.NOT_SENT);
+      assertThat(e.getMessage()).contains("GET /user/1/payment", "free before the caller's deadline");
+    });
+    assertThat(limiter.slot(HttpMethod.GET, "/user/1/payment", first + 13).await())
+        .as("a deadline just after the next slot's start gets that slot").isEqualTo(first + 12);
+    assertThat(book(limiter, HttpMethod.GET, "/user/1/payment", 1).get(0)).isEqualTo(first + 24);
+  }
+
+  @Test
   void callBeyondTheNodesQueueBoundIsRefusedAtOnce() {
     // Slots of 502 ms, the clock just past a slot's start: both queued calls wait about half a second
     // and a second, so they are still waiting when the third call comes.

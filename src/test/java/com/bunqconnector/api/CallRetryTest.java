@@ -52,7 +52,7 @@ class CallRetryTest {
   static void start() {
     vertx = Vertx.vertx();
     server = vertx.createHttpServer().requestHandler(CallRetryTest::answer).listen(0, "127.0.0.1").await();
-    http = new BunqHttp(vertx, vertx.createHttpClient(), new CryptoWorker(vertx, "retry-test-crypto", 1), 1_000,
+    http = new BunqHttp(vertx, vertx.createHttpClient(), new CryptoWorker(vertx, "retry-test-crypto", 1), 10_000,
         BunqHttp.DEFAULT_MAX_RESPONSE_BYTES, CallLimiter.unlimited(), new RetryPolicy(4, 5, 20, 10_000));
   }
 
