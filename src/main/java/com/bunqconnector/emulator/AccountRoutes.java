@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Monetary accounts: list and read through {@code monetary-account} (every emulated account is a
- * MonetaryAccountBank) and {@code monetary-account-bank}, open one (POST) and change or close one
+ * Monetary accounts: list (oldest first, see {@link Paging#oldestFirst}) and read through
+ * {@code monetary-account} (every emulated account is a MonetaryAccountBank) and
+ * {@code monetary-account-bank}, open one (POST) and change or close one
  * (PUT). Closing follows bunq's fields: status CANCELLED, sub_status REDEMPTION_VOLUNTARY, reason
  * OTHER and an optional reason_description.
  */
@@ -56,7 +57,7 @@ final class AccountRoutes {
     return guard.authorise(ctx, false).map(session -> {
       NavigableMap<Long, Account> accounts = new TreeMap<>();
       state.accountsOf(guard.user(ctx, session)).forEach(a -> accounts.put(a.id, a));
-      Paging.Page<Account> page = Paging.page(ctx.request().path(), ctx.queryParams(), accounts);
+      Paging.Page<Account> page = Paging.oldestFirst(ctx.request().path(), ctx.queryParams(), accounts);
       return Envelopes.listing(page.items().stream().map(AccountRoutes::wrap).toList(), page.pagination());
     });
   }

@@ -34,7 +34,7 @@ final class ApiError extends RuntimeException {
     return new ApiError(401, INSUFFICIENT_AUTHORISATION);
   }
 
-  /** 403 {@code Insufficient authentication.}: the call carries no token the emulator issued. */
+  /** 403 {@code Insufficient authentication.}: no token the emulator issued, or a closed session's. */
   static ApiError unauthenticated() {
     return new ApiError(403, INSUFFICIENT_AUTHENTICATION);
   }

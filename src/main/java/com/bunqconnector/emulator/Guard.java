@@ -18,11 +18,13 @@ import java.util.Set;
  * texts.
  *
  * <p>Tokens: a token the emulator never issued (or none at all) is 403 {@code Insufficient
- * authentication.}; a known token that does not authorise the call (an installation token where a
- * session is needed, a session that expired, was expired early or whose API key was revoked) is 401
- * {@code Insufficient authorisation.}. bunq sends both texts for dead tokens; which one when is not
- * documented, and this split (unknown credentials vs. known but no longer valid ones) is the
- * emulator's reading of the reports.
+ * authentication.}, and so is the token of a session that was closed (by {@code DELETE /session} or by
+ * a new session on its installation): bunq drops a closed session, and bunq's Java SDK expects a
+ * {@code ForbiddenException} (403) for a call after {@code DELETE /session/0}. A known token that does
+ * not authorise the call (an installation token where a session is needed, a session that expired, was
+ * expired early or whose API key was revoked) is 401 {@code Insufficient authorisation.}. bunq sends
+ * both texts for dead tokens; which one when is not documented beyond that, and this split (unknown or
+ * closed vs. known but no longer valid) is the emulator's reading of the reports.
  *
  * <p>Signatures: where bunq requires one, it must be present (466) and valid (401). Elsewhere a
  * signature is ignored, unless {@link EmulatorOptions#isStrictSignatures()} is on: then a present
@@ -79,17 +81,20 @@ final class Guard {
 
   /**
    * The live session whose token authenticates this call; 401 for an installation token or a session
-   * that expired or was ended, 403 for a missing or unknown token. A call shortly before expiry
-   * extends the session (see {@link EmulatorState#touchSession}).
+   * that expired or was ended early, 403 for a missing or unknown token or a closed session. A call
+   * shortly before expiry extends the session (see {@link EmulatorState#touchSession}).
    */
   Session session(RoutingContext ctx) {
     Session seen = ctx.get(SESSION_KEY);
     if (seen == null) {
       throw refusal(ctx);
     }
-    // Read it again: the session may have been ended or extended since this request arrived.
+    // Read it again: the session may have been closed or extended since this request arrived.
     Session session = state.sessionByToken(seen.token()).orElse(null);
-    if (session == null || session.isExpired(state.now()) || credentials.isEnded(session)) {
+    if (session == null) {
+      throw ApiError.unauthenticated();
+    }
+    if (session.isExpired(state.now()) || credentials.isEnded(session)) {
       throw ApiError.unauthorised();
     }
     // TODO(#3): re-check the device's IP binding here.

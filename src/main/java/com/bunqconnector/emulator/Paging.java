@@ -5,13 +5,14 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 
 /**
- * bunq's cursor pagination over objects ordered by id. Pages list newest (highest id) first.
+ * bunq's cursor pagination over objects ordered by id. Pages list newest (highest id) first, except
+ * the listings of {@link #oldestFirst} (monetary accounts).
  * {@code older_url} continues with ids below the page, {@code newer_url} with ids above it;
  * {@code future_url} appears only when the page holds the newest object, to poll for later ones.
  * Generated URLs are server-relative, start with {@code /v1/} and always carry {@code count}.
@@ -23,7 +24,7 @@ final class Paging {
   /** The largest {@code count} bunq accepts. */
   static final int MAX_COUNT = 200;
 
-  /** One page: the items (newest first) and the {@code Pagination} object. */
+  /** One page: the items (newest first, or oldest first for {@link #oldestFirst}) and the {@code Pagination}. */
   record Page<T>(List<T> items, JsonObject pagination) {
   }
 
@@ -45,6 +46,22 @@ final class Paging {
    * following them keeps the filter.
    */
   static <T> Page<T> page(String path, MultiMap query, NavigableMap<Long, T> all, List<String> carried) {
+    return page(path, query, all, carried, false);
+  }
+
+  /**
+   * As {@link #page(String, MultiMap, NavigableMap)}, for a listing that starts with the oldest object
+   * and lists each page oldest first: bunq's monetary account listings, whose first active account
+   * bunq's SDKs take as the user's primary one (their own tests then pay from it to an account they
+   * just opened, which works only if the new account does not come first). The cursors keep their
+   * meaning: {@code newer_url} continues with higher ids, {@code older_url} with lower ones.
+   */
+  static <T> Page<T> oldestFirst(String path, MultiMap query, NavigableMap<Long, T> all) {
+    return page(path, query, all, List.of(), true);
+  }
+
+  private static <T> Page<T> page(String path, MultiMap query, NavigableMap<Long, T> all, List<String> carried,
+      boolean ascending) {
     int count = (int) longParam(query, "count", DEFAULT_COUNT);
     if (count < 1 || count > MAX_COUNT) {
       throw ApiError.badRequest("Query parameter \"count\" must be between 1 and " + MAX_COUNT + ".");
@@ -54,24 +71,23 @@ final class Paging {
     if (older != null && newer != null) {
       throw ApiError.badRequest("Query parameters \"older_id\" and \"newer_id\" cannot be combined.");
     }
-    List<Map.Entry<Long, T>> slice = new ArrayList<>();
+    NavigableMap<Long, T> source;
     if (newer != null) {
-      for (Map.Entry<Long, T> entry : all.tailMap(newer, false).entrySet()) {
-        if (slice.size() == count) {
-          break;
-        }
-        slice.add(entry);
-      }
-      Collections.reverse(slice);
+      source = all.tailMap(newer, false);
+    } else if (older != null) {
+      source = all.headMap(older, false).descendingMap();
     } else {
-      NavigableMap<Long, T> source = older != null ? all.headMap(older, false) : all;
-      for (Map.Entry<Long, T> entry : source.descendingMap().entrySet()) {
-        if (slice.size() == count) {
-          break;
-        }
-        slice.add(entry);
-      }
+      source = ascending ? all : all.descendingMap();
     }
+    List<Map.Entry<Long, T>> slice = new ArrayList<>();
+    for (Map.Entry<Long, T> entry : source.entrySet()) {
+      if (slice.size() == count) {
+        break;
+      }
+      slice.add(entry);
+    }
+    Comparator<Map.Entry<Long, T>> byId = Map.Entry.comparingByKey();
+    slice.sort(ascending ? byId : byId.reversed());
     List<T> items = slice.stream().map(Map.Entry::getValue).toList();
     StringBuilder base = new StringBuilder(path).append("?count=").append(count);
     for (String name : carried) {
@@ -89,8 +105,10 @@ final class Paging {
       String future = newerParam != null ? base + "&newer_id=" + newerParam : null;
       return urls(future, null, null);
     }
-    long highest = slice.get(0).getKey();
-    long lowest = slice.get(slice.size() - 1).getKey();
+    long first = slice.get(0).getKey();
+    long last = slice.get(slice.size() - 1).getKey();
+    long highest = Math.max(first, last);
+    long lowest = Math.min(first, last);
     boolean hasNewer = all.higherKey(highest) != null;
     boolean hasOlder = all.lowerKey(lowest) != null;
     String newerUrl = hasNewer ? base + "&newer_id=" + highest : null;

@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,8 +63,8 @@ class AccountTest {
 
     Reply all = alice.get("/user/" + alice.userId + "/monetary-account?count=200");
     assertThat(all.items().size()).isGreaterThanOrEqualTo(2);
-    assertThat(all.item(0, "MonetaryAccountBank").getLong("id")).as("newest first").isEqualTo(id);
-    assertThat(all.item(all.items().size() - 1, "MonetaryAccountBank").getLong("id")).isEqualTo(alice.accountId);
+    assertThat(all.item(0, "MonetaryAccountBank").getLong("id")).as("oldest first").isEqualTo(alice.accountId);
+    assertThat(all.item(all.items().size() - 1, "MonetaryAccountBank").getLong("id")).isEqualTo(id);
     assertThat(all.json().getJsonObject("Pagination").fieldNames())
         .containsExactly("future_url", "newer_url", "older_url");
     assertThat(read(alice, "/user/" + alice.userId + "/monetary-account/" + id, "MonetaryAccountBank"))
@@ -145,6 +146,30 @@ class AccountTest {
   }
 
   @Test
+  void listingsStartWithTheOldestAccountSoTheFirstActiveOneStaysThePrimary() {
+    TestClient dave = TestClient.withSession(shared.emulator.baseUrl());
+    long second = shared.openAccount(dave, null);
+    long third = shared.openAccount(dave, null);
+    String path = "/user/" + dave.userId + "/monetary-account-bank";
+
+    Reply first = dave.get(path + "?count=2");
+    assertThat(ids(first)).containsExactly(dave.accountId, second);
+    assertThat(first.json().getJsonObject("Pagination").getString("older_url")).isNull();
+    assertThat(first.json().getJsonObject("Pagination").getString("future_url")).isNull();
+    String newer = first.json().getJsonObject("Pagination").getString("newer_url");
+    assertThat(newer).isEqualTo("/v1" + path + "?count=2&newer_id=" + second);
+
+    Reply rest = dave.get(newer.substring("/v1".length()));
+    assertThat(ids(rest)).containsExactly(third);
+    assertThat(rest.json().getJsonObject("Pagination").getString("newer_url")).isNull();
+    String older = rest.json().getJsonObject("Pagination").getString("older_url");
+    assertThat(ids(dave.get(older.substring("/v1".length())))).as("back to the first page, oldest first")
+        .containsExactly(dave.accountId, second);
+    assertThat(ids(dave.get("/user/" + dave.userId + "/monetary-account"))).as("the generic listing too")
+        .containsExactly(dave.accountId, second, third);
+  }
+
+  @Test
   void invalidAccountFieldsAreNamedInA400() {
     int accounts = alice.get("/user/" + alice.userId + "/monetary-account?count=200").items().size();
     List<Map.Entry<String, JsonObject>> creates = List.of(
@@ -186,5 +211,11 @@ class AccountTest {
       }
     }
     throw new AssertionError("no IBAN alias in " + account.encode());
+  }
+
+  private static List<Long> ids(Reply listing) {
+    assertThat(listing.status()).as(listing.text()).isEqualTo(200);
+    return IntStream.range(0, listing.items().size())
+        .mapToObj(i -> listing.item(i, "MonetaryAccountBank").getLong("id")).toList();
   }
 }

@@ -76,15 +76,16 @@ class SessionLifecycleTest {
   }
 
   @Test
-  void deletingTheCurrentSessionWithIdZeroEndsIt() {
+  void aDeletedSessionIsForbiddenAsAnUnknownTokenIs() {
     TestClient client = TestClient.withSession(emulator.baseUrl(), shortKey);
     Reply deleted = client.send("DELETE", "/session/0", client.sessionToken, "", true);
     assertThat(deleted.status()).as(deleted.text()).isEqualTo(200);
     assertThat(deleted.items()).isEmpty();
     assertThat(client.serverSignatureValid(deleted)).isTrue();
     Reply after = client.get("/user");
-    assertThat(after.status()).isEqualTo(401);
-    assertThat(after.errorDescription()).isEqualTo("Insufficient authorisation.");
+    assertThat(after.status()).as("bunq's Java SDK expects a ForbiddenException here").isEqualTo(403);
+    assertThat(after.errorDescription()).isEqualTo("Insufficient authentication.");
+    assertThat(client.serverSignatureValid(after)).as("still signed with the installation's key").isTrue();
     assertThat(client.openSession(shortKey).status()).as("the installation can open a new session").isEqualTo(200);
     assertThat(client.get("/user").status()).isEqualTo(200);
   }
@@ -97,7 +98,7 @@ class SessionLifecycleTest {
     assertThat(client.get("/user").status()).isEqualTo(200);
     Reply own = client.send("DELETE", "/session/" + client.sessionId, client.sessionToken, "", false);
     assertThat(own.status()).isEqualTo(200);
-    assertThat(client.get("/user").status()).isEqualTo(401);
+    assertThat(client.get("/user").status()).isEqualTo(403);
   }
 
   @Test
@@ -109,8 +110,8 @@ class SessionLifecycleTest {
     assertThat(client.sessionId).isNotEqualTo(oldId);
     assertThat(client.get("/user").status()).isEqualTo(200);
     Reply old = client.send("GET", "/user", oldToken, "", false);
-    assertThat(old.status()).isEqualTo(401);
-    assertThat(old.errorDescription()).isEqualTo("Insufficient authorisation.");
+    assertThat(old.status()).as("the replaced session is closed, like a deleted one").isEqualTo(403);
+    assertThat(old.errorDescription()).isEqualTo("Insufficient authentication.");
   }
 
   @Test
