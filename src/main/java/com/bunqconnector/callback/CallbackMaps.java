@@ -3,8 +3,9 @@ package com.bunqconnector.callback;
 /**
  * Names of the cluster-wide maps behind callbacks (Vert.x shared data: Hazelcast maps when the node is
  * clustered). Keys and values are strings, values JSON text, so that a map can be persisted as is.
- * {@link #PENDING}, {@link #DEAD_LETTERS} and {@link #TOKENS} hold what must outlive the cluster;
- * {@link #DEDUPE} should, {@link #LEASES} must not (its entries are owned by running nodes).
+ * {@link #PENDING}, {@link #DEAD_LETTERS}, {@link #DEDUPE} and {@link #TOKENS} hold what must outlive
+ * the cluster (a node with durable state writes them through to its database), {@link #LEASES} must
+ * not (its entries are owned by running nodes).
  */
 public final class CallbackMaps {
 
@@ -15,7 +16,10 @@ public final class CallbackMaps {
    */
   public static final String PENDING = "bunq.callbacks.pending";
 
-  /** Keys of accepted events (event id to receipt time in ms), each kept for the dedupe window. */
+  /**
+   * Keys of accepted events (event id to receipt time in ms), each kept for the dedupe window: a time to
+   * live that its database row keeps, so that after a full restart a key lives only for what remained.
+   */
   public static final String DEDUPE = "bunq.callbacks.dedupe";
 
   /**
