@@ -9,6 +9,7 @@ import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.store.Database;
 import com.bunqconnector.store.EntryCheck;
 import com.bunqconnector.store.JdbcEntryStore;
+import com.bunqconnector.store.ValueSeal;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
@@ -40,13 +41,12 @@ final class NodeVertx {
 
   /**
    * The maps that outlive the node: contexts, tenant key pairs, the callbacks accepted from bunq but
-   * not yet acknowledged by every consumer, the dead letters, and the keys of accepted callbacks (each
-   * row lives for the dedupe window, see {@link JdbcEntryStore}). The tenants' rotated callback tokens
-   * stay in memory.
+   * not yet acknowledged by every consumer, the dead letters, the keys of accepted callbacks (each
+   * row lives for the dedupe window, see {@link JdbcEntryStore}), and the tenants' callback tokens
+   * (sealed in their rows under the node's master key: in memory they are clear).
    */
-  // TODO(#7): keep the rotated callback tokens (sealed first: they are secrets) durable too.
   static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME, CallbackMaps.PENDING,
-      CallbackMaps.DEAD_LETTERS, CallbackMaps.DEDUPE);
+      CallbackMaps.DEAD_LETTERS, CallbackMaps.DEDUPE, CallbackMaps.TOKENS);
 
   /** How often a node deletes the rows of dedupe keys whose window is over. */
   static final long PURGE_EVERY_MS = 60_000;
@@ -74,7 +74,8 @@ final class NodeVertx {
     JdbcEntryStore dedupe = database == null ? null : database.entryStore(CallbackMaps.DEDUPE, EntryCheck.ANY);
     if (database != null) {
       for (String map : DURABLE_MAPS) {
-        Object store = map.equals(CallbackMaps.DEDUPE) ? dedupe : database.mapStore(map, check(map, box));
+        ValueSeal seal = map.equals(CallbackMaps.TOKENS) ? sealed(map, box) : ValueSeal.NONE;
+        Object store = map.equals(CallbackMaps.DEDUPE) ? dedupe : database.mapStore(map, check(map, box), seal);
         hazelcast.getMapConfig(map).setMapStoreConfig(new MapStoreConfig()
             .setEnabled(true)
             .setImplementation(store)
@@ -108,6 +109,21 @@ final class NodeVertx {
             CallbackMaps.DEDUPE, e.getMessage())));
   }
 
+  /** Seals each value of {@code map} in its row under the node's master key, bound to the map and key. */
+  private static ValueSeal sealed(String map, SecretBox box) {
+    return new ValueSeal() {
+      @Override
+      public String seal(String key, String value) {
+        return box.seal(value, map + "#" + key);
+      }
+
+      @Override
+      public String open(String key, String stored) {
+        return box.open(stored, map + "#" + key);
+      }
+    };
+  }
+
   /**
    * Loads the durable maps now, on the calling thread: with an eager initial load, Hazelcast's
    * {@code getMap} returns only once the map is loaded, and Vert.x calls it on the thread that asks
@@ -130,7 +146,19 @@ final class NodeVertx {
     if (map.equals(TenantKeys.MAP_NAME)) {
       return (key, value) -> TenantKeys.problem(box, key, value);
     }
+    if (map.equals(CallbackMaps.TOKENS)) {
+      return NodeVertx::tokensProblem;
+    }
     return NodeVertx::jsonObjectProblem;
+  }
+
+  /** Stored callback tokens must be a JSON object with the current token. */
+  private static String tokensProblem(String key, String value) {
+    try {
+      return new JsonObject(value).getValue("token") instanceof String ? null : "it has no current token";
+    } catch (DecodeException | ClassCastException e) {
+      return "it is not a JSON object";
+    }
   }
 
   /** A stored callback event must at least be a JSON object with its arrival number. */

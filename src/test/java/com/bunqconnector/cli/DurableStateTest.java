@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.callback.CallbackMaps;
 import com.bunqconnector.callback.CallbackStats;
 import com.bunqconnector.callback.CallbackVerticle;
@@ -35,6 +36,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -176,7 +178,11 @@ class DurableStateTest {
   }
 
   private static int post(Vertx vertx, int port, String body) throws Exception {
-    return WebClient.create(vertx).post(port, "127.0.0.1", "/callbacks/acme/" + CALLBACK_TOKEN + "?user=alice")
+    return post(vertx, port, CALLBACK_TOKEN, body);
+  }
+
+  private static int post(Vertx vertx, int port, String token, String body) throws Exception {
+    return WebClient.create(vertx).post(port, "127.0.0.1", "/callbacks/acme/" + token + "?user=alice")
         .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS)
         .statusCode();
   }
@@ -252,6 +258,51 @@ class DurableStateTest {
         assertThat(post(vertx, endpoint.actualPort(), early)).isEqualTo(200);
         assertThat(stats.received()).as("the early event, its window over").isEqualTo(1);
         assertThat(delivered.future().await(30, TimeUnit.SECONDS)).isEqualTo(new JsonObject(early));
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void aRotatedCallbackTokenAndItsGraceSurviveAFullRestartSealedInTheDatabase() throws Exception {
+    NodeConfig node = node("{}");
+    SecretBox box = SecretBox.ephemeral();
+    Path data = conf.resolve("data");
+    CallbackConfig defaults = CallbackConfig.defaults();
+    CallbackConfig hourGrace = new CallbackConfig(defaults.allowedNetworks(), List.of(), 60_000, 20, 60_000,
+        60_000, 500, 2_000, 100, 3_600_000);
+    String fresh;
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        vertx.deployVerticle(new CallbackVerticle(Map.of("acme", acme("test.tokens")), "127.0.0.1", 0, 64 * 1024,
+            hourGrace, new CallbackStats(), null)).await(30, TimeUnit.SECONDS);
+        fresh = vertx.eventBus().<JsonObject>request(Addresses.ADMIN, new JsonObject().put("action", "rotate-token")
+            .put("tenant", "acme")).await(30, TimeUnit.SECONDS).body().getString("token");
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+      Map<String, String> rows = database.sample(CallbackMaps.TOKENS, 10);
+      assertThat(rows).containsOnlyKeys("acme");
+      assertThat(rows.get("acme")).startsWith("v1:").doesNotContain(fresh, CALLBACK_TOKEN);
+    }
+    String file = new String(Files.readAllBytes(data.resolve(Database.EMBEDDED_NAME + ".mv.db")),
+        StandardCharsets.ISO_8859_1);
+    assertThat(file).as("no token in clear anywhere in the database file").doesNotContain(fresh, CALLBACK_TOKEN);
+
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        vertx.eventBus().consumer("test.tokens", message -> message.reply("ack"));
+        CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme("test.tokens")), "127.0.0.1", 0,
+            64 * 1024, hourGrace, new CallbackStats(), null);
+        vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
+        int port = endpoint.actualPort();
+        assertThat(post(vertx, port, fresh, callback("Mutation.json"))).as("the rotated-in token").isEqualTo(200);
+        assertThat(post(vertx, port, CALLBACK_TOKEN, callback("DraftPayment.json"))).as("the old one, in grace")
+            .isEqualTo(200);
+        assertThat(post(vertx, port, "wrong-" + CALLBACK_TOKEN, callback("BunqMeTab.json"))).isEqualTo(404);
       } finally {
         vertx.close().await(30, TimeUnit.SECONDS);
       }
