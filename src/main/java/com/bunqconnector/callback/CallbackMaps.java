@@ -29,8 +29,10 @@ public final class CallbackMaps {
   public static final String DEAD_LETTERS = "bunq.callbacks.dead-letters";
 
   /**
-   * Each tenant's callback tokens: tenant id to {@code {"token","previous","previousUntil"}}; the
-   * first node to start puts the tenant file's token, rotation replaces it.
+   * Each tenant's callback tokens: tenant id to {@code {"token","previous","previousUntil","file"}},
+   * {@code file} a digest of the tenant file's token the entry came from. The first node to start puts
+   * the file's token, rotation replaces it, and a node started with another token in the file makes that
+   * one current. Sealed in its database rows.
    */
   public static final String TOKENS = "bunq.callbacks.tokens";
 
