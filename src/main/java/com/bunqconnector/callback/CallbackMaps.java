@@ -12,7 +12,9 @@ public final class CallbackMaps {
   /**
    * Accepted events not yet acknowledged by every consumer: event id to
    * {@code {"id","tenant","user","category","eventType","objectType","seq","receivedAt","body"}}
-   * ({@code body} is bunq's JSON as text; {@code addresses} is present on a replayed event).
+   * ({@code body} is bunq's JSON as text; {@code addresses} is present on a replayed event), plus
+   * {@code "attempts","acked"} once a delivery failed: the failed attempts so far and the addresses that
+   * acknowledged, so that whichever node delivers the event next continues from there.
    */
   public static final String PENDING = "bunq.callbacks.pending";
 

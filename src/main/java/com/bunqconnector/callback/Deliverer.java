@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
@@ -48,8 +49,9 @@ final class Deliverer {
   }
 
   /**
-   * One user's events on this node, ordered by arrival. TODO(#7) the attempt count and the acknowledged
-   * addresses live only here: a node that takes the user over starts counting again.
+   * One user's events on this node, ordered by arrival. The current event's failed attempts and the
+   * addresses that acknowledged it are also in its pending entry ({@link EventStore#recordAttempt}), where
+   * a node that takes the user over continues from; here they cover an attempt the entry could not record.
    */
   private static final class UserQueue {
     final TreeMap<String, String> events = new TreeMap<>();
@@ -175,7 +177,11 @@ final class Deliverer {
       } else if (read.result() == null) {
         finish(userKey, queue);
       } else {
-        attempt(userKey, queue, read.result());
+        JsonObject entry = read.result();
+        queue.attempts = Math.max(queue.attempts, entry.getInteger("attempts", 0));
+        JsonArray acked = entry.getJsonArray("acked", new JsonArray());
+        acked.forEach(address -> queue.acked.add(String.valueOf(address)));
+        attempt(userKey, queue, entry);
       }
     });
   }
@@ -269,7 +275,14 @@ final class Deliverer {
     }
     log.info("Consumer did not acknowledge callback {} of {} (attempt {} of {}): {}", entry.getString("id"),
         userKey, queue.attempts, config.attempts(), error);
-    retryLater(userKey, queue, error);
+    store.recordAttempt(entry, queue.attempts, queue.acked).onComplete(recorded -> {
+      if (recorded.failed()) {
+        log.warn("Cannot record attempt {} of callback {} in the pending map; a node that takes {} over counts"
+            + " from the last one recorded: {}", queue.attempts, entry.getString("id"), userKey,
+            recorded.cause().getMessage());
+      }
+      retryLater(userKey, queue, error);
+    });
   }
 
   private void retryLater(String userKey, UserQueue queue, String error) {
