@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,8 @@ final class Deliverer {
     int attempts;
     int verifyFailures;
     boolean verified;
+    /** The current event's body, read once for all its attempts. */
+    JsonObject body;
     final Set<String> acked = new LinkedHashSet<>();
   }
 
@@ -169,6 +172,7 @@ final class Deliverer {
       queue.attempts = 0;
       queue.verifyFailures = 0;
       queue.verified = false;
+      queue.body = null;
       queue.acked.clear();
     }
     store.pendingEntry(id).onComplete(read -> {
@@ -244,12 +248,15 @@ final class Deliverer {
     if (entry.getString("eventType") != null) {
       options.addHeader(CallbackHeaders.EVENT_TYPE, entry.getString("eventType"));
     }
-    JsonObject body = new JsonObject(entry.getString("body"));
+    if (queue.body == null) {
+      queue.body = new JsonObject(entry.getString("body"));
+    }
     List<String> targets = addresses.stream().filter(address -> !queue.acked.contains(address)).toList();
     List<Future<?>> acks = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     for (String address : targets) {
-      acks.add(vertx.eventBus().request(address, body.copy(), options)
+      // The event bus copies a JSON object for each consumer on this node and encodes it for the others.
+      acks.add(vertx.eventBus().request(address, queue.body, options)
           .onSuccess(reply -> queue.acked.add(address))
           .onFailure(e -> errors.add(address + ": " + e.getMessage())));
     }
@@ -325,13 +332,21 @@ final class Deliverer {
     }
   }
 
-  /** Offers every pending event older than one sweep interval to the delivery of its user. */
+  /**
+   * Offers every pending event older than one sweep interval to the delivery of its user, except the
+   * ones this node already has in its queues (those are not even parsed).
+   */
   private void sweep() {
     long cutoff = System.currentTimeMillis() - config.sweepMs();
     store.pending().compose(AsyncMap::entries).onSuccess(entries -> {
+      Set<String> queued = new HashSet<>();
+      queues.values().forEach(queue -> queued.addAll(queue.events.values()));
       List<JsonObject> due = new ArrayList<>();
-      for (String text : entries.values()) {
-        JsonObject entry = new JsonObject(text);
+      for (Map.Entry<String, String> item : entries.entrySet()) {
+        if (queued.contains(item.getKey())) {
+          continue;
+        }
+        JsonObject entry = new JsonObject(item.getValue());
         if (entry.getLong("receivedAt", 0L) <= cutoff) {
           due.add(entry);
         }
