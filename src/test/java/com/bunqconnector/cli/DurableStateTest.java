@@ -127,50 +127,24 @@ class DurableStateTest {
     }
   }
 
-  @Test
-  void acceptedCallbackThatNoConsumerTookSurvivesAFullRestartAndIsDeliveredAfterIt() throws Exception {
-    NodeConfig node = node("{}");
-    SecretBox box = SecretBox.ephemeral();
-    Path data = conf.resolve("data");
-    String body = Files.readString(Path.of("src", "test", "resources", "bunq-callbacks", "DraftPayment.json"));
-    TenantConfig acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, CALLBACK_TOKEN,
-        Map.of("alice", new UserConfig("alice", null, List.of())), Map.of("DRAFT_PAYMENT", List.of("test.durable")),
-        false);
-    CallbackConfig defaults = CallbackConfig.defaults();
-    CallbackConfig patient = new CallbackConfig(defaults.allowedNetworks(), List.of(), 60_000, 20, 60_000, 60_000,
-        500, 2_000, 100, 60_000);
-    try (Database database = Database.embedded(data)) {
-      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
-      CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024, patient,
-          new CallbackStats(), null);
-      vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
-      int status = WebClient.create(vertx).post(endpoint.actualPort(), "127.0.0.1", "/callbacks/acme/"
-          + CALLBACK_TOKEN + "?user=alice").putHeader("Content-Type", "application/json")
-          .sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS).statusCode();
-      assertThat(status).as("acknowledged to bunq: stored").isEqualTo(200);
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
-
-    try (Database database = Database.embedded(data)) {
-      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
-      try {
-        Promise<JsonObject> delivered = Promise.promise();
-        vertx.eventBus().<JsonObject>consumer("test.durable", message -> {
-          message.reply("ack");
-          delivered.tryComplete(message.body());
-        });
-        vertx.deployVerticle(new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024, patient,
-            new CallbackStats(), null)).await(30, TimeUnit.SECONDS);
-        assertThat(delivered.future().await(30, TimeUnit.SECONDS)).isEqualTo(new JsonObject(body));
-      } finally {
-        vertx.close().await(30, TimeUnit.SECONDS);
-      }
-    }
-  }
-
   private static TenantConfig acme(String consumer) {
     return new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, CALLBACK_TOKEN,
         Map.of("alice", new UserConfig("alice", null, List.of())), Map.of("*", List.of(consumer)), false);
+  }
+
+  /** Patient delivery (20 attempts a minute apart) with the dedupe window and token grace given. */
+  private static CallbackConfig callbacks(long dedupeWindowMs, long tokenGraceMs) {
+    return new CallbackConfig(CallbackConfig.defaults().allowedNetworks(), List.of(), dedupeWindowMs, 20, 60_000,
+        60_000, 500, 2_000, 100, tokenGraceMs);
+  }
+
+  /** Deploys the callback endpoint of tenant acme, whose callbacks all go to {@code consumer}. */
+  private static CallbackVerticle deploy(Vertx vertx, String consumer, CallbackConfig config, CallbackStats stats)
+      throws Exception {
+    CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme(consumer)), "127.0.0.1", 0, 64 * 1024,
+        config, stats, null);
+    vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
+    return endpoint;
   }
 
   private static String callback(String name) throws IOException {
@@ -200,15 +174,46 @@ class DurableStateTest {
   }
 
   @Test
+  void acceptedCallbackThatNoConsumerTookSurvivesAFullRestartAndIsDeliveredAfterIt() throws Exception {
+    NodeConfig node = node("{}");
+    SecretBox box = SecretBox.ephemeral();
+    Path data = conf.resolve("data");
+    String body = callback("DraftPayment.json");
+    CallbackConfig patient = callbacks(60_000, 60_000);
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      CallbackVerticle endpoint = deploy(vertx, "test.durable", patient, new CallbackStats());
+      int status = WebClient.create(vertx).post(endpoint.actualPort(), "127.0.0.1", "/callbacks/acme/"
+          + CALLBACK_TOKEN + "?user=alice").putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS).statusCode();
+      assertThat(status).as("acknowledged to bunq: stored").isEqualTo(200);
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        Promise<JsonObject> delivered = Promise.promise();
+        vertx.eventBus().<JsonObject>consumer("test.durable", message -> {
+          message.reply("ack");
+          delivered.tryComplete(message.body());
+        });
+        deploy(vertx, "test.durable", patient, new CallbackStats());
+        assertThat(delivered.future().await(30, TimeUnit.SECONDS)).isEqualTo(new JsonObject(body));
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void dedupeKeysOutliveAFullRestartForTheirWindowAndThenExpire() throws Exception {
     NodeConfig node = node("{}");
     SecretBox box = SecretBox.ephemeral();
     Path data = conf.resolve("data");
     String early = callback("DraftPayment.json");
     String recent = callback("Mutation.json");
-    CallbackConfig defaults = CallbackConfig.defaults();
-    CallbackConfig hourWindow = new CallbackConfig(defaults.allowedNetworks(), List.of(), 3_600_000, 20, 60_000,
-        60_000, 500, 2_000, 100, 60_000);
+    CallbackConfig hourWindow = callbacks(3_600_000, 60_000);
     String earlyId;
     String recentId;
     long recentExpiry;
@@ -216,9 +221,7 @@ class DurableStateTest {
       Vertx vertx = NodeVertx.start(node, conf, false, database, box);
       try {
         vertx.eventBus().consumer("test.dedupe", message -> message.reply("ack"));
-        CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme("test.dedupe")), "127.0.0.1", 0,
-            64 * 1024, hourWindow, new CallbackStats(), null);
-        vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
+        CallbackVerticle endpoint = deploy(vertx, "test.dedupe", hourWindow, new CallbackStats());
         assertThat(post(vertx, endpoint.actualPort(), early)).isEqualTo(200);
         earlyId = database.sample(CallbackMaps.DEDUPE, 10).keySet().iterator().next();
         assertThat(post(vertx, endpoint.actualPort(), recent)).isEqualTo(200);
@@ -250,9 +253,7 @@ class DurableStateTest {
           delivered.tryComplete(message.body());
         });
         CallbackStats stats = new CallbackStats();
-        CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme("test.dedupe")), "127.0.0.1", 0,
-            64 * 1024, hourWindow, stats, null);
-        vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
+        CallbackVerticle endpoint = deploy(vertx, "test.dedupe", hourWindow, stats);
         assertThat(post(vertx, endpoint.actualPort(), recent)).isEqualTo(200);
         assertThat(stats.duplicates()).as("the recent event within its window").isEqualTo(1);
         assertThat(post(vertx, endpoint.actualPort(), early)).isEqualTo(200);
@@ -269,15 +270,12 @@ class DurableStateTest {
     NodeConfig node = node("{}");
     SecretBox box = SecretBox.ephemeral();
     Path data = conf.resolve("data");
-    CallbackConfig defaults = CallbackConfig.defaults();
-    CallbackConfig hourGrace = new CallbackConfig(defaults.allowedNetworks(), List.of(), 60_000, 20, 60_000,
-        60_000, 500, 2_000, 100, 3_600_000);
+    CallbackConfig hourGrace = callbacks(60_000, 3_600_000);
     String fresh;
     try (Database database = Database.embedded(data)) {
       Vertx vertx = NodeVertx.start(node, conf, false, database, box);
       try {
-        vertx.deployVerticle(new CallbackVerticle(Map.of("acme", acme("test.tokens")), "127.0.0.1", 0, 64 * 1024,
-            hourGrace, new CallbackStats(), null)).await(30, TimeUnit.SECONDS);
+        deploy(vertx, "test.tokens", hourGrace, new CallbackStats());
         fresh = vertx.eventBus().<JsonObject>request(Addresses.ADMIN, new JsonObject().put("action", "rotate-token")
             .put("tenant", "acme")).await(30, TimeUnit.SECONDS).body().getString("token");
       } finally {
@@ -295,9 +293,7 @@ class DurableStateTest {
       Vertx vertx = NodeVertx.start(node, conf, false, database, box);
       try {
         vertx.eventBus().consumer("test.tokens", message -> message.reply("ack"));
-        CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme("test.tokens")), "127.0.0.1", 0,
-            64 * 1024, hourGrace, new CallbackStats(), null);
-        vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
+        CallbackVerticle endpoint = deploy(vertx, "test.tokens", hourGrace, new CallbackStats());
         int port = endpoint.actualPort();
         assertThat(post(vertx, port, fresh, callback("Mutation.json"))).as("the rotated-in token").isEqualTo(200);
         assertThat(post(vertx, port, CALLBACK_TOKEN, callback("DraftPayment.json"))).as("the old one, in grace")
