@@ -7,21 +7,32 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Each tenant's secret callback path token, shared by the cluster in {@link CallbackMaps#TOKENS}.
  * The first node puts the tenant file's token; {@link #rotate} replaces it with a fresh one and keeps
  * the old one valid for a grace period, so callbacks already on their way are still accepted while
- * the filters are re-registered. Tokens are compared in constant time and never logged.
+ * the filters are re-registered. The entry records a digest of the file token it came from: a node
+ * that starts with another token in the tenant file makes that one current, the old one in grace
+ * likewise, while a node with the same file keeps a rotated token. Tokens are compared in constant
+ * time and never logged.
  */
 final class CallbackTokens {
 
+  private static final Logger log = LoggerFactory.getLogger(CallbackTokens.class);
+
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Tries of {@link #adopt} against nodes changing the same entry at once. */
+  private static final int ADOPT_ATTEMPTS = 8;
 
   private final Vertx vertx;
   private final long graceMs;
@@ -35,15 +46,65 @@ final class CallbackTokens {
     return vertx.sharedData().getAsyncMap(CallbackMaps.TOKENS);
   }
 
-  /** Puts each tenant file's token unless the cluster already holds one for the tenant. */
+  /** Makes each tenant file's token current unless the cluster's entry for the tenant came from it. */
   Future<Void> init(Collection<TenantConfig> tenants) {
     return map().compose(map -> {
-      List<Future<?>> puts = new ArrayList<>();
+      List<Future<?>> adopted = new ArrayList<>();
       for (TenantConfig tenant : tenants) {
-        puts.add(map.putIfAbsent(tenant.id(), new JsonObject().put("token", tenant.callbackToken()).encode()));
+        adopted.add(adopt(map, tenant, 1));
       }
-      return Future.all(puts).mapEmpty();
+      return Future.all(adopted).mapEmpty();
     });
+  }
+
+  /**
+   * Puts the tenant file's token if the cluster has none, and makes it current (the current one in
+   * grace) if the cluster's entry came from another file token; retried when another node changed the
+   * entry meanwhile.
+   */
+  private Future<Void> adopt(AsyncMap<String, String> map, TenantConfig tenant, int attempt) {
+    String file = fileDigest(tenant);
+    return map.get(tenant.id()).compose(old -> {
+      if (old != null && file.equals(new JsonObject(old).getString("file"))) {
+        return Future.succeededFuture(true);
+      }
+      if (old == null) {
+        String value = new JsonObject().put("token", tenant.callbackToken()).put("file", file).encode();
+        return map.putIfAbsent(tenant.id(), value).map(existing -> existing == null);
+      }
+      JsonObject tokens = new JsonObject(old);
+      JsonObject value = tokens.copy().put("file", file);
+      long until = System.currentTimeMillis() + graceMs;
+      boolean changed = !same(tokens.getString("token"), tenant.callbackToken());
+      if (changed) {
+        value.put("token", tenant.callbackToken()).put("previous", tokens.getString("token")).put("previousUntil",
+            until);
+      }
+      return map.replaceIfPresent(tenant.id(), old, value.encode()).onSuccess(swapped -> {
+        if (swapped && changed) {
+          log.info("The callback token of tenant {} changed in {}: it is current now, the previous one stays valid"
+              + " for {} ms", tenant.id(), tenant.file(), graceMs);
+        }
+      });
+    }).compose(done -> {
+      if (done) {
+        return Future.succeededFuture();
+      }
+      return attempt < ADOPT_ATTEMPTS ? adopt(map, tenant, attempt + 1)
+          : Future.failedFuture(new IllegalStateException("the callback token of " + tenant.id()
+              + " kept changing while this node set it from " + tenant.file() + "; start it again"));
+    });
+  }
+
+  /** Names the tenant file's token without revealing it (tokens are long random strings). */
+  static String fileDigest(TenantConfig tenant) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(("bunq-connector callback token|" + tenant.id()
+          + "|" + tenant.callbackToken()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** The token bunq must use for the tenant now. */
@@ -67,11 +128,12 @@ final class CallbackTokens {
   /** Replaces the tenant's token; completes with {@code {"tenant","token","previousValidUntil"}}. */
   Future<JsonObject> rotate(TenantConfig tenant) {
     return map().compose(map -> map.get(tenant.id()).compose(old -> {
-      String current = old == null ? tenant.callbackToken() : new JsonObject(old).getString("token");
+      JsonObject tokens = old == null ? new JsonObject().put("token", tenant.callbackToken())
+          .put("file", fileDigest(tenant)) : new JsonObject(old);
       long until = System.currentTimeMillis() + graceMs;
       String fresh = HexFormat.of().formatHex(randomBytes());
-      String value = new JsonObject().put("token", fresh).put("previous", current).put("previousUntil", until)
-          .encode();
+      String value = new JsonObject().put("token", fresh).put("previous", tokens.getString("token"))
+          .put("previousUntil", until).put("file", tokens.getString("file")).encode();
       Future<Boolean> swapped = old == null
           ? map.putIfAbsent(tenant.id(), value).map(existing -> existing == null)
           : map.replaceIfPresent(tenant.id(), old, value);

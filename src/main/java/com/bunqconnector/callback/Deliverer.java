@@ -6,10 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +50,9 @@ final class Deliverer {
   }
 
   /**
-   * One user's events on this node, ordered by arrival. TODO(#7) the attempt count and the acknowledged
-   * addresses live only here: a node that takes the user over starts counting again.
+   * One user's events on this node, ordered by arrival. The current event's failed attempts and the
+   * addresses that acknowledged it are also in its pending entry ({@link EventStore#recordAttempt}), where
+   * a node that takes the user over continues from; here they cover an attempt the entry could not record.
    */
   private static final class UserQueue {
     final TreeMap<String, String> events = new TreeMap<>();
@@ -60,6 +63,8 @@ final class Deliverer {
     int attempts;
     int verifyFailures;
     boolean verified;
+    /** The current event's body, read once for all its attempts. */
+    JsonObject body;
     final Set<String> acked = new LinkedHashSet<>();
   }
 
@@ -167,6 +172,7 @@ final class Deliverer {
       queue.attempts = 0;
       queue.verifyFailures = 0;
       queue.verified = false;
+      queue.body = null;
       queue.acked.clear();
     }
     store.pendingEntry(id).onComplete(read -> {
@@ -175,7 +181,11 @@ final class Deliverer {
       } else if (read.result() == null) {
         finish(userKey, queue);
       } else {
-        attempt(userKey, queue, read.result());
+        JsonObject entry = read.result();
+        queue.attempts = Math.max(queue.attempts, entry.getInteger("attempts", 0));
+        JsonArray acked = entry.getJsonArray("acked", new JsonArray());
+        acked.forEach(address -> queue.acked.add(String.valueOf(address)));
+        attempt(userKey, queue, entry);
       }
     });
   }
@@ -238,12 +248,15 @@ final class Deliverer {
     if (entry.getString("eventType") != null) {
       options.addHeader(CallbackHeaders.EVENT_TYPE, entry.getString("eventType"));
     }
-    JsonObject body = new JsonObject(entry.getString("body"));
+    if (queue.body == null) {
+      queue.body = new JsonObject(entry.getString("body"));
+    }
     List<String> targets = addresses.stream().filter(address -> !queue.acked.contains(address)).toList();
     List<Future<?>> acks = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     for (String address : targets) {
-      acks.add(vertx.eventBus().request(address, body.copy(), options)
+      // The event bus copies a JSON object for each consumer on this node and encodes it for the others.
+      acks.add(vertx.eventBus().request(address, queue.body, options)
           .onSuccess(reply -> queue.acked.add(address))
           .onFailure(e -> errors.add(address + ": " + e.getMessage())));
     }
@@ -269,7 +282,14 @@ final class Deliverer {
     }
     log.info("Consumer did not acknowledge callback {} of {} (attempt {} of {}): {}", entry.getString("id"),
         userKey, queue.attempts, config.attempts(), error);
-    retryLater(userKey, queue, error);
+    store.recordAttempt(entry, queue.attempts, queue.acked).onComplete(recorded -> {
+      if (recorded.failed()) {
+        log.warn("Cannot record attempt {} of callback {} in the pending map; a node that takes {} over counts"
+            + " from the last one recorded: {}", queue.attempts, entry.getString("id"), userKey,
+            recorded.cause().getMessage());
+      }
+      retryLater(userKey, queue, error);
+    });
   }
 
   private void retryLater(String userKey, UserQueue queue, String error) {
@@ -312,13 +332,21 @@ final class Deliverer {
     }
   }
 
-  /** Offers every pending event older than one sweep interval to the delivery of its user. */
+  /**
+   * Offers every pending event older than one sweep interval to the delivery of its user, except the
+   * ones this node already has in its queues (those are not even parsed).
+   */
   private void sweep() {
     long cutoff = System.currentTimeMillis() - config.sweepMs();
     store.pending().compose(AsyncMap::entries).onSuccess(entries -> {
+      Set<String> queued = new HashSet<>();
+      queues.values().forEach(queue -> queued.addAll(queue.events.values()));
       List<JsonObject> due = new ArrayList<>();
-      for (String text : entries.values()) {
-        JsonObject entry = new JsonObject(text);
+      for (Map.Entry<String, String> item : entries.entrySet()) {
+        if (queued.contains(item.getKey())) {
+          continue;
+        }
+        JsonObject entry = new JsonObject(item.getValue());
         if (entry.getLong("receivedAt", 0L) <= cutoff) {
           due.add(entry);
         }

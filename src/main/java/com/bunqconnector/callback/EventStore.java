@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -153,9 +154,22 @@ final class EventStore {
     return pending().compose(pending -> pending.remove(id)).mapEmpty();
   }
 
+  /**
+   * Records on a pending event how many attempts to deliver it failed and which addresses acknowledged
+   * it, so that a node taking its user over neither gives it extra attempts nor sends it again to those
+   * addresses. Leaves an event that is no longer pending absent.
+   */
+  Future<Void> recordAttempt(JsonObject entry, int attempts, Collection<String> acked) {
+    String updated = entry.copy().put("attempts", attempts).put("acked", new JsonArray(new ArrayList<>(acked)))
+        .encode();
+    return pending().compose(pending -> pending.replace(entry.getString("id"), updated)).mapEmpty();
+  }
+
   /** Moves a pending event to the dead letters, naming the addresses that never acknowledged it. */
   Future<Void> bury(JsonObject entry, List<String> addresses, int attempts, String lastError) {
-    JsonObject letter = entry.copy().put("addresses", new JsonArray(new ArrayList<>(addresses)))
+    JsonObject letter = entry.copy();
+    letter.remove("acked");
+    letter.put("addresses", new JsonArray(new ArrayList<>(addresses)))
         .put("attempts", attempts).put("lastError", lastError).put("deadAt", System.currentTimeMillis());
     String id = entry.getString("id");
     return dead().compose(dead -> dead.put(id, letter.encode())).compose(put -> done(id));

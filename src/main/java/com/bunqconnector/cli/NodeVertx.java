@@ -8,6 +8,8 @@ import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.store.Database;
 import com.bunqconnector.store.EntryCheck;
+import com.bunqconnector.store.JdbcEntryStore;
+import com.bunqconnector.store.ValueSeal;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
@@ -37,15 +39,20 @@ final class NodeVertx {
 
   private static final Logger log = LoggerFactory.getLogger(NodeVertx.class);
 
-  // TODO(#7): keep the dedupe keys (their rows must expire with the window) and the rotated callback tokens
-  // (sealed first: they are secrets) durable too; until then a full restart forgets both.
   /**
-   * The maps that outlive the node: contexts, tenant key pairs, and the callbacks accepted from bunq
-   * but not yet acknowledged by every consumer, and the dead letters. The dedupe keys and the
-   * tenants' rotated callback tokens stay in memory.
+   * The maps that outlive the node: contexts, tenant key pairs, the callbacks accepted from bunq but
+   * not yet acknowledged by every consumer, the dead letters, the keys of accepted callbacks (each
+   * row lives for the dedupe window, see {@link JdbcEntryStore}), and the tenants' callback tokens
+   * (sealed in their rows under the node's master key: in memory they are clear).
    */
   static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME, CallbackMaps.PENDING,
-      CallbackMaps.DEAD_LETTERS);
+      CallbackMaps.DEAD_LETTERS, CallbackMaps.DEDUPE, CallbackMaps.TOKENS);
+
+  /** How often a node deletes the rows of dedupe keys whose window is over. */
+  static final long PURGE_EVERY_MS = 60_000;
+
+  /** Expired rows deleted, at most, each {@link #PURGE_EVERY_MS}. */
+  static final int PURGE_LIMIT = 10_000;
 
   private NodeVertx() {
   }
@@ -64,11 +71,14 @@ final class NodeVertx {
       System.setProperty("hazelcast.logging.type", "slf4j");
     }
     Config hazelcast = cluster ? clusterConfig(node, conf) : aloneConfig();
+    JdbcEntryStore dedupe = database == null ? null : database.entryStore(CallbackMaps.DEDUPE, EntryCheck.ANY);
     if (database != null) {
       for (String map : DURABLE_MAPS) {
+        ValueSeal seal = map.equals(CallbackMaps.TOKENS) ? sealed(map, box) : ValueSeal.NONE;
+        Object store = map.equals(CallbackMaps.DEDUPE) ? dedupe : database.mapStore(map, check(map, box), seal);
         hazelcast.getMapConfig(map).setMapStoreConfig(new MapStoreConfig()
             .setEnabled(true)
-            .setImplementation(database.mapStore(map, check(map, box)))
+            .setImplementation(store)
             .setWriteDelaySeconds(0)
             .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
       }
@@ -82,8 +92,36 @@ final class NodeVertx {
         .await();
     if (database != null) {
       load(vertx, database);
+      purgePeriodically(vertx, dedupe);
     }
     return vertx;
+  }
+
+  /**
+   * Deletes the rows of expired dedupe keys every {@link #PURGE_EVERY_MS} on a worker, a bounded number
+   * each time: Hazelcast forgets an expired entry but leaves its row. Every node of a cluster does it;
+   * a row deleted twice costs nothing.
+   */
+  private static void purgePeriodically(Vertx vertx, JdbcEntryStore dedupe) {
+    vertx.setPeriodic(PURGE_EVERY_MS, timer -> vertx.executeBlocking(() -> dedupe.purgeExpired(PURGE_LIMIT))
+        .onSuccess(deleted -> log.debug("Deleted {} expired rows of {}", deleted, CallbackMaps.DEDUPE))
+        .onFailure(e -> log.warn("Cannot delete expired rows of {}; the next run tries again: {}",
+            CallbackMaps.DEDUPE, e.getMessage())));
+  }
+
+  /** Seals each value of {@code map} in its row under the node's master key, bound to the map and key. */
+  private static ValueSeal sealed(String map, SecretBox box) {
+    return new ValueSeal() {
+      @Override
+      public String seal(String key, String value) {
+        return box.seal(value, map + "#" + key);
+      }
+
+      @Override
+      public String open(String key, String stored) {
+        return box.open(stored, map + "#" + key);
+      }
+    };
   }
 
   /**
@@ -108,7 +146,19 @@ final class NodeVertx {
     if (map.equals(TenantKeys.MAP_NAME)) {
       return (key, value) -> TenantKeys.problem(box, key, value);
     }
+    if (map.equals(CallbackMaps.TOKENS)) {
+      return NodeVertx::tokensProblem;
+    }
     return NodeVertx::jsonObjectProblem;
+  }
+
+  /** Stored callback tokens must be a JSON object with the current token. */
+  private static String tokensProblem(String key, String value) {
+    try {
+      return new JsonObject(value).getValue("token") instanceof String ? null : "it has no current token";
+    } catch (DecodeException | ClassCastException e) {
+      return "it is not a JSON object";
+    }
   }
 
   /** A stored callback event must at least be a JSON object with its arrival number. */

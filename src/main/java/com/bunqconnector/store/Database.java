@@ -43,11 +43,11 @@ public final class Database implements AutoCloseable {
 
   /** SQL that differs between the supported databases. */
   enum Dialect {
-    H2("MERGE INTO map_entry (map_name, entry_key, entry_value, updated_at) KEY (map_name, entry_key)"
-        + " VALUES (?, ?, ?, ?)"),
-    POSTGRESQL("INSERT INTO map_entry (map_name, entry_key, entry_value, updated_at) VALUES (?, ?, ?, ?)"
-        + " ON CONFLICT (map_name, entry_key) DO UPDATE SET entry_value = EXCLUDED.entry_value,"
-        + " updated_at = EXCLUDED.updated_at");
+    H2("MERGE INTO map_entry (map_name, entry_key, entry_value, updated_at, expires_at) KEY (map_name, entry_key)"
+        + " VALUES (?, ?, ?, ?, ?)"),
+    POSTGRESQL("INSERT INTO map_entry (map_name, entry_key, entry_value, updated_at, expires_at)"
+        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (map_name, entry_key) DO UPDATE SET"
+        + " entry_value = EXCLUDED.entry_value, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at");
 
     final String upsert;
 
@@ -147,7 +147,21 @@ public final class Database implements AutoCloseable {
 
   /** A write-through store for the Hazelcast map {@code mapName} that loads only values {@code check} accepts. */
   public JdbcMapStore mapStore(String mapName, EntryCheck check) {
-    return new JdbcMapStore(this, mapName, check);
+    return mapStore(mapName, check, ValueSeal.NONE);
+  }
+
+  /** Like {@link #mapStore(String, EntryCheck)}, its values sealed in their rows by {@code seal}. */
+  public JdbcMapStore mapStore(String mapName, EntryCheck check, ValueSeal seal) {
+    return new JdbcMapStore(this, mapName, check, seal);
+  }
+
+  /**
+   * A write-through store for the Hazelcast map {@code mapName} whose entries live for a time: each
+   * row keeps its entry's expiry, a loaded entry lives only for what remains of it, and expired rows
+   * are neither loaded nor kept.
+   */
+  public JdbcEntryStore entryStore(String mapName, EntryCheck check) {
+    return new JdbcEntryStore(mapStore(mapName, check));
   }
 
   /** The number of entries stored for {@code mapName}. */

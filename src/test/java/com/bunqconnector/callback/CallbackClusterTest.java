@@ -10,8 +10,10 @@ import com.bunqconnector.testing.TestClusters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.shareddata.Counter;
 import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +34,19 @@ import org.junit.jupiter.api.Timeout;
  * Two connector nodes in a real Hazelcast cluster on 127.0.0.1 (conf/cluster.xml with a cluster
  * name of their own), each with its callback endpoint: bunq's retries of one event spread over both
  * nodes reach the consumer once, one user's events accepted by either node are delivered in arrival
- * order (the node holding the user's lease delivers them all), and an event acknowledged to bunq by
- * a node that then dies is delivered by the other. The last test stops the first node, so the order is fixed.
+ * order (the node holding the user's lease delivers them all), an event's failed attempts and the
+ * consumers that acknowledged it are kept in its pending entry for the node that delivers it next, and an
+ * event acknowledged to bunq by a node that then dies is delivered by the other. The last test stops the
+ * first node, so the order is fixed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CallbackClusterTest {
 
   private static final String TOKEN = "cluster-token-0123456789abcdef";
+
+  /** Deliveries tried per event before it becomes a dead letter. */
+  private static final int ATTEMPTS = 6;
 
   /** One node: its Vert.x, endpoint port and counters. */
   private record Node(Vertx vertx, int port, CallbackStats stats) {
@@ -77,10 +84,11 @@ class CallbackClusterTest {
     TenantConfig acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, TOKEN,
         Map.of("alice", new UserConfig("alice", null, List.of()), "bob", new UserConfig("bob", null, List.of())),
         Map.of("PAYMENT", List.of("test.cluster.payments"), "MUTATION", List.of("test.cluster.late"),
-            "REQUEST", List.of("test.cluster.ordered")), false);
+            "REQUEST", List.of("test.cluster.ordered"), "BUNQ_ME_TAB", List.of("test.cluster.ok", "test.cluster.bad")),
+        false);
     CallbackConfig defaults = CallbackConfig.defaults();
-    CallbackConfig config = new CallbackConfig(defaults.allowedNetworks(), List.of(), 60_000, 100, 100, 300, 1_000,
-        1_500, 200, 60_000);
+    CallbackConfig config = new CallbackConfig(defaults.allowedNetworks(), List.of(), 60_000, ATTEMPTS, 100, 300,
+        1_000, 1_500, 200, 60_000);
     CallbackStats stats = new CallbackStats();
     CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024, config,
         stats, null);
@@ -151,6 +159,52 @@ class CallbackClusterTest {
 
   @Test
   @Order(3)
+  void theAttemptCountAndTheAcknowledgedConsumersOfAnEventGoWithItToTheNodeThatDeliversItNext() throws Exception {
+    AtomicInteger acks = new AtomicInteger();
+    AtomicInteger refusals = new AtomicInteger();
+    second.vertx().eventBus().consumer("test.cluster.ok", message -> {
+      acks.incrementAndGet();
+      message.reply("ack");
+    }).completion().await(10, TimeUnit.SECONDS);
+    second.vertx().eventBus().consumer("test.cluster.bad", message -> {
+      refusals.incrementAndGet();
+      message.fail(503, "not today");
+    }).completion().await(10, TimeUnit.SECONDS);
+    AsyncMap<String, String> pending = first.vertx().sharedData().<String, String>getAsyncMap(CallbackMaps.PENDING)
+        .await(10, TimeUnit.SECONDS);
+    AsyncMap<String, String> dead = first.vertx().sharedData()
+        .<String, String>getAsyncMap(CallbackMaps.DEAD_LETTERS).await(10, TimeUnit.SECONDS);
+
+    assertThat(post(first, AtLeastOnceDeliveryTest.event("BUNQ_ME_TAB", "BunqMeTab", 44)).await(30, TimeUnit.SECONDS))
+        .isEqualTo(200);
+    Eventually.untilAsync(client, "a failed attempt is recorded in the pending entry", 20_000, () -> pending.values()
+        .map(values -> values.stream().map(JsonObject::new).anyMatch(entry -> entry.getInteger("attempts", 0) > 0
+            && entry.getJsonArray("acked", new JsonArray()).contains("test.cluster.ok"))));
+
+    JsonObject entry = new JsonObject().put("id", "taken-over").put("tenant", "acme").put("user", "dave")
+        .put("category", "BUNQ_ME_TAB").put("eventType", "BUNQ_ME_TAB_CREATED").put("objectType", "BunqMeTab")
+        .put("seq", first.vertx().sharedData().getCounter(CallbackMaps.SEQUENCE).compose(Counter::incrementAndGet)
+            .await(10, TimeUnit.SECONDS))
+        .put("receivedAt", 0L).put("body", AtLeastOnceDeliveryTest.event("BUNQ_ME_TAB", "BunqMeTab", 45))
+        .put("attempts", ATTEMPTS - 2).put("acked", new JsonArray().add("test.cluster.ok"));
+    Eventually.untilAsync(client, "the live event is a dead letter", 20_000, () -> dead.size().map(size -> size == 1));
+    assertThat(acks.get()).as("acknowledged once, not on every retry").isEqualTo(1);
+    int acksBefore = acks.get();
+    int refusalsBefore = refusals.get();
+    pending.put("taken-over", entry.encode()).await(10, TimeUnit.SECONDS);
+    Eventually.untilAsync(client, "the event left by a node is a dead letter", 20_000,
+        () -> dead.get("taken-over").map(letter -> letter != null));
+
+    JsonObject letter = new JsonObject(dead.get("taken-over").await(10, TimeUnit.SECONDS));
+    assertThat(letter.getInteger("attempts")).isEqualTo(ATTEMPTS);
+    assertThat(letter.getJsonArray("addresses")).containsExactly("test.cluster.bad");
+    assertThat(letter.containsKey("acked")).isFalse();
+    assertThat(refusals.get() - refusalsBefore).as("only the attempts left").isEqualTo(2);
+    assertThat(acks.get() - acksBefore).as("the consumer that acknowledged is not sent it again").isZero();
+  }
+
+  @Test
+  @Order(4)
   void eventAcknowledgedByANodeThatDiesIsDeliveredByTheOther() throws Exception {
     String body = AtLeastOnceDeliveryTest.event("MUTATION", "Payment", 43);
     long deliveredBefore = second.stats().delivered();

@@ -8,13 +8,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition by polling it on a Vert.x timer, never by sleeping. */
-final class Eventually {
+public final class Eventually {
 
   private Eventually() {
   }
 
   /** Returns once the condition holds; throws after {@code timeoutMs} saying what was awaited. */
-  static void until(Vertx vertx, String what, long timeoutMs, BooleanSupplier condition) throws Exception {
+  public static void until(Vertx vertx, String what, long timeoutMs, BooleanSupplier condition) throws Exception {
     Promise<Void> met = Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     vertx.setPeriodic(20, id -> {
@@ -30,7 +30,7 @@ final class Eventually {
   }
 
   /** Like {@link #until}, for a condition that is asked asynchronously (such as the size of a shared map). */
-  static void untilAsync(Vertx vertx, String what, long timeoutMs, Supplier<Future<Boolean>> condition)
+  public static void untilAsync(Vertx vertx, String what, long timeoutMs, Supplier<Future<Boolean>> condition)
       throws Exception {
     Promise<Void> met = Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

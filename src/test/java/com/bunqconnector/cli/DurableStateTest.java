@@ -2,9 +2,13 @@ package com.bunqconnector.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import com.bunqconnector.bus.Addresses;
+import com.bunqconnector.callback.CallbackMaps;
 import com.bunqconnector.callback.CallbackStats;
 import com.bunqconnector.callback.CallbackVerticle;
+import com.bunqconnector.callback.Eventually;
 import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.NodeConfig;
@@ -17,19 +21,28 @@ import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.TestContexts;
 import com.bunqconnector.store.Database;
 import com.bunqconnector.store.EntryCheck;
+import com.bunqconnector.store.JdbcEntryStore;
 import com.bunqconnector.store.PostgresServer;
 import com.bunqconnector.testing.LogCapture;
 import com.bunqconnector.testing.TestClusters;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryLoader.MetadataAwareValue;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,23 +127,62 @@ class DurableStateTest {
     }
   }
 
+  private static TenantConfig acme(String consumer) {
+    return new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, CALLBACK_TOKEN,
+        Map.of("alice", new UserConfig("alice", null, List.of())), Map.of("*", List.of(consumer)), false);
+  }
+
+  /** Patient delivery (20 attempts a minute apart) with the dedupe window and token grace given. */
+  private static CallbackConfig callbacks(long dedupeWindowMs, long tokenGraceMs) {
+    return new CallbackConfig(CallbackConfig.defaults().allowedNetworks(), List.of(), dedupeWindowMs, 20, 60_000,
+        60_000, 500, 2_000, 100, tokenGraceMs);
+  }
+
+  /** Deploys the callback endpoint of tenant acme, whose callbacks all go to {@code consumer}. */
+  private static CallbackVerticle deploy(Vertx vertx, String consumer, CallbackConfig config, CallbackStats stats)
+      throws Exception {
+    CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme(consumer)), "127.0.0.1", 0, 64 * 1024,
+        config, stats, null);
+    vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
+    return endpoint;
+  }
+
+  private static String callback(String name) throws IOException {
+    return Files.readString(Path.of("src", "test", "resources", "bunq-callbacks", name));
+  }
+
+  private static int post(Vertx vertx, int port, String body) throws Exception {
+    return post(vertx, port, CALLBACK_TOKEN, body);
+  }
+
+  private static int post(Vertx vertx, int port, String token, String body) throws Exception {
+    return WebClient.create(vertx).post(port, "127.0.0.1", "/callbacks/acme/" + token + "?user=alice")
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS)
+        .statusCode();
+  }
+
+  private static void nothingPending(Vertx vertx) throws Exception {
+    Eventually.untilAsync(vertx, "nothing is pending", 20_000, () -> vertx.sharedData()
+        .<String, String>getAsyncMap(CallbackMaps.PENDING).compose(AsyncMap::size).map(size -> size == 0));
+  }
+
+  /** The moment Hazelcast lets the entry of {@code map} under {@code key} expire. */
+  private static long expiration(Vertx vertx, String map, String key) {
+    HazelcastInstance hazelcast = ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager())
+        .getHazelcastInstance();
+    return hazelcast.getMap(map).getEntryView(key).getExpirationTime();
+  }
+
   @Test
   void acceptedCallbackThatNoConsumerTookSurvivesAFullRestartAndIsDeliveredAfterIt() throws Exception {
     NodeConfig node = node("{}");
     SecretBox box = SecretBox.ephemeral();
     Path data = conf.resolve("data");
-    String body = Files.readString(Path.of("src", "test", "resources", "bunq-callbacks", "DraftPayment.json"));
-    TenantConfig acme = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, CALLBACK_TOKEN,
-        Map.of("alice", new UserConfig("alice", null, List.of())), Map.of("DRAFT_PAYMENT", List.of("test.durable")),
-        false);
-    CallbackConfig defaults = CallbackConfig.defaults();
-    CallbackConfig patient = new CallbackConfig(defaults.allowedNetworks(), List.of(), 60_000, 20, 60_000, 60_000,
-        500, 2_000, 100, 60_000);
+    String body = callback("DraftPayment.json");
+    CallbackConfig patient = callbacks(60_000, 60_000);
     try (Database database = Database.embedded(data)) {
       Vertx vertx = NodeVertx.start(node, conf, false, database, box);
-      CallbackVerticle endpoint = new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024, patient,
-          new CallbackStats(), null);
-      vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
+      CallbackVerticle endpoint = deploy(vertx, "test.durable", patient, new CallbackStats());
       int status = WebClient.create(vertx).post(endpoint.actualPort(), "127.0.0.1", "/callbacks/acme/"
           + CALLBACK_TOKEN + "?user=alice").putHeader("Content-Type", "application/json")
           .sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS).statusCode();
@@ -146,9 +198,107 @@ class DurableStateTest {
           message.reply("ack");
           delivered.tryComplete(message.body());
         });
-        vertx.deployVerticle(new CallbackVerticle(Map.of("acme", acme), "127.0.0.1", 0, 64 * 1024, patient,
-            new CallbackStats(), null)).await(30, TimeUnit.SECONDS);
+        deploy(vertx, "test.durable", patient, new CallbackStats());
         assertThat(delivered.future().await(30, TimeUnit.SECONDS)).isEqualTo(new JsonObject(body));
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void dedupeKeysOutliveAFullRestartForTheirWindowAndThenExpire() throws Exception {
+    NodeConfig node = node("{}");
+    SecretBox box = SecretBox.ephemeral();
+    Path data = conf.resolve("data");
+    String early = callback("DraftPayment.json");
+    String recent = callback("Mutation.json");
+    CallbackConfig hourWindow = callbacks(3_600_000, 60_000);
+    String earlyId;
+    String recentId;
+    long recentExpiry;
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        vertx.eventBus().consumer("test.dedupe", message -> message.reply("ack"));
+        CallbackVerticle endpoint = deploy(vertx, "test.dedupe", hourWindow, new CallbackStats());
+        assertThat(post(vertx, endpoint.actualPort(), early)).isEqualTo(200);
+        earlyId = database.sample(CallbackMaps.DEDUPE, 10).keySet().iterator().next();
+        assertThat(post(vertx, endpoint.actualPort(), recent)).isEqualTo(200);
+        Set<String> keys = new HashSet<>(database.sample(CallbackMaps.DEDUPE, 10).keySet());
+        assertThat(keys).as("both keys written through").hasSize(2);
+        keys.remove(earlyId);
+        recentId = keys.iterator().next();
+        recentExpiry = expiration(vertx, CallbackMaps.DEDUPE, recentId);
+        assertThat(recentExpiry).isGreaterThan(System.currentTimeMillis() + 3_500_000);
+        nothingPending(vertx);
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+      JdbcEntryStore dedupe = database.entryStore(CallbackMaps.DEDUPE, EntryCheck.ANY);
+      assertThat(dedupe.load(recentId).getExpirationTime()).as("the row keeps the entry's expiry (Hazelcast"
+          + " counts it in whole seconds)").isCloseTo(recentExpiry, within(1_000L));
+      dedupe.store(earlyId, new MetadataAwareValue<>("0", System.currentTimeMillis() - 1));
+    }
+
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        assertThat(database.count(CallbackMaps.DEDUPE)).as("the expired row is deleted at load").isEqualTo(1);
+        assertThat(expiration(vertx, CallbackMaps.DEDUPE, recentId)).as("what remained of the window")
+            .isCloseTo(recentExpiry, within(1_000L));
+        Promise<JsonObject> delivered = Promise.promise();
+        vertx.eventBus().<JsonObject>consumer("test.dedupe", message -> {
+          message.reply("ack");
+          delivered.tryComplete(message.body());
+        });
+        CallbackStats stats = new CallbackStats();
+        CallbackVerticle endpoint = deploy(vertx, "test.dedupe", hourWindow, stats);
+        assertThat(post(vertx, endpoint.actualPort(), recent)).isEqualTo(200);
+        assertThat(stats.duplicates()).as("the recent event within its window").isEqualTo(1);
+        assertThat(post(vertx, endpoint.actualPort(), early)).isEqualTo(200);
+        assertThat(stats.received()).as("the early event, its window over").isEqualTo(1);
+        assertThat(delivered.future().await(30, TimeUnit.SECONDS)).isEqualTo(new JsonObject(early));
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void aRotatedCallbackTokenAndItsGraceSurviveAFullRestartSealedInTheDatabase() throws Exception {
+    NodeConfig node = node("{}");
+    SecretBox box = SecretBox.ephemeral();
+    Path data = conf.resolve("data");
+    CallbackConfig hourGrace = callbacks(60_000, 3_600_000);
+    String fresh;
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        deploy(vertx, "test.tokens", hourGrace, new CallbackStats());
+        fresh = vertx.eventBus().<JsonObject>request(Addresses.ADMIN, new JsonObject().put("action", "rotate-token")
+            .put("tenant", "acme")).await(30, TimeUnit.SECONDS).body().getString("token");
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+      Map<String, String> rows = database.sample(CallbackMaps.TOKENS, 10);
+      assertThat(rows).containsOnlyKeys("acme");
+      assertThat(rows.get("acme")).startsWith("v1:").doesNotContain(fresh, CALLBACK_TOKEN);
+    }
+    String file = new String(Files.readAllBytes(data.resolve(Database.EMBEDDED_NAME + ".mv.db")),
+        StandardCharsets.ISO_8859_1);
+    assertThat(file).as("no token in clear anywhere in the database file").doesNotContain(fresh, CALLBACK_TOKEN);
+
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        vertx.eventBus().consumer("test.tokens", message -> message.reply("ack"));
+        CallbackVerticle endpoint = deploy(vertx, "test.tokens", hourGrace, new CallbackStats());
+        int port = endpoint.actualPort();
+        assertThat(post(vertx, port, fresh, callback("Mutation.json"))).as("the rotated-in token").isEqualTo(200);
+        assertThat(post(vertx, port, CALLBACK_TOKEN, callback("DraftPayment.json"))).as("the old one, in grace")
+            .isEqualTo(200);
+        assertThat(post(vertx, port, "wrong-" + CALLBACK_TOKEN, callback("BunqMeTab.json"))).isEqualTo(404);
       } finally {
         vertx.close().await(30, TimeUnit.SECONDS);
       }

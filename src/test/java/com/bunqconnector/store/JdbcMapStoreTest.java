@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.testing.LogCapture;
+import com.hazelcast.map.EntryLoader.MetadataAwareValue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,6 +65,66 @@ class JdbcMapStoreTest {
       assertThat(database.count("bunq.sessions")).isEqualTo(451);
       assertThat(database.count("bunq.tenant-keys")).isEqualTo(1);
       assertThat(database.sample("bunq.sessions", 2)).containsOnlyKeys("acme/alice", "acme/user0");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void expiringEntriesComeBackWithTheirExpiryAndExpiredRowsAreNeitherLoadedNorKept(String kind) {
+    String url = urlFor(kind);
+    long now = System.currentTimeMillis();
+    long later = now + 3_600_000;
+    try (Database database = open(kind, url)) {
+      JdbcEntryStore store = database.entryStore("bunq.callbacks.dedupe", EntryCheck.ANY);
+      store.store("live", new MetadataAwareValue<>("1", later));
+      store.store("forever", new MetadataAwareValue<>("2"));
+      Map<String, MetadataAwareValue<String>> expired = new LinkedHashMap<>();
+      for (int i = 0; i < 5; i++) {
+        expired.put("gone" + i, new MetadataAwareValue<>("3", now - 1_000));
+      }
+      store.storeAll(expired);
+      assertThat(store.load("gone0")).as("an expired row is not loaded").isNull();
+      assertThat(store.purgeExpired(3)).as("bounded").isEqualTo(3);
+      assertThat(database.count("bunq.callbacks.dedupe")).isEqualTo(4);
+    }
+    try (Database database = open(kind, url)) {
+      JdbcEntryStore store = database.entryStore("bunq.callbacks.dedupe", EntryCheck.ANY);
+      List<String> keys = new ArrayList<>();
+      store.loadAllKeys().forEach(keys::add);
+      assertThat(keys).containsExactly("forever", "live");
+      assertThat(database.count("bunq.callbacks.dedupe")).as("expired rows deleted at load").isEqualTo(2);
+      Map<String, MetadataAwareValue<String>> loaded = store.loadAll(List.of("live", "forever", "gone4"));
+      assertThat(loaded).containsOnlyKeys("live", "forever");
+      assertThat(loaded.get("live").getExpirationTime()).isEqualTo(later);
+      assertThat(loaded.get("forever").getExpirationTime()).isEqualTo(MetadataAwareValue.NO_TIME_SET);
+      assertThat(store.purgeExpired(10)).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void sealedValuesAreStoredSealedAndOpenedOnLoad(String kind) {
+    ValueSeal reversed = new ValueSeal() {
+      @Override
+      public String seal(String key, String value) {
+        return "sealed:" + new StringBuilder(value).reverse();
+      }
+
+      @Override
+      public String open(String key, String stored) {
+        if (!stored.startsWith("sealed:")) {
+          throw new IllegalArgumentException("not sealed");
+        }
+        return new StringBuilder(stored.substring(7)).reverse().toString();
+      }
+    };
+    try (Database database = open(kind, urlFor(kind)); LogCapture log = new LogCapture()) {
+      JdbcMapStore store = database.mapStore("bunq.callbacks.tokens", EntryCheck.ANY, reversed);
+      store.store("acme", "{\"token\":\"abc\"}");
+      database.mapStore("bunq.callbacks.tokens", EntryCheck.ANY).store("clear", "{}");
+      assertThat(database.sample("bunq.callbacks.tokens", 10)).containsEntry("acme", "sealed:}\"cba\":\"nekot\"{");
+      assertThat(store.loadAll(List.of("acme", "clear"))).containsOnly(Map.entry("acme", "{\"token\":\"abc\"}"));
+      assertThat(log.text()).contains("Skipped the stored entry clear of bunq.callbacks.tokens", "not sealed");
     }
   }
 

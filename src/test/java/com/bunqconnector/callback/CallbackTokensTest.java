@@ -1,0 +1,82 @@
+package com.bunqconnector.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bunqconnector.config.Environment;
+import com.bunqconnector.config.TenantConfig;
+import com.bunqconnector.testing.LogCapture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A tenant file's callback token against the one the cluster holds: a changed file token takes over
+ * (the old one in grace), the same file token keeps a rotated one.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CallbackTokensTest {
+
+  private static final String FIRST = "first-file-token-0123456789abcdef";
+  private static final String SECOND = "second-file-token-0123456789abcdef";
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  private static TenantConfig acme(String token) {
+    return new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, token, Map.of(), Map.of(), false);
+  }
+
+  private String stored() {
+    return vertx.sharedData().<String, String>getAsyncMap(CallbackMaps.TOKENS).await().get("acme").await();
+  }
+
+  @Test
+  void aChangedFileTokenBecomesCurrentAndTheOldOneStaysValidForTheGracePeriod() {
+    CallbackTokens tokens = new CallbackTokens(vertx, 3_600_000);
+    tokens.init(List.of(acme(FIRST))).await();
+    assertThat(tokens.current(acme(FIRST)).await()).isEqualTo(FIRST);
+    try (LogCapture log = new LogCapture()) {
+      tokens.init(List.of(acme(SECOND))).await();
+      assertThat(log.text()).contains("The callback token of tenant acme changed in acme.json")
+          .doesNotContain(FIRST, SECOND);
+    }
+    tokens.init(List.of(acme(SECOND))).await();
+    assertThat(tokens.current(acme(SECOND)).await()).isEqualTo(SECOND);
+    assertThat(tokens.accepts(acme(SECOND), SECOND).await()).isTrue();
+    assertThat(tokens.accepts(acme(SECOND), FIRST).await()).as("in grace, also after the same file again").isTrue();
+    JsonObject entry = new JsonObject(stored());
+    assertThat(entry.getString("file")).isEqualTo(CallbackTokens.fileDigest(acme(SECOND)))
+        .doesNotContain(SECOND);
+
+    CallbackTokens noGrace = new CallbackTokens(vertx, 0);
+    noGrace.init(List.of(acme(FIRST))).await();
+    assertThat(noGrace.accepts(acme(FIRST), FIRST).await()).isTrue();
+    assertThat(noGrace.accepts(acme(FIRST), SECOND).await()).as("changed back without grace").isFalse();
+  }
+
+  @Test
+  void aRotatedTokenStaysCurrentWhenANodeStartsWithTheSameFileToken() {
+    CallbackTokens tokens = new CallbackTokens(vertx, 3_600_000);
+    tokens.init(List.of(acme(FIRST))).await();
+    String rotated = tokens.rotate(acme(FIRST)).await().getString("token");
+    tokens.init(List.of(acme(FIRST))).await();
+    assertThat(tokens.current(acme(FIRST)).await()).isEqualTo(rotated);
+    assertThat(tokens.accepts(acme(FIRST), FIRST).await()).as("the file's, rotated out, in grace").isTrue();
+    assertThat(new JsonObject(stored()).getString("file")).isEqualTo(CallbackTokens.fileDigest(acme(FIRST)));
+  }
+}
