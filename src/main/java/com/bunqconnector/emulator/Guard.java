@@ -125,16 +125,30 @@ final class Guard {
   /**
    * The user whose data the session acts on, after checking the {@code userID} path parameter
    * against the session's user id (for an OAuth session: the UserApiKey id; the granting user's
-   * data is returned).
+   * data is returned; what an OAuth session may do with it is narrowed by {@link #refuseForOauth}).
    */
   User user(RoutingContext ctx, Session session) {
     String raw = ctx.pathParam("userID");
-    // TODO(#3): OAuth sessions act with the granting user's full rights and share its notification filters;
-    // bunq limits an OAuth app's scope (e.g. payments only between the user's own accounts).
     if (!raw.equals(Long.toString(session.userId()))) {
       throw ApiError.notFound("User for id \"" + raw + "\" not found.");
     }
     return session.user();
+  }
+
+  /**
+   * Refuses with 403, for an OAuth session, a call outside bunq's default OAuth permissions, which
+   * list what an app may do: read and create monetary accounts, read payments, create payments only
+   * between the granting user's own accounts, create draft payments, manage cards, read and create
+   * request inquiries and read request responses. So changing or closing an account, paying anyone
+   * else, changing (so also accepting) a draft payment, revoking an inquiry and answering a request are
+   * refused. bunq does not document the answer;
+   * the status is the one the emulator gives for OAuth-client management through an OAuth session,
+   * and the text names the action ({@code "An OAuth connection may not " + action + "."}).
+   */
+  static void refuseForOauth(Session session, String action) {
+    if (session.grant() != null) {
+      throw new ApiError(403, "An OAuth connection may not " + action + ".");
+    }
   }
 
   /** The user's monetary account named by the {@code accountID} path parameter; 404 otherwise. */
