@@ -73,6 +73,11 @@ final class EmulatorCommand implements Callable<Integer> {
           + "bunq checks it today")
   boolean strictSignatures;
 
+  @Option(names = "--https-callbacks-only",
+      description = "refuse notification filters with an http target, as bunq does; by default http is accepted "
+          + "too, for a connector without TLS")
+  boolean httpsCallbacksOnly;
+
   @Option(names = "--request-id-ttl", paramLabel = "SECONDS",
       description = "how long a reused X-Bunq-Client-Request-Id is refused (default: ${DEFAULT-VALUE})")
   int requestIdTtl = EmulatorOptions.DEFAULT_REQUEST_ID_TTL_SECONDS;
@@ -141,6 +146,7 @@ final class EmulatorCommand implements Callable<Integer> {
           .setInitialBalance(initialBalance)
           .setRateLimits(new RateLimitOptions().setEnabled(!noRateLimits))
           .setStrictSignatures(strictSignatures)
+          .setHttpsCallbacksOnly(httpsCallbacksOnly)
           .setRequestIdTtlSeconds(requestIdTtl)
           .setDataDir(dataDir)
           .setSeed(fromFile.withGeneratedPersons(generated));

@@ -56,6 +56,8 @@ public class EmulatorOptions {
   private int requestIdTtlSeconds = DEFAULT_REQUEST_ID_TTL_SECONDS;
   /** Where the emulator keeps its state across restarts; null keeps everything in memory only. */
   private Path dataDir;
+  /** Whether notification filters accept https targets only, as bunq; off so the demo can use plain http. */
+  private boolean httpsCallbacksOnly;
 
   /** Options with every default. */
   public EmulatorOptions() {
@@ -86,6 +88,7 @@ public class EmulatorOptions {
     setRequestIdTtlSeconds(json.getInteger("requestIdTtlSeconds", DEFAULT_REQUEST_ID_TTL_SECONDS));
     setSeed(seedFrom(json.getValue("seed")));
     setDataDir(pathFrom(json.getValue("dataDir")));
+    setHttpsCallbacksOnly(json.getBoolean("httpsCallbacksOnly", false));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -103,7 +106,8 @@ public class EmulatorOptions {
         .put("strictSignatures", strictSignatures)
         .put("requestIdTtlSeconds", requestIdTtlSeconds)
         .put("seed", seed.toJson())
-        .put("dataDir", dataDir == null ? null : dataDir.toString());
+        .put("dataDir", dataDir == null ? null : dataDir.toString())
+        .put("httpsCallbacksOnly", httpsCallbacksOnly);
   }
 
   public String getHost() {
@@ -294,6 +298,20 @@ public class EmulatorOptions {
    */
   public EmulatorOptions setDataDir(Path dataDir) {
     this.dataDir = dataDir;
+    return this;
+  }
+
+  public boolean isHttpsCallbacksOnly() {
+    return httpsCallbacksOnly;
+  }
+
+  /**
+   * When on (JSON key {@code httpsCallbacksOnly}), a notification filter with an http target is refused
+   * with a 400, as bunq delivers callbacks over https only. Off (the default), http targets are accepted
+   * too, so that a connector without TLS (the demo) can receive callbacks on 127.0.0.1.
+   */
+  public EmulatorOptions setHttpsCallbacksOnly(boolean httpsCallbacksOnly) {
+    this.httpsCallbacksOnly = httpsCallbacksOnly;
     return this;
   }
 
