@@ -78,6 +78,10 @@ final class EmulatorCommand implements Callable<Integer> {
           + "too, for a connector without TLS")
   boolean httpsCallbacksOnly;
 
+  @Option(names = "--enforce-daily-limits",
+      description = "refuse payments beyond their account's daily_limit for the day, as bunq does; off by default")
+  boolean enforceDailyLimits;
+
   @Option(names = "--request-id-ttl", paramLabel = "SECONDS",
       description = "how long a reused X-Bunq-Client-Request-Id is refused (default: ${DEFAULT-VALUE})")
   int requestIdTtl = EmulatorOptions.DEFAULT_REQUEST_ID_TTL_SECONDS;
@@ -147,6 +151,7 @@ final class EmulatorCommand implements Callable<Integer> {
           .setRateLimits(new RateLimitOptions().setEnabled(!noRateLimits))
           .setStrictSignatures(strictSignatures)
           .setHttpsCallbacksOnly(httpsCallbacksOnly)
+          .setEnforceDailyLimits(enforceDailyLimits)
           .setRequestIdTtlSeconds(requestIdTtl)
           .setDataDir(dataDir)
           .setSeed(fromFile.withGeneratedPersons(generated));

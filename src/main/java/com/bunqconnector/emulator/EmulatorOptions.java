@@ -58,6 +58,8 @@ public class EmulatorOptions {
   private Path dataDir;
   /** Whether notification filters accept https targets only, as bunq; off so the demo can use plain http. */
   private boolean httpsCallbacksOnly;
+  /** Whether payments are held to their account's daily_limit; off so the demo's endless rounds never stop. */
+  private boolean enforceDailyLimits;
 
   /** Options with every default. */
   public EmulatorOptions() {
@@ -89,6 +91,7 @@ public class EmulatorOptions {
     setSeed(seedFrom(json.getValue("seed")));
     setDataDir(pathFrom(json.getValue("dataDir")));
     setHttpsCallbacksOnly(json.getBoolean("httpsCallbacksOnly", false));
+    setEnforceDailyLimits(json.getBoolean("enforceDailyLimits", false));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -107,7 +110,8 @@ public class EmulatorOptions {
         .put("requestIdTtlSeconds", requestIdTtlSeconds)
         .put("seed", seed.toJson())
         .put("dataDir", dataDir == null ? null : dataDir.toString())
-        .put("httpsCallbacksOnly", httpsCallbacksOnly);
+        .put("httpsCallbacksOnly", httpsCallbacksOnly)
+        .put("enforceDailyLimits", enforceDailyLimits);
   }
 
   public String getHost() {
@@ -312,6 +316,20 @@ public class EmulatorOptions {
    */
   public EmulatorOptions setHttpsCallbacksOnly(boolean httpsCallbacksOnly) {
     this.httpsCallbacksOnly = httpsCallbacksOnly;
+    return this;
+  }
+
+  public boolean isEnforceDailyLimits() {
+    return enforceDailyLimits;
+  }
+
+  /**
+   * When on (JSON key {@code enforceDailyLimits}), a payment that would take an account's outgoing
+   * payments of the day (Amsterdam time) beyond its {@code daily_limit} is refused with a 400. Off (the
+   * default), only the balance limits payments, so that the demo's payment rounds can run for days.
+   */
+  public EmulatorOptions setEnforceDailyLimits(boolean enforceDailyLimits) {
+    this.enforceDailyLimits = enforceDailyLimits;
     return this;
   }
 

@@ -25,7 +25,7 @@ final class ResourceModule {
     this.state = state;
     this.guard = guard;
     this.callbacks = new CallbackSender(vertx, client, state, store, options);
-    this.ledger = new Ledger(state, store, callbacks);
+    this.ledger = new Ledger(state, store, callbacks, options.isEnforceDailyLimits());
     this.drafts = new DraftPayments(state, store, ledger, callbacks);
     this.cards = new CardPayments(state, store, ledger, callbacks);
     this.options = options;
