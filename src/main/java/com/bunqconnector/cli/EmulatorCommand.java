@@ -73,6 +73,15 @@ final class EmulatorCommand implements Callable<Integer> {
           + "bunq checks it today")
   boolean strictSignatures;
 
+  @Option(names = "--https-callbacks-only",
+      description = "refuse notification filters with an http target, as bunq does; by default http is accepted "
+          + "too, for a connector without TLS")
+  boolean httpsCallbacksOnly;
+
+  @Option(names = "--enforce-daily-limits",
+      description = "refuse payments beyond their account's daily_limit for the day, as bunq does; off by default")
+  boolean enforceDailyLimits;
+
   @Option(names = "--request-id-ttl", paramLabel = "SECONDS",
       description = "how long a reused X-Bunq-Client-Request-Id is refused (default: ${DEFAULT-VALUE})")
   int requestIdTtl = EmulatorOptions.DEFAULT_REQUEST_ID_TTL_SECONDS;
@@ -141,6 +150,8 @@ final class EmulatorCommand implements Callable<Integer> {
           .setInitialBalance(initialBalance)
           .setRateLimits(new RateLimitOptions().setEnabled(!noRateLimits))
           .setStrictSignatures(strictSignatures)
+          .setHttpsCallbacksOnly(httpsCallbacksOnly)
+          .setEnforceDailyLimits(enforceDailyLimits)
           .setRequestIdTtlSeconds(requestIdTtl)
           .setDataDir(dataDir)
           .setSeed(fromFile.withGeneratedPersons(generated));

@@ -106,6 +106,7 @@ final class AccountRoutes {
 
   private Future<JsonObject> update(RoutingContext ctx) {
     return guard.authorise(ctx, false).map(session -> {
+      Guard.refuseForOauth(session, "change or close a monetary account");
       User user = guard.user(ctx, session);
       Account account = guard.account(ctx, user);
       JsonObject body = Bodies.object(ctx, false);

@@ -107,7 +107,7 @@ final class AuthRoutes {
       JsonObject body = Bodies.object(ctx, false);
       String description = Bodies.string(body, "description");
       String secret = Bodies.string(body, "secret");
-      List<String> ips = permittedIps(body, callerIp(ctx));
+      List<String> ips = permittedIps(body, Guard.callerIp(ctx));
       Principal principal = principal(secret);
       Device device = new Device(state.nextId(), state.now(), description, installation.id(), secret, ips);
       state.putDevice(device);
@@ -131,7 +131,7 @@ final class AuthRoutes {
       String secret = Bodies.string(body, "secret");
       Principal principal = principal(secret);
       boolean permitted = state.device(installation.id(), secret)
-          .map(device -> device.permits(callerIp(ctx)))
+          .map(device -> device.permits(Guard.callerIp(ctx)))
           .orElse(false);
       if (!permitted) {
         throw ApiError.badRequest(ApiError.BAD_CREDENTIALS);
@@ -208,9 +208,5 @@ final class AuthRoutes {
       }
     }
     return ips.isEmpty() ? List.of(callerIp) : List.copyOf(ips);
-  }
-
-  private static String callerIp(RoutingContext ctx) {
-    return ctx.request().remoteAddress().host();
   }
 }

@@ -79,7 +79,7 @@ final class BunqJson {
         .put("currency", CURRENCY)
         .put("description", account.description)
         .put("daily_limit", amount(account.dailyLimit))
-        .put("overdraft_limit", amount(BigDecimal.ZERO))
+        .put("overdraft_limit", amount(Account.OVERDRAFT_LIMIT))
         .put("balance", amount(account.balance))
         .put("alias", new JsonArray()
             .add(pointer("IBAN", account.iban, owner.displayName()))

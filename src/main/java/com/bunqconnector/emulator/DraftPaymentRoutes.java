@@ -67,6 +67,7 @@ final class DraftPaymentRoutes {
 
   private Future<JsonObject> update(RoutingContext ctx) {
     return guard.authorise(ctx, "ACCEPTED".equals(RequestRoutes.peekStatus(ctx))).map(session -> {
+      Guard.refuseForOauth(session, "change a draft payment");
       DraftPayment draft = draft(ctx, session);
       JsonObject body = Bodies.object(ctx, false);
       String previous = Fields.optionalString(body, "previous_updated_timestamp");

@@ -100,12 +100,10 @@ final class DraftPayments {
     Account account = draft.account;
     BigDecimal total = BigDecimal.ZERO;
     for (DraftEntry entry : draft.entries) {
-      Ledger.checkTransfer(account, Optional.ofNullable(entry.payee()), entry.amount());
+      Ledger.checkParties(account, Optional.ofNullable(entry.payee()));
       total = total.add(entry.amount());
     }
-    if (account.balance.compareTo(total) < 0) {
-      throw ApiError.badRequest("The balance of the monetary account is insufficient for this payment.");
-    }
+    ledger.checkFunds(account, total);
     List<JsonObject> payments = new ArrayList<>();
     for (DraftEntry entry : draft.entries) {
       Payment payment = ledger.transfer(account, Optional.ofNullable(entry.payee()), entry.counterpartyLabel(),

@@ -56,6 +56,10 @@ public class EmulatorOptions {
   private int requestIdTtlSeconds = DEFAULT_REQUEST_ID_TTL_SECONDS;
   /** Where the emulator keeps its state across restarts; null keeps everything in memory only. */
   private Path dataDir;
+  /** Whether notification filters accept https targets only, as bunq; off so the demo can use plain http. */
+  private boolean httpsCallbacksOnly;
+  /** Whether payments are held to their account's daily_limit; off so the demo's endless rounds never stop. */
+  private boolean enforceDailyLimits;
 
   /** Options with every default. */
   public EmulatorOptions() {
@@ -86,6 +90,8 @@ public class EmulatorOptions {
     setRequestIdTtlSeconds(json.getInteger("requestIdTtlSeconds", DEFAULT_REQUEST_ID_TTL_SECONDS));
     setSeed(seedFrom(json.getValue("seed")));
     setDataDir(pathFrom(json.getValue("dataDir")));
+    setHttpsCallbacksOnly(json.getBoolean("httpsCallbacksOnly", false));
+    setEnforceDailyLimits(json.getBoolean("enforceDailyLimits", false));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -103,7 +109,9 @@ public class EmulatorOptions {
         .put("strictSignatures", strictSignatures)
         .put("requestIdTtlSeconds", requestIdTtlSeconds)
         .put("seed", seed.toJson())
-        .put("dataDir", dataDir == null ? null : dataDir.toString());
+        .put("dataDir", dataDir == null ? null : dataDir.toString())
+        .put("httpsCallbacksOnly", httpsCallbacksOnly)
+        .put("enforceDailyLimits", enforceDailyLimits);
   }
 
   public String getHost() {
@@ -294,6 +302,34 @@ public class EmulatorOptions {
    */
   public EmulatorOptions setDataDir(Path dataDir) {
     this.dataDir = dataDir;
+    return this;
+  }
+
+  public boolean isHttpsCallbacksOnly() {
+    return httpsCallbacksOnly;
+  }
+
+  /**
+   * When on (JSON key {@code httpsCallbacksOnly}), a notification filter with an http target is refused
+   * with a 400, as bunq delivers callbacks over https only. Off (the default), http targets are accepted
+   * too, so that a connector without TLS (the demo) can receive callbacks on 127.0.0.1.
+   */
+  public EmulatorOptions setHttpsCallbacksOnly(boolean httpsCallbacksOnly) {
+    this.httpsCallbacksOnly = httpsCallbacksOnly;
+    return this;
+  }
+
+  public boolean isEnforceDailyLimits() {
+    return enforceDailyLimits;
+  }
+
+  /**
+   * When on (JSON key {@code enforceDailyLimits}), a payment that would take an account's outgoing
+   * payments of the day (Amsterdam time) beyond its {@code daily_limit} is refused with a 400. Off (the
+   * default), only the balance limits payments, so that the demo's payment rounds can run for days.
+   */
+  public EmulatorOptions setEnforceDailyLimits(boolean enforceDailyLimits) {
+    this.enforceDailyLimits = enforceDailyLimits;
     return this;
   }
 

@@ -37,11 +37,16 @@ final class Envelopes {
     return response(items).put("Pagination", pagination);
   }
 
-  /** An error envelope; the translated text equals the English one (only en_US is emulated). */
-  static JsonObject error(String description) {
-    // TODO(#3): translate error_description_translated for X-Bunq-Language nl_NL.
+  /**
+   * An error envelope. {@code error_description} is English; {@code error_description_translated} is
+   * Dutch when {@code language} (the call's {@code X-Bunq-Language}, may be null) asks for it and
+   * {@link DutchErrors} knows the text, and English otherwise.
+   */
+  static JsonObject error(String description, String language) {
+    String translated = DutchErrors.wanted(language) ? DutchErrors.translate(description).orElse(description)
+        : description;
     return new JsonObject().put("Error", new JsonArray().add(new JsonObject()
         .put("error_description", description)
-        .put("error_description_translated", description)));
+        .put("error_description_translated", translated)));
   }
 }

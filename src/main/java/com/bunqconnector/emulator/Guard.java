@@ -29,6 +29,13 @@ import java.util.Set;
  * <p>Signatures: where bunq requires one, it must be present (466) and valid (401). Elsewhere a
  * signature is ignored, unless {@link EmulatorOptions#isStrictSignatures()} is on: then a present
  * signature is verified on every call with a known token ({@link #strictSignature}).
+ *
+ * <p>IP binding: every call with a session token is checked against the {@code permitted_ips} of the
+ * device the session's secret (API key or OAuth access token) was registered with on that installation,
+ * as session-server checks it: {@code *} allows every IP, and a device registered without a list is bound
+ * to the IP that registered it. bunq documents the binding but not the answer to a session used from
+ * another IP; the emulator gives the one bunq sends for an IP the key is not bound to: 400 {@code User
+ * credentials are incorrect. Incorrect API key or IP address.}
  */
 final class Guard {
 
@@ -82,7 +89,8 @@ final class Guard {
   /**
    * The live session whose token authenticates this call; 401 for an installation token or a session
    * that expired or was ended early, 403 for a missing or unknown token or a closed session. A call
-   * shortly before expiry extends the session (see {@link EmulatorState#touchSession}).
+   * shortly before expiry extends the session (see {@link EmulatorState#touchSession}). A caller IP
+   * the session's device does not permit is a 400 credentials error (see the class comment).
    */
   Session session(RoutingContext ctx) {
     Session seen = ctx.get(SESSION_KEY);
@@ -97,7 +105,9 @@ final class Guard {
     if (session.isExpired(state.now()) || credentials.isEnded(session)) {
       throw ApiError.unauthorised();
     }
-    // TODO(#3): re-check the device's IP binding here.
+    if (!permitsCaller(session, callerIp(ctx))) {
+      throw ApiError.badRequest(ApiError.BAD_CREDENTIALS);
+    }
     Session live = state.touchSession(session);
     ctx.put(SESSION_KEY, live);
     return live;
@@ -115,16 +125,30 @@ final class Guard {
   /**
    * The user whose data the session acts on, after checking the {@code userID} path parameter
    * against the session's user id (for an OAuth session: the UserApiKey id; the granting user's
-   * data is returned).
+   * data is returned; what an OAuth session may do with it is narrowed by {@link #refuseForOauth}).
    */
   User user(RoutingContext ctx, Session session) {
     String raw = ctx.pathParam("userID");
-    // TODO(#3): OAuth sessions act with the granting user's full rights and share its notification filters;
-    // bunq limits an OAuth app's scope (e.g. payments only between the user's own accounts).
     if (!raw.equals(Long.toString(session.userId()))) {
       throw ApiError.notFound("User for id \"" + raw + "\" not found.");
     }
     return session.user();
+  }
+
+  /**
+   * Refuses with 403, for an OAuth session, a call outside bunq's default OAuth permissions, which
+   * list what an app may do: read and create monetary accounts, read payments, create payments only
+   * between the granting user's own accounts, create draft payments, manage cards, read and create
+   * request inquiries and read request responses. So changing or closing an account, paying anyone
+   * else, changing (so also accepting) a draft payment, revoking an inquiry and answering a request are
+   * refused. bunq does not document the answer;
+   * the status is the one the emulator gives for OAuth-client management through an OAuth session,
+   * and the text names the action ({@code "An OAuth connection may not " + action + "."}).
+   */
+  static void refuseForOauth(Session session, String action) {
+    if (session.grant() != null) {
+      throw new ApiError(403, "An OAuth connection may not " + action + ".");
+    }
   }
 
   /** The user's monetary account named by the {@code accountID} path parameter; 404 otherwise. */
@@ -195,6 +219,20 @@ final class Guard {
       ctx.put(SIGNATURE_VERIFIED_KEY, Boolean.TRUE);
       return Future.<Void>succeededFuture();
     });
+  }
+
+  /**
+   * Whether the device behind the session (its secret registered on its installation) permits
+   * {@code ip}. A session is opened only through such a device; should it be gone, the call is refused.
+   */
+  private boolean permitsCaller(Session session, String ip) {
+    String secret = session.grant() == null ? session.user().apiKey() : session.grant().accessToken();
+    return state.device(session.installation().id(), secret).map(device -> device.permits(ip)).orElse(false);
+  }
+
+  /** The IP address the call came from, as the device bindings name it. */
+  static String callerIp(RoutingContext ctx) {
+    return ctx.request().remoteAddress().host();
   }
 
   /** 401 for a token the emulator knows (it just does not authorise this call), 403 for anything else. */

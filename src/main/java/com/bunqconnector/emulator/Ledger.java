@@ -6,7 +6,9 @@ import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -17,6 +19,13 @@ import org.slf4j.LoggerFactory;
  * Books money movements: every balance change of an emulated account goes through here, becomes a
  * Payment on that account (with {@code balance_after_mutation}), an entry in the owner's event
  * feed and MUTATION (and, where bunq sends them, PAYMENT) callbacks. Emulator context only.
+ *
+ * <p>Limits: a payer may not go below its {@code overdraft_limit} (always 0.00 here, so never below
+ * zero). With {@link EmulatorOptions#isEnforceDailyLimits()} on, its outgoing payments of the day
+ * (Amsterdam time, bunq being a Dutch bank) may also not add up to more than its {@code daily_limit}.
+ * bunq documents both limits but not its texts for them, nor which payments count: the emulator
+ * counts every outgoing payment of the account, transfers to the owner's other accounts and card
+ * payments included, and names the limit and what is left of it in its own text.
  */
 final class Ledger {
 
@@ -37,15 +46,19 @@ final class Ledger {
   }
 
   private static final Logger log = LoggerFactory.getLogger(Ledger.class);
+  /** The zone whose midnight starts a new day for {@code daily_limit}. */
+  private static final ZoneId BANK_ZONE = ZoneId.of("Europe/Amsterdam");
 
   private final EmulatorState state;
   private final ResourceStore store;
   private final CallbackSender callbacks;
+  private final boolean enforceDailyLimits;
 
-  Ledger(EmulatorState state, ResourceStore store, CallbackSender callbacks) {
+  Ledger(EmulatorState state, ResourceStore store, CallbackSender callbacks, boolean enforceDailyLimits) {
     this.state = state;
     this.store = store;
     this.callbacks = callbacks;
+    this.enforceDailyLimits = enforceDailyLimits;
   }
 
   /**
@@ -66,10 +79,16 @@ final class Ledger {
   }
 
   /**
-   * Fails with a 400 unless {@code payer} is active, can pay {@code amount} and {@code payee} (if
-   * any) is another active account.
+   * Fails with a 400 unless {@code payer} is active, can pay {@code amount} within its limits and
+   * {@code payee} (if any) is another active account.
    */
-  static void checkTransfer(Account payer, Optional<Account> payee, BigDecimal amount) {
+  void checkTransfer(Account payer, Optional<Account> payee, BigDecimal amount) {
+    checkParties(payer, payee);
+    checkFunds(payer, amount);
+  }
+
+  /** Fails with a 400 unless {@code payer} is active and {@code payee} (if any) is another active account. */
+  static void checkParties(Account payer, Optional<Account> payee) {
     if (!payer.isActive()) {
       throw ApiError.badRequest("Monetary account " + payer.id + " is not active.");
     }
@@ -79,10 +98,46 @@ final class Ledger {
     if (payee.isPresent() && !payee.get().isActive()) {
       throw ApiError.badRequest("The counterparty's monetary account is not active.");
     }
-    // TODO(#3): enforce daily_limit and overdraft_limit; the demo job's endless rounds would need an option first.
-    if (payer.balance.compareTo(amount) < 0) {
+  }
+
+  /**
+   * Fails with a 400 when paying {@code total} out of {@code payer} would take it below its overdraft
+   * limit or, when daily limits are enforced, beyond what is left of its daily limit today.
+   */
+  void checkFunds(Account payer, BigDecimal total) {
+    if (payer.balance.add(Account.OVERDRAFT_LIMIT).compareTo(total) < 0) {
       throw ApiError.badRequest("The balance of the monetary account is insufficient for this payment.");
     }
+    if (!enforceDailyLimits) {
+      return;
+    }
+    BigDecimal left = payer.dailyLimit.subtract(spentToday(payer)).max(BigDecimal.ZERO);
+    if (left.compareTo(total) < 0) {
+      throw ApiError.badRequest("This payment exceeds the daily limit of monetary account " + payer.id + ": "
+          + eur(left) + " of " + eur(payer.dailyLimit) + " EUR is left today.");
+    }
+  }
+
+  private static String eur(BigDecimal value) {
+    return value.setScale(2, RoundingMode.UNNECESSARY).toPlainString();
+  }
+
+  /** What went out of the account since midnight in Amsterdam: its outgoing payments of today, summed. */
+  private BigDecimal spentToday(Account account) {
+    Instant now = state.now();
+    // bunq's timestamps are fixed-width UTC, so they sort as the instants they name.
+    String midnight = Timestamps.format(now.atZone(BANK_ZONE).toLocalDate().atStartOfDay(BANK_ZONE).toInstant());
+    BigDecimal spent = BigDecimal.ZERO;
+    for (Payment payment : state.paymentsOf(account.id).descendingMap().values()) {
+      if (payment.json().getString("created").compareTo(midnight) < 0) {
+        break;
+      }
+      BigDecimal value = new BigDecimal(payment.json().getJsonObject("amount").getString("value"));
+      if (value.signum() < 0) {
+        spent = spent.subtract(value);
+      }
+    }
+    return spent;
   }
 
   /**

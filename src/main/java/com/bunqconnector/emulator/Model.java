@@ -76,6 +76,8 @@ final class Model {
     static final String DEFAULT_DESCRIPTION = "bunq account";
     /** bunq's default daily spending limit, EUR. */
     static final BigDecimal DEFAULT_DAILY_LIMIT = new BigDecimal("1000.00");
+    /** How far below zero an account may go: not at all (the emulator grants no overdrafts). */
+    static final BigDecimal OVERDRAFT_LIMIT = new BigDecimal("0.00");
 
     final long id;
     final Instant created;

@@ -68,6 +68,9 @@ final class PaymentRoutes {
       BigDecimal amount = Fields.positiveAmount(body, "amount");
       Pointer pointer = Fields.pointer(body, "counterparty_alias");
       Optional<Account> payee = ledger.resolve(pointer);
+      if (payee.filter(account -> account.owner.id() == session.user().id()).isEmpty()) {
+        Guard.refuseForOauth(session, "pay anyone but the granting user's own monetary accounts");
+      }
       String description = description(body, "description", payee.isPresent());
       Payment outgoing = ledger.transfer(payer, payee, ledger.label(pointer, payee), amount, description,
           Booking.payment(type(pointer, payee)));

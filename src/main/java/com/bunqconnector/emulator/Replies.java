@@ -25,6 +25,8 @@ final class Replies {
   static final String RESPONSE_ID = "X-Bunq-Client-Response-Id";
   static final String REQUEST_ID = "X-Bunq-Client-Request-Id";
   static final String SERVER_SIGNATURE = "X-Bunq-Server-Signature";
+  /** The header naming the language of {@code error_description_translated}. */
+  static final String LANGUAGE = "X-Bunq-Language";
   /** Routing-context key of the {@link Installation} whose server key signs the response. */
   static final String INSTALLATION_KEY = "bunq.installation";
 
@@ -55,7 +57,7 @@ final class Replies {
       if (!ctx.response().ended() && !ctx.response().headWritten()) {
         addIdHeaders(ctx);
         ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
-            .end(Envelopes.error(UNSAVED).toBuffer());
+            .end(Envelopes.error(UNSAVED, language(ctx)).toBuffer());
       }
     });
   }
@@ -92,10 +94,10 @@ final class Replies {
   void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof ApiError error) {
       log.debug("{} {} -> {} {}", ctx.request().method(), ctx.request().path(), error.status(), error.description());
-      send(ctx, error.status(), Envelopes.error(error.description()));
+      send(ctx, error.status(), Envelopes.error(error.description(), language(ctx)));
     } else {
       log.error("Unexpected failure handling {} {}", ctx.request().method(), ctx.request().path(), failure);
-      send(ctx, 500, Envelopes.error("Internal server error. Please contact bunq support."));
+      send(ctx, 500, Envelopes.error("Internal server error. Please contact bunq support.", language(ctx)));
     }
   }
 
@@ -139,8 +141,13 @@ final class Replies {
         }, failure -> {
           log.error("Signing a response for installation {} failed", installation.id(), failure);
           if (!response.ended()) {
-            response.setStatusCode(500).end(Envelopes.error("Internal server error.").toBuffer());
+            response.setStatusCode(500).end(Envelopes.error("Internal server error.", language(ctx)).toBuffer());
           }
         });
+  }
+
+  /** The call's {@code X-Bunq-Language}; null when it sent none. */
+  private static String language(RoutingContext ctx) {
+    return ctx.request().getHeader(LANGUAGE);
   }
 }

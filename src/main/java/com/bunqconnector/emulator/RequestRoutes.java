@@ -77,6 +77,7 @@ final class RequestRoutes {
   /** bunq's PUT on an inquiry only revokes it, and answers with the whole RequestInquiry. */
   private Future<JsonObject> revokeInquiry(RoutingContext ctx) {
     return guard.authorise(ctx, false).map(session -> {
+      Guard.refuseForOauth(session, "revoke a request inquiry");
       RequestInquiry inquiry = inquiry(ctx, session);
       JsonObject body = Bodies.object(ctx, false);
       if (!"REVOKED".equals(Fields.optionalString(body, "status"))) {
@@ -101,6 +102,7 @@ final class RequestRoutes {
   /** Accepting pays the request, so like a payment it needs a valid signature (466 without one). */
   private Future<JsonObject> answerResponse(RoutingContext ctx) {
     return guard.authorise(ctx, "ACCEPTED".equals(peekStatus(ctx))).map(session -> {
+      Guard.refuseForOauth(session, "answer a request");
       RequestResponse response = response(ctx, session);
       JsonObject body = Bodies.object(ctx, false);
       String status = Fields.optionalChoice(body, "status", Set.of("ACCEPTED", "REJECTED"));

@@ -19,19 +19,21 @@ final class ResourceModule {
   private final Ledger ledger;
   private final DraftPayments drafts;
   private final CardPayments cards;
+  private final EmulatorOptions options;
 
   ResourceModule(Vertx vertx, WebClient client, EmulatorState state, EmulatorOptions options, Guard guard) {
     this.state = state;
     this.guard = guard;
     this.callbacks = new CallbackSender(vertx, client, state, store, options);
-    this.ledger = new Ledger(state, store, callbacks);
+    this.ledger = new Ledger(state, store, callbacks, options.isEnforceDailyLimits());
     this.drafts = new DraftPayments(state, store, ledger, callbacks);
     this.cards = new CardPayments(state, store, ledger, callbacks);
+    this.options = options;
   }
 
   void mount(Router router, Replies replies) {
     new AccountRoutes(state, guard).mount(router, replies);
-    new FilterRoutes(state, store, guard, callbacks).mount(router, replies);
+    new FilterRoutes(state, store, guard, callbacks, options.isHttpsCallbacksOnly()).mount(router, replies);
     new PaymentRoutes(state, guard, ledger).mount(router, replies);
     new RequestRoutes(store, guard, new RequestFlows(state, store, ledger, callbacks)).mount(router, replies);
     new DraftPaymentRoutes(store, guard, drafts).mount(router, replies);

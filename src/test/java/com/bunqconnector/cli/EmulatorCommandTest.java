@@ -184,11 +184,14 @@ class EmulatorCommandTest {
   @Test
   void limitAndSignatureFlagsReachTheEmulatorOptions() {
     CommandLine line = Main.commandLine();
-    line.parseArgs("emulator", "--no-rate-limits", "--strict-signatures", "--request-id-ttl", "60");
+    line.parseArgs("emulator", "--no-rate-limits", "--strict-signatures", "--request-id-ttl", "60",
+        "--https-callbacks-only", "--enforce-daily-limits");
     EmulatorOptions options = ((EmulatorCommand) line.getSubcommands().get("emulator").getCommand()).options();
     assertThat(options.getRateLimits().isEnabled()).isFalse();
     assertThat(options.isStrictSignatures()).isTrue();
     assertThat(options.getRequestIdTtlSeconds()).isEqualTo(60);
+    assertThat(options.isHttpsCallbacksOnly()).isTrue();
+    assertThat(options.isEnforceDailyLimits()).isTrue();
     assertThat(options.getDataDir()).isNull();
 
     CommandLine plain = Main.commandLine();
@@ -197,6 +200,8 @@ class EmulatorCommandTest {
     assertThat(defaults.getRateLimits().isEnabled()).isTrue();
     assertThat(defaults.isStrictSignatures()).isFalse();
     assertThat(defaults.getRequestIdTtlSeconds()).isEqualTo(EmulatorOptions.DEFAULT_REQUEST_ID_TTL_SECONDS);
+    assertThat(defaults.isHttpsCallbacksOnly()).as("the demo delivers callbacks over http").isFalse();
+    assertThat(defaults.isEnforceDailyLimits()).as("the demo pays for days on end").isFalse();
   }
 
   @Test
@@ -206,7 +211,7 @@ class EmulatorCommandTest {
     assertThat(code).isZero();
     assertThat(out.toString()).contains("--host", "--port", "--users", "--seed", "--session-timeout",
         "--initial-balance", "--no-rate-limits", "--strict-signatures", "--request-id-ttl", "--data-dir", "--help",
-        "18080",
+        "--https-callbacks-only", "--enforce-daily-limits", "18080",
         "604800", "500.00");
   }
 }

@@ -82,6 +82,28 @@ class NotificationFilterTest {
     assertThat(missing.errorDescription()).contains("notification_filters");
   }
 
+  @Test
+  void withHttpsCallbacksOnlyAnHttpTargetIsRefusedAndNothingIsReplaced(Vertx vertx) throws Exception {
+    BunqEmulator strict = Emulators.start(vertx, new EmulatorOptions().setHttpsCallbacksOnly(true));
+    try {
+      TestClient user = TestClient.withSession(strict.baseUrl());
+      String filters = "/user/" + user.userId + "/notification-filter-url";
+      String https = new JsonObject().put("notification_filters", new JsonArray()
+          .add(filter("MUTATION", "HTTPS://example.com/a"))).encode();
+      assertThat(user.send("POST", filters, user.sessionToken, https, false).status()).isEqualTo(200);
+      String http = new JsonObject().put("notification_filters", new JsonArray()
+          .add(filter("PAYMENT", "https://example.com/b"))
+          .add(filter("MUTATION", "http://127.0.0.1:9/cb"))).encode();
+      Reply refused = user.send("POST", filters, user.sessionToken, http, false);
+      assertThat(refused.status()).isEqualTo(400);
+      assertThat(refused.errorDescription()).isEqualTo("Field \"notification_filters[1].notification_target\" must"
+          + " be an https URL: bunq delivers callbacks over https only.");
+      assertThat(user.get(filters).items()).as("the earlier set stays").hasSize(1);
+    } finally {
+      Emulators.stop(strict);
+    }
+  }
+
   private Reply post(JsonArray filters) {
     String body = new JsonObject().put("notification_filters", filters).encode();
     return client.send("POST", path, client.sessionToken, body, false);

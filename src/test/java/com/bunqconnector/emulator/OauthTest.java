@@ -79,11 +79,41 @@ class OauthTest {
     app.loadAccount();
     assertThat(app.iban).isEqualTo(granter.iban());
     assertThat(app.balance()).isEqualTo("300.00");
-    Reply paid = app.pay(Emulators.payment("12.50", "IBAN", other.iban(), "via the app").encode());
+    long savings = ResourceCalls.create(app, "/user/" + app.userId + "/monetary-account-bank",
+        new JsonObject().put("currency", "EUR"));
+    String savingsIban = SharedEmulator.iban(app, savings);
+    Reply paid = app.pay(Emulators.payment("12.50", "IBAN", savingsIban, "via the app").encode());
     assertThat(paid.status()).as(paid.text()).isEqualTo(200);
     assertThat(app.balance()).isEqualTo("287.50");
     assertThat(app.get("/user/" + granter.userId() + "/monetary-account").status())
         .as("the granter's own user id is not this session's").isEqualTo(404);
+  }
+
+  @Test
+  void anOauthSessionMayNotPayOthersNorChangeAccountsDraftsOrRequests() {
+    String code = oauth.code(CLIENT_ID, REDIRECT, "s", Long.toString(granter.userId()));
+    String accessToken = oauth.token(code, REDIRECT, CLIENT_ID, SECRET).json().getString("access_token");
+    TestClient app = TestClient.withSession(emulator.baseUrl(), accessToken);
+    app.loadAccount();
+    Reply paid = app.pay(Emulators.payment("1.00", "IBAN", other.iban(), "to someone else").encode());
+    assertThat(paid.status()).as(paid.text()).isEqualTo(403);
+    assertThat(paid.errorDescription())
+        .isEqualTo("An OAuth connection may not pay anyone but the granting user's own monetary accounts.");
+    Reply external = app.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "outside").encode());
+    assertThat(external.status()).isEqualTo(403);
+    assertThat(app.balance()).as("nothing was booked").isEqualTo("300.00");
+
+    String account = ResourceCalls.accountPath(app);
+    Reply renamed = ResourceCalls.put(app, "/user/" + app.userId + "/monetary-account-bank/" + app.accountId,
+        new JsonObject().put("description", "renamed"), false);
+    assertThat(renamed.status()).as(renamed.text()).isEqualTo(403);
+    assertThat(ResourceCalls.put(app, account + "/draft-payment/1", new JsonObject().put("status", "CANCELLED"),
+        false).status()).isEqualTo(403);
+    assertThat(ResourceCalls.put(app, account + "/request-inquiry/1", new JsonObject().put("status", "REVOKED"),
+        false).status()).isEqualTo(403);
+    assertThat(ResourceCalls.put(app, account + "/request-response/1", new JsonObject().put("status", "REJECTED"),
+        false).status()).isEqualTo(403);
+    assertThat(app.get(account + "/payment").status()).as("reading stays allowed").isEqualTo(200);
   }
 
   @Test

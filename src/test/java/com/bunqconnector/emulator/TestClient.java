@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,9 +120,16 @@ final class TestClient {
   }
 
   Reply registerDevice(String secret) {
-    String body = new JsonObject().put("description", "emulator test").put("secret", secret)
-        .put("permitted_ips", new JsonArray().add("*")).encode();
-    Reply reply = send("POST", "/device-server", installationToken, body, true);
+    return registerDevice(secret, new JsonArray().add("*"));
+  }
+
+  /** Registers the secret with these {@code permitted_ips}; null leaves the field out (binds the caller's IP). */
+  Reply registerDevice(String secret, JsonArray permittedIps) {
+    JsonObject body = new JsonObject().put("description", "emulator test").put("secret", secret);
+    if (permittedIps != null) {
+      body.put("permitted_ips", permittedIps);
+    }
+    Reply reply = send("POST", "/device-server", installationToken, body.encode(), true);
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     return reply;
   }
@@ -217,6 +226,34 @@ final class TestClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * GETs {@code path} with the session token over a plain socket whose local end is {@code localIp}
+   * (another loopback address such as 127.0.0.2), so that the emulator sees another caller IP.
+   */
+  Reply getFrom(String localIp, String path) {
+    URI uri = URI.create(base + path);
+    try (Socket socket = new Socket()) {
+      socket.setSoTimeout(10_000);
+      socket.bind(new InetSocketAddress(localIp, 0));
+      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+      String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+          + "\r\nCache-Control: no-cache\r\nUser-Agent: emulator-test\r\nX-Bunq-Client-Authentication: "
+          + sessionToken + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      String[] parts = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\r\n\r\n", 2);
+      String[] lines = parts[0].split("\r\n");
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
+      }
+      int status = Integer.parseInt(lines[0].split(" ")[1]);
+      return new Reply(status, headers, parts.length < 2 ? new byte[0] : parts[1].getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("request GET " + path + " from " + localIp + " failed", e);
     }
   }
 
