@@ -64,11 +64,13 @@ public final class CallbackVerticle extends VerticleBase {
   private HttpServer server;
 
   /**
-   * @param client the bunq client for verify-by-fetch, or {@code null} when no tenant verifies callbacks
+   * @param tenants the tenants by id, read at each request and delivery: a map the node changes while it
+   *                runs (tenant files are watched) takes effect at once
+   * @param client  the bunq client for verify-by-fetch, or {@code null} when no tenant verifies callbacks
    */
   public CallbackVerticle(Map<String, TenantConfig> tenants, String host, int port, int bodyLimit,
       CallbackConfig config, CallbackStats stats, BunqClient client) {
-    this.tenants = Map.copyOf(tenants);
+    this.tenants = tenants;
     this.host = host;
     this.port = port;
     this.bodyLimit = bodyLimit;
