@@ -57,6 +57,7 @@ public final class CallbackVerticle extends VerticleBase {
   private final BunqClient client;
   private final SourceCheck sources;
   private Function<TenantConfig, Future<JsonObject>> registrar;
+  private UserAdmin users;
   private CallbackTokens tokens;
   private EventStore store;
   private Deliverer deliverer;
@@ -89,6 +90,11 @@ public final class CallbackVerticle extends VerticleBase {
     this.registrar = action;
   }
 
+  /** Who serves the admin actions on users added at run time ({@code add-user}, ...). Set before deploying. */
+  public void manageUsersWith(UserAdmin admin) {
+    this.users = admin;
+  }
+
   /** The port the endpoint listens on, once started. */
   public int actualPort() {
     return server.actualPort();
@@ -100,7 +106,7 @@ public final class CallbackVerticle extends VerticleBase {
     store = new EventStore(vertx, config.dedupeWindowMs());
     deliverer = new Deliverer(vertx, store, tenants::get, config, stats,
         client == null ? null : new FetchVerifier(client));
-    CallbackAdmin handler = new CallbackAdmin(tenants, store, deliverer, tokens, registrar);
+    CallbackAdmin handler = new CallbackAdmin(tenants, store, deliverer, tokens, registrar, users);
     admin = vertx.eventBus().consumer(Addresses.ADMIN, handler::handle);
     return tokens.init(tenants.values())
         .compose(done -> store.restoreSequence())

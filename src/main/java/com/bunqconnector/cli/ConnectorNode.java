@@ -20,6 +20,7 @@ import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.TenantWatcher;
 import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.session.RuntimeUsers;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.TenantKeys;
@@ -91,7 +92,8 @@ public final class ConnectorNode {
     this.sessions = new SessionManager(store, factory);
     sessions.onEvent(event -> vertx.eventBus().publish(Addresses.SESSION_EVENTS, event));
     this.client = new BunqClient(sessions, http);
-    this.tenants = new LiveTenants(node, emulatorBaseUrl, emulatorBunq, sessions);
+    this.tenants = new LiveTenants(vertx, node, emulatorBaseUrl, emulatorBunq, sessions,
+        new RuntimeUsers(vertx, secrets));
     config.tenants().forEach(tenants::serve);
   }
 
@@ -131,7 +133,9 @@ public final class ConnectorNode {
     callbacks = new CallbackVerticle(tenants.served(), node.httpHost(), node.httpPort(), node.callbackBodyLimit(),
         node.callbacks(), callbackStats, client);
     callbacks.registerFiltersWith(tenant -> filters.registerAll(tenant));
+    callbacks.manageUsersWith(tenants);
     return store.checkMasterKey(MASTER_KEY_SAMPLE)
+        .compose(checked -> tenants.serveRuntimeUsers())
         .compose(checked -> vertx.deployVerticle(() -> new ApiVerticle(client),
             new DeploymentOptions().setInstances(node.apiInstances())))
         .compose(id -> vertx.deployVerticle(callbacks))

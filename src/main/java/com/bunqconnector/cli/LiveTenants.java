@@ -1,15 +1,21 @@
 package com.bunqconnector.cli;
 
+import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.callback.FilterRegistrar;
+import com.bunqconnector.callback.UserAdmin;
 import com.bunqconnector.config.ConfigException;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.TenantWatcher;
 import com.bunqconnector.config.UserConfig;
+import com.bunqconnector.session.RuntimeUsers;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.UserSpec;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,16 +39,31 @@ import org.slf4j.LoggerFactory;
  * changed. Consumer addresses are read from {@link #served()} at each delivery, so a change applies to
  * the deliveries that follow.
  *
+ * <p>It also serves the users added to a tenant at run time ({@link UserAdmin}): they are kept in
+ * {@link RuntimeUsers} (durable with the node's state), and the node that adds or removes one publishes
+ * {@link Addresses#USER_EVENTS}, so every node of the cluster serves the same users; a node that
+ * starts later loads them all. Such a user is served beside the tenant file's users, as long as the
+ * tenant is; a tenant file may not take its id.
+ *
  * <p>The in-memory state changes under this object's lock, never while bunq is called.
  */
-final class LiveTenants {
+final class LiveTenants implements UserAdmin {
 
   private static final Logger log = LoggerFactory.getLogger(LiveTenants.class);
+
+  /** Type of the event of a user added at run time. */
+  static final String USER_ADDED = "user-added";
+  /** Type of the event of a user added at run time that is removed. */
+  static final String USER_REMOVED = "user-removed";
 
   private final NodeConfig node;
   private final String emulatorBaseUrl;
   private final String emulatorBunq;
   private final SessionManager sessions;
+  private final Vertx vertx;
+  private final RuntimeUsers stored;
+  /** The users added at run time, by tenant and then by user id, whether their tenant is served or not. */
+  private final Map<String, Map<String, UserConfig>> runtime = new LinkedHashMap<>();
   /** The tenants served, by id, each with every user it serves. */
   private final Map<String, TenantConfig> served = new ConcurrentHashMap<>();
   /** The tenants as their files give them, by id. */
@@ -53,7 +74,10 @@ final class LiveTenants {
    * @param emulatorBaseUrl base URL of the embedded emulator, or {@code null} when none runs
    * @param emulatorBunq    the embedded emulator's identity (see {@link UserSpec#bunq()})
    */
-  LiveTenants(NodeConfig node, String emulatorBaseUrl, String emulatorBunq, SessionManager sessions) {
+  LiveTenants(Vertx vertx, NodeConfig node, String emulatorBaseUrl, String emulatorBunq, SessionManager sessions,
+      RuntimeUsers stored) {
+    this.vertx = vertx;
+    this.stored = stored;
     this.node = node;
     this.emulatorBaseUrl = emulatorBaseUrl;
     this.emulatorBunq = emulatorBunq;
@@ -78,27 +102,45 @@ final class LiveTenants {
   }
 
   /**
-   * Refuses a tenant the node cannot run: one of the emulator environment while no emulator runs.
+   * Refuses a tenant the node cannot run: one of the emulator environment while no emulator runs, or
+   * one whose file lists a user of the id of a user added to it at run time.
    *
    * @throws ConfigException naming the file and the field
    */
   void check(TenantConfig tenant) {
     specs(tenant);
+    Map<String, UserConfig> added;
+    synchronized (this) {
+      added = Map.copyOf(runtime.getOrDefault(tenant.id(), Map.of()));
+    }
+    List<String> ids = List.copyOf(tenant.users().keySet());
+    for (int i = 0; i < ids.size(); i++) {
+      if (added.containsKey(ids.get(i))) {
+        throw new ConfigException(tenant.file() + ": users[" + i + "].id: '" + ids.get(i) + "' is a user added at"
+            + " run time (add-user); remove it with remove-user first, or give this one another id");
+      }
+    }
   }
 
-  /** Applies what a read of the tenants directory changed; never fails. */
+  /**
+   * Applies what a read of the tenants directory changed, removals first (a tenant id may move from a
+   * removed file to a new one); never fails.
+   */
   Future<Void> apply(TenantWatcher.Changes changes) {
-    List<Future<?>> work = new ArrayList<>();
+    List<Future<?>> removals = new ArrayList<>();
     for (TenantConfig tenant : changes.removed()) {
-      work.add(remove(tenant.id()));
+      removals.add(remove(tenant.id()));
     }
-    for (TenantWatcher.Change change : changes.changed()) {
-      work.add(change(change.after()));
-    }
-    for (TenantConfig tenant : changes.added()) {
-      work.add(change(tenant));
-    }
-    return Future.join(work).otherwiseEmpty().mapEmpty();
+    return Future.join(removals).otherwiseEmpty().compose(removed -> {
+      List<Future<?>> work = new ArrayList<>();
+      for (TenantWatcher.Change change : changes.changed()) {
+        work.add(change(change.after()));
+      }
+      for (TenantConfig tenant : changes.added()) {
+        work.add(change(tenant));
+      }
+      return Future.join(work).otherwiseEmpty();
+    }).mapEmpty();
   }
 
   /** Serves the tenant as its file now gives it (added or changed). */
@@ -109,7 +151,7 @@ final class LiveTenants {
     List<String> dropped = new ArrayList<>();
     synchronized (this) {
       before = served.get(tenant.id());
-      after = tenant;
+      after = tenant.withUsers(runtime.getOrDefault(tenant.id(), Map.of()));
       Map<String, UserSpec> old = before == null ? Map.of() : byUser(specs(before));
       for (UserSpec spec : specs(after)) {
         if (!spec.equals(old.get(spec.user()))) {
@@ -156,24 +198,34 @@ final class LiveTenants {
   private Future<Void> drop(TenantConfig tenant, Collection<String> users) {
     List<Future<?>> removals = new ArrayList<>();
     for (String user : users) {
-      FilterRegistrar registrar = filters;
-      Future<Void> removed = registrar == null ? Future.succeededFuture()
-          : sessions.hasContext(tenant.id(), user).compose(has -> has ? registrar.remove(tenant, user)
-              : Future.succeededFuture());
-      removals.add(removed
-          .onFailure(e -> log.warn("Could not take the callback filters of {}/{} out at bunq: {}", tenant.id(), user,
-              e.getMessage()))
-          .eventually(() -> {
-            synchronized (this) {
-              TenantConfig now = served.get(tenant.id());
-              if (now == null || !now.users().containsKey(user)) {
-                sessions.unregister(tenant.id(), user);
-              }
-            }
-            return Future.succeededFuture();
-          }));
+      removals.add(removeFilters(tenant, user).onComplete(done -> {
+        synchronized (this) {
+          TenantConfig now = served.get(tenant.id());
+          if (now == null || !now.users().containsKey(user)) {
+            sessions.unregister(tenant.id(), user);
+          }
+        }
+      }));
     }
     return Future.join(removals).otherwiseEmpty().mapEmpty();
+  }
+
+  /**
+   * Takes this connector's filters out of the user's set at bunq, when it has a stored context (one
+   * is not made for that); a failure is logged, and the future still succeeds.
+   */
+  private Future<Void> removeFilters(TenantConfig tenant, String user) {
+    FilterRegistrar registrar = filters;
+    if (registrar == null) {
+      return Future.succeededFuture();
+    }
+    return sessions.hasContext(tenant.id(), user)
+        .compose(has -> has ? registrar.remove(tenant, user).onSuccess(done -> log.info("Took the callback"
+            + " filters of {}/{} out at bunq", tenant.id(), user)) : Future.succeededFuture())
+        .otherwise(e -> {
+          log.warn("Could not take the callback filters of {}/{} out at bunq: {}", tenant.id(), user, e.getMessage());
+          return null;
+        });
   }
 
   private Future<Void> registerFilters(TenantConfig tenant, Collection<String> users) {
@@ -182,6 +234,148 @@ final class LiveTenants {
       return Future.succeededFuture();
     }
     return registrar.registerUsers(tenant, users).onSuccess(report -> logReport(tenant, report)).mapEmpty();
+  }
+
+  /**
+   * Starts serving the users added at run time: listens for the cluster's {@link Addresses#USER_EVENTS},
+   * then loads every stored user. A user whose id its tenant file took meanwhile is left out, with a warning.
+   */
+  Future<Void> serveRuntimeUsers() {
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.USER_EVENTS, message -> {
+      JsonObject event = message.body();
+      String tenant = event.getString("tenant");
+      String user = event.getString("user");
+      if (USER_ADDED.equals(event.getString("type"))) {
+        stored.get(tenant, user).onSuccess(found -> {
+          if (found != null) {
+            serveRuntime(found);
+          }
+        }).onFailure(e -> log.error("The user {}/{} added at run time cannot be used: {}", tenant, user,
+            e.getMessage()));
+      } else if (USER_REMOVED.equals(event.getString("type"))) {
+        unserveRuntime(tenant, user);
+      }
+    });
+    return consumer.completion().compose(listening -> stored.all()).map(users -> {
+      users.forEach(this::serveRuntime);
+      if (!users.isEmpty()) {
+        log.info("Serving {} users added at run time", users.size());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<JsonObject> add(String tenant, String user, String apiKey, List<String> permittedIps) {
+    TenantConfig file;
+    synchronized (this) {
+      file = files.get(tenant);
+      if (file != null && file.users().containsKey(user)) {
+        return Future.failedFuture(new IllegalArgumentException("user '" + user + "' of tenant '" + tenant
+            + "' is in its tenant file " + file.file() + "; a user added at run time needs an id of its own"));
+      }
+    }
+    if (file == null) {
+      return Future.failedFuture(new IllegalArgumentException("tenant '" + tenant + "' is not configured"));
+    }
+    RuntimeUsers.User entry = new RuntimeUsers.User(tenant, user, apiKey, permittedIps);
+    return stored.add(entry).compose(added -> {
+      if (!added) {
+        return Future.failedFuture(new IllegalArgumentException("user '" + user + "' was already added to tenant '"
+            + tenant + "' at run time"));
+      }
+      serveRuntime(entry);
+      publish(USER_ADDED, tenant, user);
+      log.info("User {}/{} added at run time", tenant, user);
+      TenantConfig now = served.get(tenant);
+      Future<JsonObject> registration = filters == null || now == null
+          ? Future.succeededFuture(new JsonObject().put("registered", new JsonArray()).put("failed", new JsonObject()))
+          : filters.registerUsers(now, List.of(user));
+      return registration.map(report -> new JsonObject().put("tenant", tenant).put("user", user).put("added", true)
+          .put("registration", report));
+    });
+  }
+
+  @Override
+  public Future<JsonObject> remove(String tenant, String user) {
+    TenantConfig tenantNow;
+    synchronized (this) {
+      TenantConfig file = files.get(tenant);
+      if (file != null && file.users().containsKey(user)) {
+        return Future.failedFuture(new IllegalArgumentException("user '" + user + "' of tenant '" + tenant
+            + "' is in its tenant file " + file.file() + "; take it out of the file instead"));
+      }
+      if (!runtime.getOrDefault(tenant, Map.of()).containsKey(user)) {
+        return Future.failedFuture(new IllegalArgumentException("no user '" + user + "' was added to tenant '"
+            + tenant + "' at run time"));
+      }
+      tenantNow = served.get(tenant);
+    }
+    Future<Void> filtersOut = tenantNow == null ? Future.succeededFuture() : removeFilters(tenantNow, user);
+    return filtersOut
+        .compose(done -> stored.remove(tenant, user))
+        .compose(removed -> {
+          unserveRuntime(tenant, user);
+          publish(USER_REMOVED, tenant, user);
+          log.info("User {}/{} added at run time is removed", tenant, user);
+          return sessions.forget(tenant, user);
+        })
+        .map(forgotten -> new JsonObject().put("tenant", tenant).put("user", user).put("removed", true));
+  }
+
+  @Override
+  public synchronized Future<JsonObject> list(String tenant) {
+    JsonArray users = new JsonArray();
+    for (TenantConfig served : served.values()) {
+      if (tenant != null && !served.id().equals(tenant)) {
+        continue;
+      }
+      TenantConfig file = files.get(served.id());
+      for (UserConfig user : served.users().values()) {
+        users.add(new JsonObject().put("tenant", served.id()).put("id", user.id())
+            .put("source", file != null && file.users().containsKey(user.id()) ? "file" : "runtime")
+            .put("permittedIps", new JsonArray(user.permittedIps())));
+      }
+    }
+    return Future.succeededFuture(new JsonObject().put("users", users));
+  }
+
+  /** Serves a user added at run time on this node, if its tenant is served and its file does not name it. */
+  private synchronized void serveRuntime(RuntimeUsers.User user) {
+    runtime.computeIfAbsent(user.tenant(), t -> new LinkedHashMap<>())
+        .put(user.id(), new UserConfig(user.id(), user.apiKey(), user.permittedIps()));
+    TenantConfig file = files.get(user.tenant());
+    if (file == null) {
+      return;
+    }
+    if (file.users().containsKey(user.id())) {
+      log.warn("The user {} added at run time is not served: its tenant file {} names a user of that id",
+          user.key(), file.file());
+      return;
+    }
+    TenantConfig now = file.withUsers(runtime.get(user.tenant()));
+    specs(now).stream().filter(spec -> spec.user().equals(user.id())).forEach(sessions::register);
+    served.put(now.id(), now);
+  }
+
+  /** Stops serving a user added at run time on this node. */
+  private synchronized void unserveRuntime(String tenant, String user) {
+    Map<String, UserConfig> users = runtime.get(tenant);
+    if (users == null || users.remove(user) == null) {
+      return;
+    }
+    TenantConfig file = files.get(tenant);
+    if (file != null) {
+      served.put(tenant, file.withUsers(users));
+      if (!file.users().containsKey(user)) {
+        sessions.unregister(tenant, user);
+      }
+    }
+  }
+
+  private void publish(String type, String tenant, String user) {
+    vertx.eventBus().publish(Addresses.USER_EVENTS, new JsonObject().put("type", type).put("tenant", tenant)
+        .put("user", user));
   }
 
   /** Logs the outcome of a registration of a tenant's filters: one line, naming the users that failed. */

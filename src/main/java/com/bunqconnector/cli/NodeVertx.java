@@ -4,6 +4,7 @@ import com.bunqconnector.callback.CallbackMaps;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.session.RuntimeUsers;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.store.Database;
@@ -45,7 +46,7 @@ final class NodeVertx {
    * tenants' rotated callback tokens stay in memory.
    */
   static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME, CallbackMaps.PENDING,
-      CallbackMaps.DEAD_LETTERS);
+      CallbackMaps.DEAD_LETTERS, RuntimeUsers.MAP_NAME);
 
   private NodeVertx() {
   }
@@ -107,6 +108,9 @@ final class NodeVertx {
     }
     if (map.equals(TenantKeys.MAP_NAME)) {
       return (key, value) -> TenantKeys.problem(box, key, value);
+    }
+    if (map.equals(RuntimeUsers.MAP_NAME)) {
+      return (key, value) -> RuntimeUsers.problem(box, key, value);
     }
     return NodeVertx::jsonObjectProblem;
   }

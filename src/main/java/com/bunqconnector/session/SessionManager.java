@@ -102,6 +102,15 @@ public final class SessionManager {
     return users.remove(key) != null;
   }
 
+  /**
+   * Stops serving a user for good: unregisters it and removes its stored context (its installation and
+   * sealed API key) from the map, for every node.
+   */
+  public Future<Void> forget(String tenant, String user) {
+    unregister(tenant, user);
+    return store.remove(SessionContext.key(tenant, user));
+  }
+
   public Collection<UserSpec> users() {
     return users.values();
   }

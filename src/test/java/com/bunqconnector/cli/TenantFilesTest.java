@@ -98,22 +98,27 @@ class TenantFilesTest {
     });
   }
 
-  /** Waits, polling on a timer, until the condition's future holds true. */
   private void until(String what, Supplier<Future<Boolean>> condition) throws Exception {
+    until(vertx, what, condition);
+  }
+
+  /** Waits, polling on a timer, until the condition's future holds true (a failed one counts as false). */
+  static void until(Vertx vertx, String what, Supplier<Future<Boolean>> condition) throws Exception {
     Promise<Void> met = Promise.promise();
     long deadline = System.currentTimeMillis() + WAIT_MS;
-    poll(what, deadline, condition, met);
+    poll(vertx, what, deadline, condition, met);
     met.future().await(WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
   }
 
-  private void poll(String what, long deadline, Supplier<Future<Boolean>> condition, Promise<Void> met) {
+  private static void poll(Vertx vertx, String what, long deadline, Supplier<Future<Boolean>> condition,
+      Promise<Void> met) {
     condition.get().otherwise(false).onSuccess(holds -> {
       if (holds) {
         met.tryComplete();
       } else if (System.currentTimeMillis() > deadline) {
         met.tryFail(new AssertionError("timed out after " + WAIT_MS + " ms waiting until " + what));
       } else {
-        vertx.setTimer(20, id -> poll(what, deadline, condition, met));
+        vertx.setTimer(20, id -> poll(vertx, what, deadline, condition, met));
       }
     });
   }
