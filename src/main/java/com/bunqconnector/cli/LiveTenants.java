@@ -23,8 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -326,7 +326,7 @@ final class LiveTenants implements UserAdmin {
   @Override
   public synchronized Future<JsonObject> list(String tenant) {
     JsonArray users = new JsonArray();
-    for (TenantConfig served : served.values()) {
+    for (TenantConfig served : new TreeMap<>(served).values()) {
       if (tenant != null && !served.id().equals(tenant)) {
         continue;
       }
@@ -435,7 +435,6 @@ final class LiveTenants implements UserAdmin {
     if (tenant.environment() != Environment.EMULATOR) {
       return tenant.environment().id();
     }
-    return emulatorBaseUrl != null ? Objects.requireNonNullElse(emulatorBunq, "emulator " + emulatorBaseUrl)
-        : "emulator " + node.emulatorBaseUrl();
+    return emulatorBaseUrl != null ? emulatorBunq : "emulator " + node.emulatorBaseUrl();
   }
 }

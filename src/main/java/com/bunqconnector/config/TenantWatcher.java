@@ -63,7 +63,7 @@ public final class TenantWatcher {
   /** The current rejection of each file whose last text was rejected. */
   private final Map<String, String> rejections = new ConcurrentHashMap<>();
   private volatile boolean stopped;
-  private long timer = -1;
+  private volatile long timer = -1;
   private String listingProblem;
 
   /**
