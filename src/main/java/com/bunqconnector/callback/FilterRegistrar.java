@@ -77,23 +77,27 @@ public final class FilterRegistrar {
     return registerUsers(tenant, tenant.users().keySet());
   }
 
-  /**
-   * Registers the given users of the tenant as {@link #registerAll} does. The tenant's token is put
-   * into {@link CallbackMaps#TOKENS} first unless the cluster holds one, so a tenant added while the
-   * cluster runs gets one token on every node.
-   */
+  /** Registers the given users of the tenant as {@link #registerAll} does. */
   public Future<JsonObject> registerUsers(TenantConfig tenant, Collection<String> userIds) {
     JsonArray registered = new JsonArray();
     JsonObject failed = new JsonObject();
-    return tokens.init(List.of(tenant)).transform(init -> {
-      List<Future<?>> users = new ArrayList<>();
-      for (String user : userIds) {
-        users.add(registerWithRetries(tenant, user, 1)
-            .onSuccess(count -> registered.add(user))
-            .onFailure(e -> failed.put(user, e.getMessage())));
-      }
-      return Future.join(users).otherwiseEmpty();
-    }).map(all -> new JsonObject().put("registered", registered).put("failed", failed));
+    List<Future<?>> users = new ArrayList<>();
+    for (String user : userIds) {
+      users.add(registerWithRetries(tenant, user, 1)
+          .onSuccess(count -> registered.add(user))
+          .onFailure(e -> failed.put(user, e.getMessage())));
+    }
+    return Future.join(users).otherwiseEmpty()
+        .map(all -> new JsonObject().put("registered", registered).put("failed", failed));
+  }
+
+  /**
+   * Hands the tenant file's token to {@link CallbackMaps#TOKENS} as the callback endpoint does for the
+   * tenants a node starts with: for a tenant added, or whose file token changed, while the node runs.
+   * Register the filters afterwards, so that they carry the token the cluster holds then.
+   */
+  public Future<Void> takeToken(TenantConfig tenant) {
+    return tokens.init(List.of(tenant));
   }
 
   /**

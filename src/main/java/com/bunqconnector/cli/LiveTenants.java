@@ -149,6 +149,7 @@ final class LiveTenants implements UserAdmin {
     TenantConfig after;
     Set<String> register = new LinkedHashSet<>();
     List<String> dropped = new ArrayList<>();
+    boolean newToken;
     synchronized (this) {
       before = served.get(tenant.id());
       after = tenant.withUsers(runtime.getOrDefault(tenant.id(), Map.of()));
@@ -164,17 +165,24 @@ final class LiveTenants implements UserAdmin {
         if (!before.categories().equals(after.categories()) || before.accountFilters() != after.accountFilters()) {
           register.addAll(after.users().keySet());
         }
-        if (!before.callbackToken().equals(after.callbackToken())) {
-          log.warn("The callbackToken in {} changed; the cluster keeps the token tenant {} runs with (use the"
-              + " rotate-token admin action for a new one)", after.file(), after.id());
-        }
+      }
+      newToken = before == null || !before.callbackToken().equals(after.callbackToken());
+      if (before != null && newToken) {
+        log.info("The callbackToken of tenant {} changed in {}: the filters of all its users are registered again",
+            after.id(), after.file());
+        register.addAll(after.users().keySet());
       }
       files.put(after.id(), tenant);
       served.put(after.id(), after);
     }
     log.info("Tenant {} {} from {}: users {}", after.id(), before == null ? "added" : "changed", after.file(),
         after.users().keySet());
-    return drop(before, dropped).compose(done -> registerFilters(after, register));
+    FilterRegistrar registrar = filters;
+    Future<Void> token = newToken && registrar != null ? registrar.takeToken(after).otherwise(e -> {
+      log.warn("The callback token of tenant {} could not be handed to the cluster: {}", after.id(), e.getMessage());
+      return null;
+    }) : Future.succeededFuture();
+    return drop(before, dropped).compose(done -> token).compose(done -> registerFilters(after, register));
   }
 
   /** Stops serving a tenant whose file is gone. */

@@ -213,6 +213,24 @@ class TenantFilesTest {
   }
 
   @Test
+  void aChangedCallbackTokenRegistersTheFiltersAgainWithTheClustersToken() throws Exception {
+    try (LogCapture log = new LogCapture()) {
+      Files.writeString(conf.resolve("tenants/acme.json"), """
+          {"id": "acme", "callbackToken": "changed-token-0123456789", "users": [{"id": "alice"}],
+           "callbacks": {"PAYMENT": ["test.payments"]}}""");
+      until("the change is applied", () -> Future.succeededFuture(log.text().contains(
+          "The callbackToken of tenant acme changed in")));
+      until("bunq holds alice's filter with the URL of the cluster's token", () -> node.filters()
+          .callbackUrl(node.tenants().get("acme"), "alice")
+          .compose(url -> api("acme", "alice", "GET", "/user/{userId}/notification-filter-url")
+              .map(reply -> reply.getJsonArray("Response").stream()
+                  .map(item -> ((JsonObject) item).getJsonObject("NotificationFilterUrl"))
+                  .anyMatch(filter -> url.equals(filter.getString("notification_target"))))));
+      assertThat(log.text()).doesNotContain("changed-token-0123456789");
+    }
+  }
+
+  @Test
   void aBadFileIsRejectedNamingFileAndFieldAndTheTenantKeepsRunning() throws Exception {
     TenantConfig before = node.tenants().get("acme");
     Files.writeString(conf.resolve("tenants/acme.json"), "{\"id\": \"acme\", \"users\": [{\"id\": \"Alice!\"}]}");
