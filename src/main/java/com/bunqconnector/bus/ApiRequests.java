@@ -23,7 +23,7 @@ public final class ApiRequests {
   /** The fields a request may have; any other is refused, so that a misspelt one is not silently dropped. */
   static final Set<String> FIELDS = Set.of("tenant", "user", "method", "path", "query", "body", "all", "limit",
       "timeoutMs");
-  /** Tenant and user ids: the rule of the tenant configuration ({@code config.TenantConfig.ID}). */
+  /** Tenant and user ids: the rule of the tenant configuration ({@code config.TenantConfig.isId}). */
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   /** Text from a request that may be quoted in an error message (and so in a log line) as it is. */
   private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9_.{}/-]{1,64}");

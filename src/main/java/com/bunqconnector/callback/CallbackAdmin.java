@@ -9,13 +9,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Addresses#ADMIN} consumer: lists and replays dead letters, rotates a tenant's callback
- * token. Every reply is JSON; a bad request fails with code 400 and a message naming the problem.
+ * token, registers filters, and adds, removes and lists the users added at run time ({@link UserAdmin}).
+ * Every reply is JSON; a bad request fails with code 400 and a message naming the problem. No message
+ * quotes a request's API key, nor a user id that breaks the id rule (it might be a key sent in the
+ * wrong field).
  */
 final class CallbackAdmin {
 
@@ -26,21 +31,32 @@ final class CallbackAdmin {
   static final String REPLAY_ALL = "replay-all";
   static final String ROTATE = "rotate-token";
   static final String REGISTER = "register-filters";
-  private static final List<String> ACTIONS = List.of(LIST, REPLAY, REPLAY_ALL, ROTATE, REGISTER);
+  static final String ADD_USER = "add-user";
+  static final String REMOVE_USER = "remove-user";
+  static final String LIST_USERS = "list-users";
+  private static final List<String> ACTIONS = List.of(LIST, REPLAY, REPLAY_ALL, ROTATE, REGISTER, ADD_USER,
+      REMOVE_USER, LIST_USERS);
+  private static final Set<String> ADD_USER_FIELDS = Set.of("action", "tenant", "user", "apiKey", "permittedIps");
 
   private final Map<String, TenantConfig> tenants;
   private final EventStore store;
   private final Deliverer deliverer;
   private final CallbackTokens tokens;
   private final Function<TenantConfig, Future<JsonObject>> registrar;
+  private final UserAdmin users;
 
+  /**
+   * @param registrar registers a tenant's filters, or {@code null} when this node registers none
+   * @param users     the users added at run time, or {@code null} when this node manages none
+   */
   CallbackAdmin(Map<String, TenantConfig> tenants, EventStore store, Deliverer deliverer, CallbackTokens tokens,
-      Function<TenantConfig, Future<JsonObject>> registrar) {
+      Function<TenantConfig, Future<JsonObject>> registrar, UserAdmin users) {
     this.tenants = tenants;
     this.store = store;
     this.deliverer = deliverer;
     this.tokens = tokens;
     this.registrar = registrar;
+    this.users = users;
   }
 
   void handle(Message<Object> message) {
@@ -68,11 +84,54 @@ final class CallbackAdmin {
       case REGISTER -> tenant == null
           ? Future.failedFuture(new IllegalArgumentException("register-filters needs a tenant"))
           : register(tenants.get(tenant));
+      case ADD_USER, REMOVE_USER, LIST_USERS -> users(action, tenant, request);
       default -> Future.failedFuture(new IllegalArgumentException("unknown action '" + action + "'; known: "
           + ACTIONS));
     };
     reply.onSuccess(message::reply).onFailure(e -> message.fail(
         e instanceof IllegalArgumentException ? 400 : 500, e.getMessage()));
+  }
+
+  private Future<JsonObject> users(String action, String tenant, JsonObject request) {
+    if (users == null) {
+      return Future.failedFuture(new IllegalStateException("this node manages no users"));
+    }
+    if (action.equals(LIST_USERS)) {
+      return users.list(tenant);
+    }
+    if (tenant == null) {
+      return Future.failedFuture(new IllegalArgumentException(action + " needs a tenant"));
+    }
+    Object user = request.getValue("user");
+    if (!(user instanceof String id) || !TenantConfig.isId(id)) {
+      return Future.failedFuture(new IllegalArgumentException(action + " needs a user: an id that "
+          + TenantConfig.ID_RULE + (user == null ? "" : "; the one given is not (not shown)")));
+    }
+    if (action.equals(REMOVE_USER)) {
+      return users.remove(tenant, id);
+    }
+    for (String field : request.fieldNames()) {
+      if (!ADD_USER_FIELDS.contains(field)) {
+        return Future.failedFuture(new IllegalArgumentException("add-user has no field '" + field + "'; its fields: "
+            + new TreeSet<>(ADD_USER_FIELDS)));
+      }
+    }
+    if (!(request.getValue("apiKey") instanceof String apiKey) || apiKey.isBlank()) {
+      return Future.failedFuture(new IllegalArgumentException("add-user needs the user's apiKey, a non-empty string"));
+    }
+    Object ips = request.getValue("permittedIps", new JsonArray());
+    if (!(ips instanceof JsonArray list)) {
+      return Future.failedFuture(new IllegalArgumentException("permittedIps must be a list of IPv4 addresses or *"));
+    }
+    List<String> permittedIps = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.getValue(i) instanceof String ip) || !TenantConfig.isPermittedIp(ip)) {
+        return Future.failedFuture(new IllegalArgumentException("permittedIps[" + i + "] must be an IPv4 address or"
+            + " *"));
+      }
+      permittedIps.add(ip);
+    }
+    return users.add(tenant, id, apiKey, permittedIps);
   }
 
   private Future<JsonObject> replay(List<String> ids) {

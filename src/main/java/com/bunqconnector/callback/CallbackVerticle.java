@@ -57,6 +57,7 @@ public final class CallbackVerticle extends VerticleBase {
   private final BunqClient client;
   private final SourceCheck sources;
   private Function<TenantConfig, Future<JsonObject>> registrar;
+  private UserAdmin users;
   private CallbackTokens tokens;
   private EventStore store;
   private Deliverer deliverer;
@@ -64,11 +65,13 @@ public final class CallbackVerticle extends VerticleBase {
   private HttpServer server;
 
   /**
-   * @param client the bunq client for verify-by-fetch, or {@code null} when no tenant verifies callbacks
+   * @param tenants the tenants by id, read at each request and delivery: a map the node changes while it
+   *                runs (tenant files are watched) takes effect at once
+   * @param client  the bunq client for verify-by-fetch, or {@code null} when no tenant verifies callbacks
    */
   public CallbackVerticle(Map<String, TenantConfig> tenants, String host, int port, int bodyLimit,
       CallbackConfig config, CallbackStats stats, BunqClient client) {
-    this.tenants = Map.copyOf(tenants);
+    this.tenants = tenants;
     this.host = host;
     this.port = port;
     this.bodyLimit = bodyLimit;
@@ -87,6 +90,11 @@ public final class CallbackVerticle extends VerticleBase {
     this.registrar = action;
   }
 
+  /** Who serves the admin actions on users added at run time ({@code add-user}, ...). Set before deploying. */
+  public void manageUsersWith(UserAdmin admin) {
+    this.users = admin;
+  }
+
   /** The port the endpoint listens on, once started. */
   public int actualPort() {
     return server.actualPort();
@@ -98,7 +106,7 @@ public final class CallbackVerticle extends VerticleBase {
     store = new EventStore(vertx, config.dedupeWindowMs());
     deliverer = new Deliverer(vertx, store, tenants::get, config, stats,
         client == null ? null : new FetchVerifier(client));
-    CallbackAdmin handler = new CallbackAdmin(tenants, store, deliverer, tokens, registrar);
+    CallbackAdmin handler = new CallbackAdmin(tenants, store, deliverer, tokens, registrar, users);
     admin = vertx.eventBus().consumer(Addresses.ADMIN, handler::handle);
     return tokens.init(tenants.values())
         .compose(done -> store.restoreSequence())

@@ -17,10 +17,12 @@ import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Registers a user's callback URL with bunq ({@code notification-filter-url} at user level) for
@@ -28,8 +30,9 @@ import java.util.Objects;
  * point elsewhere (another application of the same user) are kept, and bunq's limit of two URLs
  * per category is checked before anything is sent. The URL carries the tenant's current token from
  * {@link CallbackMaps#TOKENS}, so registering again after a rotation moves bunq to the new token.
- * Every node registers all configured users at start ({@code ConnectorNode}); TODO(#7) a changed
- * tenant file is registered only at the next start, since tenant files are not watched yet.
+ * Every node registers all configured users at start ({@code ConnectorNode}), and again the users
+ * whose filters a changed tenant file or an added user changes; a user that is removed has this
+ * connector's filters taken out of its set ({@link #remove}).
  */
 public final class FilterRegistrar {
 
@@ -71,16 +74,42 @@ public final class FilterRegistrar {
    * second apart. Completes with {@code {"registered":[users],"failed":{user: reason}}}; never fails.
    */
   public Future<JsonObject> registerAll(TenantConfig tenant) {
+    return registerUsers(tenant, tenant.users().keySet());
+  }
+
+  /** Registers the given users of the tenant as {@link #registerAll} does. */
+  public Future<JsonObject> registerUsers(TenantConfig tenant, Collection<String> userIds) {
     JsonArray registered = new JsonArray();
     JsonObject failed = new JsonObject();
     List<Future<?>> users = new ArrayList<>();
-    for (String user : tenant.users().keySet()) {
+    for (String user : userIds) {
       users.add(registerWithRetries(tenant, user, 1)
           .onSuccess(count -> registered.add(user))
           .onFailure(e -> failed.put(user, e.getMessage())));
     }
     return Future.join(users).otherwiseEmpty()
         .map(all -> new JsonObject().put("registered", registered).put("failed", failed));
+  }
+
+  /**
+   * Hands the tenant file's token to {@link CallbackMaps#TOKENS} as the callback endpoint does for the
+   * tenants a node starts with: for a tenant added, or whose file token changed, while the node runs.
+   * Register the filters afterwards, so that they carry the token the cluster holds then.
+   */
+  public Future<Void> takeToken(TenantConfig tenant) {
+    return tokens.init(List.of(tenant));
+  }
+
+  /**
+   * Takes this connector's filters of the tenant out of the user's set (and out of each active
+   * monetary account's with {@code accountFilters}), keeping the filters that point elsewhere. Call it
+   * while the user is still served: the change is a call as that user.
+   */
+  public Future<Void> remove(TenantConfig tenant, String user) {
+    return callbackUrl(tenant, user)
+        .compose(ours -> replaceSet(tenant, user, FILTERS_PATH, ours, Set.of())
+            .compose(done -> tenant.accountFilters() ? registerAccounts(tenant, user, ours, Set.of())
+                : Future.succeededFuture()));
   }
 
   private Future<Integer> registerWithRetries(TenantConfig tenant, String user, int attempt) {
@@ -104,13 +133,13 @@ public final class FilterRegistrar {
    */
   public Future<Integer> register(TenantConfig tenant, String user) {
     return callbackUrl(tenant, user)
-        .compose(ours -> replaceSet(tenant, user, FILTERS_PATH, ours)
-            .compose(done -> tenant.accountFilters() ? registerAccounts(tenant, user, ours)
+        .compose(ours -> replaceSet(tenant, user, FILTERS_PATH, ours, tenant.categories())
+            .compose(done -> tenant.accountFilters() ? registerAccounts(tenant, user, ours, tenant.categories())
                 : Future.succeededFuture()))
         .map(done -> tenant.categories().size());
   }
 
-  private Future<Void> registerAccounts(TenantConfig tenant, String user, String ours) {
+  private Future<Void> registerAccounts(TenantConfig tenant, String user, String ours, Set<String> categories) {
     // Every page of accounts: bunq's default page holds 10.
     return client.callAll(new ApiCall(tenant.id(), user, HttpMethod.GET, ACCOUNTS_PATH, Map.of("count", "200"),
         null), MAX_ACCOUNTS)
@@ -122,14 +151,15 @@ public final class FilterRegistrar {
                 && "ACTIVE".equals(account.getString("status")) && account.getValue("id") != null) {
               String path = "/user/" + ApiCall.USER_ID + "/monetary-account/" + account.getValue("id")
                   + "/notification-filter-url";
-              chain = chain.compose(done -> replaceSet(tenant, user, path, ours));
+              chain = chain.compose(done -> replaceSet(tenant, user, path, ours, categories));
             }
           }
           return chain;
         });
   }
 
-  private Future<Void> replaceSet(TenantConfig tenant, String user, String path, String ours) {
+  private Future<Void> replaceSet(TenantConfig tenant, String user, String path, String ours,
+      Set<String> categories) {
     return client.call(new ApiCall(tenant.id(), user, HttpMethod.GET, path, Map.of(), null))
         .compose(current -> {
           JsonArray filters = new JsonArray();
@@ -142,7 +172,7 @@ public final class FilterRegistrar {
               perCategory.merge(filter.getString("category"), 1, Integer::sum);
             }
           }
-          for (String category : tenant.categories()) {
+          for (String category : categories) {
             if (perCategory.merge(category, 1, Integer::sum) > MAX_URLS_PER_CATEGORY) {
               return Future.failedFuture(new BunqApiException(ErrorCode.INVALID_REQUEST, 0, List.of(tenant.id() + "/"
                   + user + " already has " + MAX_URLS_PER_CATEGORY + " other callback URLs for " + category

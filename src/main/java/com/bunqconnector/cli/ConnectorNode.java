@@ -13,17 +13,17 @@ import com.bunqconnector.callback.CallbackVerticle;
 import com.bunqconnector.callback.FilterRegistrar;
 import com.bunqconnector.config.CallPathConfig;
 import com.bunqconnector.config.ConfigException;
+import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.ConnectorConfig;
-import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.config.TenantConfig;
-import com.bunqconnector.config.UserConfig;
+import com.bunqconnector.config.TenantWatcher;
 import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.session.RuntimeUsers;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.TenantKeys;
-import com.bunqconnector.session.UserSpec;
 import com.bunqconnector.session.Warmup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -37,21 +37,17 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One connector node wired from its configuration: the crypto pool, the bunq client, the
- * session manager, the {@code bunq.api} verticles and the callback endpoint. It starts only if its
- * master key opens the contexts already in the {@code bunq.sessions} map (when there are any).
+ * session manager, the {@code bunq.api} verticles, the callback endpoint and the watcher of the tenant
+ * files ({@link LiveTenants}). It starts only if its master key opens the contexts already in the
+ * {@code bunq.sessions} map (when there are any).
  */
 public final class ConnectorNode {
-
-  private static final Logger log = LoggerFactory.getLogger(ConnectorNode.class);
 
   /** Stored contexts tried at start to check that the master key opens them. */
   static final int MASTER_KEY_SAMPLE = 20;
@@ -67,6 +63,8 @@ public final class ConnectorNode {
   private final SessionManager sessions;
   private final BunqClient client;
   private final CallbackStats callbackStats = new CallbackStats();
+  private final LiveTenants tenants;
+  private TenantWatcher watcher;
   private Warmup warmup;
   private CallbackVerticle callbacks;
   private FilterRegistrar filters;
@@ -94,14 +92,9 @@ public final class ConnectorNode {
     this.sessions = new SessionManager(store, factory);
     sessions.onEvent(event -> vertx.eventBus().publish(Addresses.SESSION_EVENTS, event));
     this.client = new BunqClient(sessions, http);
-    for (TenantConfig tenant : config.tenants()) {
-      String baseUrl = baseUrl(tenant, node, emulatorBaseUrl);
-      String bunq = bunq(tenant, node, emulatorBaseUrl, emulatorBunq);
-      for (UserConfig user : tenant.users().values()) {
-        sessions.register(new UserSpec(tenant.id(), user.id(), baseUrl, user.apiKey(), user.permittedIps(),
-            tenant.environment().createsSandboxUsers(), tenant.keyPerTenant(), bunq));
-      }
-    }
+    this.tenants = new LiveTenants(vertx, node, emulatorBaseUrl, emulatorBunq, sessions,
+        new RuntimeUsers(vertx, secrets));
+    config.tenants().forEach(tenants::serve);
   }
 
   /**
@@ -137,23 +130,27 @@ public final class ConnectorNode {
 
   private Future<Void> deploy() {
     NodeConfig node = config.node();
-    Map<String, TenantConfig> tenants = new LinkedHashMap<>();
-    config.tenants().forEach(tenant -> tenants.put(tenant.id(), tenant));
-    callbacks = new CallbackVerticle(tenants, node.httpHost(), node.httpPort(), node.callbackBodyLimit(),
+    callbacks = new CallbackVerticle(tenants.served(), node.httpHost(), node.httpPort(), node.callbackBodyLimit(),
         node.callbacks(), callbackStats, client);
     callbacks.registerFiltersWith(tenant -> filters.registerAll(tenant));
+    callbacks.manageUsersWith(tenants);
     return store.checkMasterKey(MASTER_KEY_SAMPLE)
+        .compose(checked -> tenants.serveRuntimeUsers())
         .compose(checked -> vertx.deployVerticle(() -> new ApiVerticle(client),
             new DeploymentOptions().setInstances(node.apiInstances())))
         .compose(id -> vertx.deployVerticle(callbacks))
         .map(id -> {
           filters = new FilterRegistrar(vertx, client, publicBaseUrl(node));
+          tenants.useFilters(filters);
           NodeConfig.WarmupConfig warm = node.warmup();
           if (warm.enabled()) {
             warmup = new Warmup(vertx, sessions, warm.concurrency(), warm.progressEveryMs());
             warmup.start();
           }
           filtersRegistered = registerFilters();
+          watcher = new TenantWatcher(vertx, new ConfigLoader(vertx), ConfigLoader.confDir(node), node,
+              config.tenants(), tenants::check, tenants::apply);
+          watcher.start();
           return null;
         });
   }
@@ -166,22 +163,14 @@ public final class ConnectorNode {
    */
   private Future<Map<String, JsonObject>> registerFilters() {
     Map<String, JsonObject> reports = new ConcurrentHashMap<>();
-    List<Future<?>> tenants = new ArrayList<>();
-    for (TenantConfig tenant : config.tenants()) {
-      tenants.add(filters.registerAll(tenant).onSuccess(report -> {
+    List<Future<?>> registrations = new ArrayList<>();
+    for (TenantConfig tenant : tenants.served().values()) {
+      registrations.add(filters.registerAll(tenant).onSuccess(report -> {
         reports.put(tenant.id(), report);
-        JsonObject failed = report.getJsonObject("failed");
-        if (failed.isEmpty()) {
-          log.info("Callback filters of tenant {} registered for its {} users", tenant.id(),
-              report.getJsonArray("registered").size());
-        } else {
-          log.warn("Callback filters of tenant {} registered for {} users; not for {} (register them later with the"
-              + " register-filters admin action): {}", tenant.id(), report.getJsonArray("registered").size(),
-              failed.size(), failed.encode());
-        }
+        LiveTenants.logReport(tenant, report);
       }));
     }
-    return Future.join(tenants).otherwiseEmpty().map(all -> Map.copyOf(reports));
+    return Future.join(registrations).otherwiseEmpty().map(all -> Map.copyOf(reports));
   }
 
   /**
@@ -221,35 +210,6 @@ public final class ConnectorNode {
         limits.put(HttpMethod.valueOf(method), new CallLimiter.Limit(limit.calls(), limit.windowMs())));
     return CallLimiter.of(vertx, egressGroup, limits, config.marginMs(), config.maxWaitMs(), config.maxQueued(),
         Clock.systemUTC());
-  }
-
-  private static String baseUrl(TenantConfig tenant, NodeConfig node, String emulatorBaseUrl) {
-    if (tenant.baseUrl() != null) {
-      return tenant.baseUrl();
-    }
-    if (tenant.environment() != Environment.EMULATOR) {
-      return tenant.environment().baseUrl();
-    }
-    String emulator = emulatorBaseUrl != null ? emulatorBaseUrl : node.emulatorBaseUrl();
-    if (emulator == null) {
-      throw new ConfigException(tenant.file() + ": environment: emulator, but no emulator runs: set emulator.embedded"
-          + " or emulator.baseUrl in " + node.file() + ", or baseUrl in the tenant file");
-    }
-    return emulator;
-  }
-
-  /**
-   * Which bunq a tenant's users belong to: the environment for bunq's own, the URL for a tenant
-   * that names one, the embedded emulator's identity, or a standalone emulator's URL.
-   */
-  private static String bunq(TenantConfig tenant, NodeConfig node, String emulatorBaseUrl, String emulatorBunq) {
-    if (tenant.baseUrl() != null) {
-      return tenant.baseUrl();
-    }
-    if (tenant.environment() != Environment.EMULATOR) {
-      return tenant.environment().id();
-    }
-    return emulatorBaseUrl != null ? emulatorBunq : "emulator " + node.emulatorBaseUrl();
   }
 
   public ConnectorConfig config() {
@@ -299,8 +259,21 @@ public final class ConnectorNode {
     return callbacks.actualPort();
   }
 
+  /** The watcher of the tenant files, once the node runs. */
+  public TenantWatcher tenantWatcher() {
+    return watcher;
+  }
+
+  /** The tenants the node serves now, by id, with every user each serves. */
+  public Map<String, TenantConfig> tenants() {
+    return Map.copyOf(tenants.served());
+  }
+
   /** Releases the node's own resources; verticles stop with Vert.x. */
   public Future<Void> close() {
+    if (watcher != null) {
+      watcher.stop();
+    }
     web.close();
     return crypto.close();
   }

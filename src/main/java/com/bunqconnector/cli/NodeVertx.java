@@ -4,6 +4,7 @@ import com.bunqconnector.callback.CallbackMaps;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.session.RuntimeUsers;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.store.Database;
@@ -43,10 +44,11 @@ final class NodeVertx {
    * The maps that outlive the node: contexts, tenant key pairs, the callbacks accepted from bunq but
    * not yet acknowledged by every consumer, the dead letters, the keys of accepted callbacks (each
    * row lives for the dedupe window, see {@link JdbcEntryStore}), and the tenants' callback tokens
-   * (sealed in their rows under the node's master key: in memory they are clear).
+   * (sealed in their rows under the node's master key: in memory they are clear), and the users
+   * added at run time (their API keys sealed).
    */
   static final List<String> DURABLE_MAPS = List.of(SessionStore.MAP_NAME, TenantKeys.MAP_NAME, CallbackMaps.PENDING,
-      CallbackMaps.DEAD_LETTERS, CallbackMaps.DEDUPE, CallbackMaps.TOKENS);
+      CallbackMaps.DEAD_LETTERS, CallbackMaps.DEDUPE, CallbackMaps.TOKENS, RuntimeUsers.MAP_NAME);
 
   /** How often a node deletes the rows of dedupe keys whose window is over. */
   static final long PURGE_EVERY_MS = 60_000;
@@ -148,6 +150,9 @@ final class NodeVertx {
     }
     if (map.equals(CallbackMaps.TOKENS)) {
       return NodeVertx::tokensProblem;
+    }
+    if (map.equals(RuntimeUsers.MAP_NAME)) {
+      return (key, value) -> RuntimeUsers.problem(box, key, value);
     }
     return NodeVertx::jsonObjectProblem;
   }

@@ -5,6 +5,7 @@ import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +46,29 @@ public final class ConfigLoader {
     String nodeFile = confDir.resolve(NODE_FILE).toString();
     return readJson(nodeFile)
         .map(json -> NodeConfig.parse(nodeFile, json, env))
-        .compose(node -> loadTenants(confDir.resolve(node.tenantsDir()), node)
+        .compose(node -> loadTenants(tenantsDir(confDir, node), node)
             .map(tenants -> new ConnectorConfig(node, tenants)));
+  }
+
+  /** The directory of the tenant files of {@code node}, whose configuration directory is {@code confDir}. */
+  public static Path tenantsDir(Path confDir, NodeConfig node) {
+    return confDir.resolve(node.tenantsDir());
+  }
+
+  /**
+   * Reads the text of one tenant file as {@link #load} reads the files, for a file read again while the
+   * node runs; a file without a {@code callbackToken} keeps the one {@code knownToken} gives for its id.
+   *
+   * @throws ConfigException naming the file and the field of the first mistake
+   */
+  public TenantConfig parseTenant(String file, String text, NodeConfig node, Function<String, String> knownToken) {
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ConfigException(file + ": is not a valid JSON object: " + rootMessage(e), e);
+    }
+    return TenantFile.parse(file, json, node.environment(), env, knownToken);
   }
 
   private Future<List<TenantConfig>> loadTenants(Path dir, NodeConfig node) {
@@ -119,6 +141,12 @@ public final class ConfigLoader {
           : "");
     }
     return message;
+  }
+
+  /** The configuration directory {@code node} was loaded from: the directory of its node file. */
+  public static Path confDir(NodeConfig node) {
+    Path parent = Path.of(node.file()).getParent();
+    return parent != null ? parent : Path.of("");
   }
 
   /** Resolves a file named in the node configuration against the configuration directory. */

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * @param apiInstances       instances of the {@code bunq.api} verticle
  * @param requestTimeoutMs   timeout of one HTTP request to bunq
  * @param tenantsDir         directory of tenant files, relative to the configuration directory
+ * @param tenantsPollMs      how often the tenants directory is read for added, changed or removed files; 0 does
+ *                           not watch it
  * @param demo               settings of the demo job of {@code run}
  * @param masterKey          where the master key that seals secrets comes from
  * @param pacing             how {@code session-server} calls are spaced for this node's egress IP group
@@ -38,8 +40,8 @@ import java.util.regex.Pattern;
 public record NodeConfig(String file, Environment environment, String httpHost, int httpPort, String publicBaseUrl,
     int callbackBodyLimit, boolean emulatorEmbedded, String emulatorBaseUrl, JsonObject emulator,
     boolean clusterEnabled, String clusterConfigFile, String clusterHost, int workerPoolSize, int apiInstances,
-    int requestTimeoutMs, String tenantsDir, DemoConfig demo, MasterKeyConfig masterKey, PacingConfig pacing,
-    WarmupConfig warmup, StoreConfig store, CallPathConfig callPath, CallbackConfig callbacks) {
+    int requestTimeoutMs, String tenantsDir, int tenantsPollMs, DemoConfig demo, MasterKeyConfig masterKey,
+    PacingConfig pacing, WarmupConfig warmup, StoreConfig store, CallPathConfig callPath, CallbackConfig callbacks) {
 
   /**
    * Where the node's master key comes from: the environment variable {@code env} if it is set,
@@ -119,13 +121,16 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   /** The environment variable read for the master key unless masterKey.env names another. */
   public static final String DEFAULT_MASTER_KEY_ENV = "BUNQ_CONNECTOR_MASTER_KEY";
 
+  /** How often the tenants directory is read unless tenantsPollMs says otherwise. */
+  public static final int DEFAULT_TENANTS_POLL_MS = 2_000;
+
   private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+(/[^\\s?#]*)?");
 
   static NodeConfig parse(String file, JsonObject json, Function<String, String> env) {
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
-        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "demo", "masterKey", "pacing",
-        "warmup", "store", "client", "retry", "rateLimits", "callbacks"));
+        "workerPoolSize", "apiInstances", "requestTimeoutMs", "tenantsDir", "tenantsPollMs", "demo", "masterKey",
+        "pacing", "warmup", "store", "client", "retry", "rateLimits", "callbacks"));
     StoreConfig store = store(root.object("store"));
     JsonFields warmup = root.object("warmup");
     warmup.allowOnly(Set.of("enabled", "concurrency", "progressEveryMs"));
@@ -171,6 +176,7 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
         root.integer("apiInstances", 2, 1, 64),
         root.integer("requestTimeoutMs", 30_000, 100, 600_000),
         root.string("tenantsDir", "tenants"),
+        root.integer("tenantsPollMs", DEFAULT_TENANTS_POLL_MS, 0, 3_600_000),
         new DemoConfig(demo.bool("enabled", true), demo.integer("paymentRoundSeconds", 10, 1, 86_400), amount),
         new MasterKeyConfig(masterKey.string("env", DEFAULT_MASTER_KEY_ENV), masterKey.string("file", null),
             masterKey.bool("ephemeral", false)),
@@ -187,7 +193,7 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   public NodeConfig withDataDir(String dataDir) {
     return new NodeConfig(file, environment, httpHost, httpPort, publicBaseUrl, callbackBodyLimit, emulatorEmbedded,
         emulatorBaseUrl, emulator, clusterEnabled, clusterConfigFile, clusterHost, workerPoolSize, apiInstances,
-        requestTimeoutMs, tenantsDir, demo, masterKey, pacing, warmup,
+        requestTimeoutMs, tenantsDir, tenantsPollMs, demo, masterKey, pacing, warmup,
         new StoreConfig(store.type(), dataDir, store.url(), store.user(), store.password()), callPath, callbacks);
   }
 

@@ -51,7 +51,12 @@ public record TenantConfig(String id, String file, Environment environment, Stri
       "PAYMENT", "PROMOTION", "REQUEST", "SCHEDULE_RESULT", "SCHEDULE_STATUS", "SHARE", "SOFORT", "SUPPORT",
       "TAB_RESULT", "USER_APPROVAL");
 
-  static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  private static final Pattern IPV4_OR_ANY =
+      Pattern.compile("\\*|((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+  /** What the rule for tenant and user ids says, for messages. */
+  public static final String ID_RULE = "must be lower-case letters, digits, '-' or '_' (at most 63)";
 
   /**
    * Checks what the fields must hold together.
@@ -72,6 +77,30 @@ public record TenantConfig(String id, String file, Environment environment, Stri
   public TenantConfig(String id, String file, Environment environment, String baseUrl, String callbackToken,
       Map<String, UserConfig> users, Map<String, List<String>> consumers, boolean keyPerTenant) {
     this(id, file, environment, baseUrl, callbackToken, users, consumers, keyPerTenant, false, false);
+  }
+
+  /** Whether {@code id} may name a tenant or a user: see {@link #ID_RULE}. */
+  public static boolean isId(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
+  /** Whether {@code ip} may be one of a user's {@code permittedIps}: an IPv4 address or {@code *}. */
+  public static boolean isPermittedIp(String ip) {
+    return ip != null && IPV4_OR_ANY.matcher(ip).matches();
+  }
+
+  /**
+   * This tenant with {@code extra} users after its own (users added at run time); an extra user with
+   * the id of one of the tenant's own is left out.
+   */
+  public TenantConfig withUsers(Map<String, UserConfig> extra) {
+    if (extra.isEmpty()) {
+      return this;
+    }
+    Map<String, UserConfig> all = new LinkedHashMap<>(users);
+    extra.forEach(all::putIfAbsent);
+    return new TenantConfig(id, file, environment, baseUrl, callbackToken, all, consumers, keyPerTenant,
+        verifyCallbacks, accountFilters);
   }
 
   public Optional<UserConfig> user(String userId) {

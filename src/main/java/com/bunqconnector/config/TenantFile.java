@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /** Turns the JSON of one tenant file into a validated {@link TenantConfig}. */
 final class TenantFile {
@@ -21,18 +20,25 @@ final class TenantFile {
   private static final Set<String> USER_FIELDS = Set.of("id", "apiKey", "permittedIps");
   /** Event-bus addresses the connector itself serves, such as bunq.api: never a consumer of callbacks. */
   private static final String RESERVED_ADDRESS_PREFIX = "bunq.";
-  private static final Pattern IPV4_OR_ANY =
-      Pattern.compile("\\*|((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
   private TenantFile() {
   }
 
   static TenantConfig parse(String file, JsonObject json, Environment nodeEnvironment, Function<String, String> env) {
+    return parse(file, json, nodeEnvironment, env, id -> null);
+  }
+
+  /**
+   * Parses a tenant file; a file without a {@code callbackToken} keeps the token {@code knownToken} gives
+   * for its tenant id (the one it runs with, when the file is read again), else gets a random one.
+   */
+  static TenantConfig parse(String file, JsonObject json, Environment nodeEnvironment, Function<String, String> env,
+      Function<String, String> knownToken) {
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(TENANT_FIELDS);
     String id = root.requiredString("id");
-    if (!TenantConfig.ID.matcher(id).matches()) {
-      throw root.error("id", "must be lower-case letters, digits, '-' or '_' (at most 63), was '" + id + "'");
+    if (!TenantConfig.isId(id)) {
+      throw root.error("id", TenantConfig.ID_RULE + ", was '" + id + "'");
     }
     Environment environment = root.has("environment")
         ? Environment.parse(file, "environment", root.string("environment", null))
@@ -43,7 +49,8 @@ final class TenantFile {
     }
     String token = root.string("callbackToken", null);
     if (token == null) {
-      token = HexFormat.of().formatHex(randomBytes(24));
+      String known = knownToken.apply(id);
+      token = known != null ? known : HexFormat.of().formatHex(randomBytes(24));
     } else if (!token.matches("[A-Za-z0-9_-]{16,128}")) {
       throw root.error("callbackToken", "must be 16 to 128 letters, digits, '-' or '_'");
     }
@@ -68,8 +75,8 @@ final class TenantFile {
     for (JsonFields entry : entries) {
       entry.allowOnly(USER_FIELDS);
       String userId = entry.requiredString("id");
-      if (!TenantConfig.ID.matcher(userId).matches()) {
-        throw entry.error("id", "must be lower-case letters, digits, '-' or '_' (at most 63), was '" + userId + "'");
+      if (!TenantConfig.isId(userId)) {
+        throw entry.error("id", TenantConfig.ID_RULE + ", was '" + userId + "'");
       }
       if (users.containsKey(userId)) {
         throw entry.error("id", "'" + userId + "' is listed twice");
@@ -83,7 +90,7 @@ final class TenantFile {
       }
       List<String> permittedIps = entry.strings("permittedIps");
       for (int i = 0; i < permittedIps.size(); i++) {
-        if (!IPV4_OR_ANY.matcher(permittedIps.get(i)).matches()) {
+        if (!TenantConfig.isPermittedIp(permittedIps.get(i))) {
           throw entry.error("permittedIps[" + i + "]", "must be an IPv4 address or *, was '" + permittedIps.get(i)
               + "'");
         }

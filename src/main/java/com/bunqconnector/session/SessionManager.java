@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>A context records which bunq it belongs to (the {@code bunq} field, from {@link UserSpec#bunq()}),
  * and calls go to the user's configured base URL, whatever URL the context was made with: a node
  * restarted with a new address of the same bunq (an emulator on another port) keeps its contexts,
- * while a context of another bunq (a tenant moved from sandbox to production) is replaced by a new one.
+ * while a context of another bunq (a tenant moved from sandbox to production) is replaced by a new one,
+ * and so is a context made with another API key or other permitted IPs than the user has now.
  *
  * <p>Safe to call from any thread; returned futures complete on the caller's context or on the
  * context that completed the shared work. Events (see {@link #onEvent}) describe each change.
@@ -47,6 +48,8 @@ public final class SessionManager {
 
   /** The field of a stored context that names the bunq it belongs to. */
   static final String BUNQ_FIELD = "bunq";
+  /** The field of a stored context that lists the IPs its device was registered with, comma-separated. */
+  static final String PERMITTED_IPS_FIELD = "permittedIps";
 
   private final SessionStore store;
   private final ContextCreator creator;
@@ -85,6 +88,27 @@ public final class SessionManager {
   public void register(UserSpec spec) {
     users.put(spec.key(), spec);
     invalid.remove(spec.key());
+  }
+
+  /**
+   * Stops serving a user: its calls fail with {@link UnknownUserException} from now on. Its stored
+   * context stays, so a user registered again with the same credentials uses it.
+   *
+   * @return whether the user was registered
+   */
+  public boolean unregister(String tenant, String user) {
+    String key = SessionContext.key(tenant, user);
+    invalid.remove(key);
+    return users.remove(key) != null;
+  }
+
+  /**
+   * Stops serving a user for good: unregisters it and removes its stored context (its installation and
+   * sealed API key) from the map, for every node.
+   */
+  public Future<Void> forget(String tenant, String user) {
+    unregister(tenant, user);
+    return store.remove(SessionContext.key(tenant, user));
   }
 
   public Collection<UserSpec> users() {
@@ -278,8 +302,10 @@ public final class SessionManager {
     if (replaced == null) {
       log.info("Opening bunq context for {}", spec.key());
     } else {
-      log.warn("The stored bunq context of {} belongs to {}, but the user is now configured for {}: opening a new"
-          + " one", spec.key(), bunqOf(replaced), spec.bunq());
+      log.warn("The stored bunq context of {} {}: opening a new one", spec.key(),
+          spec.bunq().equals(bunqOf(replaced)) ? "was made with other credentials (API key or permitted IPs) than"
+              + " the user has now" : "belongs to " + bunqOf(replaced) + ", but the user is now configured for "
+              + spec.bunq());
     }
     return creator.create(spec)
         .map(context -> stamped(spec, context))
@@ -351,13 +377,24 @@ public final class SessionManager {
    * another bunq than the user's, else the context with calls going to the user's base URL.
    */
   private static SessionContext current(UserSpec spec, SessionContext stored) {
-    if (stored == null || !spec.bunq().equals(bunqOf(stored))) {
+    if (stored == null || !spec.bunq().equals(bunqOf(stored)) || changedCredentials(spec, stored)) {
       return null;
     }
     if (spec.baseUrl().equals(stored.baseUrl())) {
       return stored;
     }
     return SessionContext.fromJson(stored.toJson().put(BUNQ_FIELD, spec.bunq()).put("baseUrl", spec.baseUrl()));
+  }
+
+  /**
+   * Whether the user is configured with another API key than the context was made with, or with other
+   * permitted IPs than its device was registered with (a context that records none is taken to match):
+   * the context is then replaced by one made with the new credentials.
+   */
+  private static boolean changedCredentials(UserSpec spec, SessionContext stored) {
+    String ips = stored.field(PERMITTED_IPS_FIELD);
+    return spec.apiKey() != null && !spec.apiKey().equals(stored.apiKey())
+        || ips != null && !ips.equals(String.join(",", spec.permittedIps()));
   }
 
   /** The bunq a stored context belongs to; a context that names none, the one at its base URL. */
@@ -367,6 +404,7 @@ public final class SessionManager {
   }
 
   private static SessionContext stamped(UserSpec spec, SessionContext context) {
-    return SessionContext.fromJson(context.toJson().put(BUNQ_FIELD, spec.bunq()));
+    return SessionContext.fromJson(context.toJson().put(BUNQ_FIELD, spec.bunq())
+        .put(PERMITTED_IPS_FIELD, String.join(",", spec.permittedIps())));
   }
 }

@@ -111,6 +111,14 @@ public final class SessionStore {
     return map.compose(m -> m.put(context.key(), sealed)).map(done -> remember(context, sealed));
   }
 
+  /** Removes the user's context, and this node's opened copy of it. */
+  public Future<Void> remove(String key) {
+    synchronized (opened) {
+      opened.remove(key);
+    }
+    return map.compose(m -> m.remove(key)).mapEmpty();
+  }
+
   private JsonObject seal(SessionContext context) {
     JsonObject json = context.toJson();
     for (String field : SECRET_FIELDS) {

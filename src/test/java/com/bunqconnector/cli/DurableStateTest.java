@@ -16,6 +16,7 @@ import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.UserConfig;
 import com.bunqconnector.crypto.SealedSecretException;
 import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.session.RuntimeUsers;
 import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.TestContexts;
@@ -171,6 +172,49 @@ class DurableStateTest {
     HazelcastInstance hazelcast = ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager())
         .getHazelcastInstance();
     return hazelcast.getMap(map).getEntryView(key).getExpirationTime();
+  }
+
+  @Test
+  void usersAddedAtRunTimeComeBackSealedAndRowsTheKeyDoesNotOpenAreSkipped() throws Exception {
+    NodeConfig node = node("{}");
+    SecretBox box = SecretBox.ephemeral();
+    Path data = conf.resolve("data");
+    String apiKey = "sandbox_" + "b2".repeat(28);
+    try (Database database = Database.embedded(data)) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      new RuntimeUsers(vertx, box).add(new RuntimeUsers.User("acme", "carol", apiKey, List.of("*")))
+          .await(10, TimeUnit.SECONDS);
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+    String foreign;
+    Vertx other = Vertx.vertx();
+    try {
+      new RuntimeUsers(other, SecretBox.ephemeral()).add(new RuntimeUsers.User("acme", "mallory", apiKey, List.of()))
+          .await(10, TimeUnit.SECONDS);
+      foreign = other.sharedData().<String, String>getAsyncMap(RuntimeUsers.MAP_NAME).await().get("acme/mallory")
+          .await();
+    } finally {
+      other.close().await();
+    }
+    try (Database database = Database.embedded(data)) {
+      database.mapStore(RuntimeUsers.MAP_NAME, EntryCheck.ANY).store("acme/mallory", foreign);
+      database.mapStore(RuntimeUsers.MAP_NAME, EntryCheck.ANY).store("acme/broken", "{\"tenant\":\"acme\"}");
+      assertThat(database.sample(RuntimeUsers.MAP_NAME, 10).values()).noneMatch(row -> row.contains(apiKey));
+    }
+
+    try (Database database = Database.embedded(data); LogCapture log = new LogCapture()) {
+      Vertx vertx = NodeVertx.start(node, conf, false, database, box);
+      try {
+        List<RuntimeUsers.User> users = new RuntimeUsers(vertx, box).all().await(10, TimeUnit.SECONDS);
+        assertThat(users).containsExactly(new RuntimeUsers.User("acme", "carol", apiKey, List.of("*")));
+        assertThat(log.text()).contains("Skipped the stored entry acme/mallory of bunq.users",
+            "does not open with master key " + box.fingerprint())
+            .contains("Skipped the stored entry acme/broken of bunq.users", "is damaged")
+            .doesNotContain(apiKey);
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
   }
 
   @Test

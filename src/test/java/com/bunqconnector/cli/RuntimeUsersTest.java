@@ -1,0 +1,249 @@
+package com.bunqconnector.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bunqconnector.bus.Addresses;
+import com.bunqconnector.bus.BusFailures;
+import com.bunqconnector.config.ConfigLoader;
+import com.bunqconnector.config.ConnectorConfig;
+import com.bunqconnector.config.NodeConfig;
+import com.bunqconnector.crypto.SecretBox;
+import com.bunqconnector.emulator.BunqEmulator;
+import com.bunqconnector.emulator.EmulatorOptions;
+import com.bunqconnector.emulator.EmulatorSeed;
+import com.bunqconnector.emulator.RateLimitOptions;
+import com.bunqconnector.emulator.SeededUser;
+import com.bunqconnector.session.RuntimeUsers;
+import com.bunqconnector.store.Database;
+import com.bunqconnector.testing.LogCapture;
+import com.bunqconnector.testing.TestClusters;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Users added to a tenant at run time with the {@code bunq.admin} actions, against the emulator over
+ * real sockets: called for through {@code bunq.api}, kept sealed and durable across a full restart
+ * (the context too), removed again, known to every node of a cluster, and refused with clear errors
+ * when the request is wrong. Their API keys appear in no reply and no log line.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RuntimeUsersTest {
+
+  @TempDir
+  Path conf;
+
+  private Vertx bunqVertx;
+  private BunqEmulator emulator;
+  private SeededUser seeded;
+
+  @BeforeEach
+  void start() throws Exception {
+    bunqVertx = Vertx.vertx();
+    emulator = BunqEmulator.start(bunqVertx, new EmulatorOptions()
+        .setRateLimits(new RateLimitOptions().setEnabled(false))
+        .setSeed(new EmulatorSeed(new JsonObject("{\"users\": [{\"kind\": \"person\"}]}"))))
+        .await(30, TimeUnit.SECONDS);
+    seeded = emulator.seededUsers().get(0);
+    Files.createDirectories(conf.resolve("tenants"));
+    Files.writeString(conf.resolve("connector.json"), """
+        {"tenantsPollMs": 0, "pacing": {"enabled": false}, "warmup": {"enabled": false},
+         "rateLimits": {"enabled": false}, "demo": {"enabled": false}}""");
+    Files.writeString(conf.resolve("tenants/acme.json"), """
+        {"id": "acme", "users": [{"id": "alice"}], "callbacks": {"PAYMENT": ["test.payments"]}}""");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    bunqVertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private ConnectorConfig config(Vertx vertx) throws Exception {
+    return new ConfigLoader(vertx).load(conf).await(10, TimeUnit.SECONDS);
+  }
+
+  private ConnectorNode node(Vertx vertx, SecretBox box) throws Exception {
+    ConnectorNode node = ConnectorNode.start(vertx, config(vertx), box, emulator.baseUrl())
+        .await(30, TimeUnit.SECONDS);
+    node.filtersRegistered().await(30, TimeUnit.SECONDS);
+    return node;
+  }
+
+  private static Future<JsonObject> admin(Vertx vertx, JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(Addresses.ADMIN, request).map(reply -> reply.body());
+  }
+
+  private JsonObject addRequest(String user) {
+    return new JsonObject().put("action", "add-user").put("tenant", "acme").put("user", user)
+        .put("apiKey", seeded.apiKey()).put("permittedIps", new JsonArray().add("*"));
+  }
+
+  private static long bunqUserId(Vertx vertx, String user) throws Exception {
+    JsonObject reply = vertx.eventBus().<JsonObject>request(Addresses.API, new JsonObject().put("tenant", "acme")
+        .put("user", user).put("method", "GET").put("path", "/user")).await(30, TimeUnit.SECONDS).body();
+    JsonObject wrapper = reply.getJsonArray("Response").getJsonObject(0);
+    return wrapper.getJsonObject(wrapper.fieldNames().iterator().next()).getLong("id");
+  }
+
+  private static JsonObject failureOf(Future<?> call) {
+    Throwable failure = call.transform(done -> Future.succeededFuture(done.cause())).await();
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    return new JsonObject().put("code", ((ReplyException) failure).failureCode()).put("message", failure.getMessage());
+  }
+
+  /** Waits, polling on a timer, until the condition holds. */
+  private static void until(Vertx vertx, String what, BooleanSupplier condition) throws Exception {
+    TenantFilesTest.until(vertx, what, () -> Future.succeededFuture(condition.getAsBoolean()));
+  }
+
+  @Test
+  void anAddedUserIsCalledForSurvivesAFullRestartWithItsContextAndIsRemoved() throws Exception {
+    SecretBox box = SecretBox.ephemeral();
+    Path data = conf.resolve("data");
+    NodeConfig nodeConfig = config(bunqVertx).node();
+    try (LogCapture log = new LogCapture()) {
+      try (Database database = Database.embedded(data)) {
+        Vertx vertx = NodeVertx.start(nodeConfig, conf, false, database, box);
+        try {
+          node(vertx, box);
+          JsonObject added = admin(vertx, addRequest("carol")).await(30, TimeUnit.SECONDS);
+          assertThat(added.getBoolean("added")).isTrue();
+          assertThat(added.getJsonObject("registration").getJsonArray("registered")).containsExactly("carol");
+          assertThat(bunqUserId(vertx, "carol")).isEqualTo(seeded.userId());
+          String stored = vertx.sharedData().<String, String>getAsyncMap(RuntimeUsers.MAP_NAME)
+              .await(10, TimeUnit.SECONDS).get("acme/carol").await(10, TimeUnit.SECONDS);
+          assertThat(stored).as("sealed in the map").contains("\"user\":\"carol\"").doesNotContain(seeded.apiKey());
+        } finally {
+          vertx.close().await(30, TimeUnit.SECONDS);
+        }
+      }
+
+      try (Database database = Database.embedded(data)) {
+        Vertx vertx = NodeVertx.start(nodeConfig, conf, false, database, box);
+        try {
+          ConnectorNode node = node(vertx, box);
+          JsonObject listed = admin(vertx, new JsonObject().put("action", "list-users").put("tenant", "acme"))
+              .await(10, TimeUnit.SECONDS);
+          assertThat(listed.getJsonArray("users")).containsExactly(
+              new JsonObject().put("tenant", "acme").put("id", "alice").put("source", "file")
+                  .put("permittedIps", new JsonArray()),
+              new JsonObject().put("tenant", "acme").put("id", "carol").put("source", "runtime")
+                  .put("permittedIps", new JsonArray().add("*")));
+          assertThat(bunqUserId(vertx, "carol")).isEqualTo(seeded.userId());
+          assertThat(node.contexts().installationsCreated()).as("no context made again after the restart").isZero();
+
+          JsonObject removed = admin(vertx, new JsonObject().put("action", "remove-user").put("tenant", "acme")
+              .put("user", "carol")).await(30, TimeUnit.SECONDS);
+          assertThat(removed.getBoolean("removed")).isTrue();
+          JsonObject call = BusFailures.read(vertx.eventBus().request(Addresses.API, new JsonObject()
+              .put("tenant", "acme").put("user", "carol").put("method", "GET").put("path", "/user"))
+              .transform(done -> Future.succeededFuture(done.cause())).await());
+          assertThat(call.getString("code")).isEqualTo("unknown-user");
+          assertThat(node.sessions().hasContext("acme", "carol").await(10, TimeUnit.SECONDS)).isFalse();
+          assertThat(admin(vertx, new JsonObject().put("action", "list-users")).await(10, TimeUnit.SECONDS)
+              .getJsonArray("users")).hasSize(1);
+          assertThat(database.count(RuntimeUsers.MAP_NAME)).isZero();
+        } finally {
+          vertx.close().await(30, TimeUnit.SECONDS);
+        }
+      }
+      assertThat(log.text()).contains("User acme/carol added at run time").doesNotContain(seeded.apiKey());
+    }
+  }
+
+  @Test
+  void wrongUserRequestsAreRefusedNamingTheProblemWithoutQuotingTheKey() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      node(vertx, SecretBox.ephemeral());
+      admin(vertx, addRequest("carol")).await(30, TimeUnit.SECONDS);
+      List<Object[]> cases = List.of(
+          new Object[] {addRequest("dave").put("tenant", "nope"), "tenant 'nope' is not configured"},
+          new Object[] {addRequest("alice"), "user 'alice' of tenant 'acme' is in its tenant file"},
+          new Object[] {addRequest("carol"), "user 'carol' was already added to tenant 'acme' at run time"},
+          new Object[] {addRequest("dave").put("apiKey", " "), "add-user needs the user's apiKey"},
+          new Object[] {addRequest("dave").put("apiKey", (Object) null), "add-user needs the user's apiKey"},
+          new Object[] {addRequest(seeded.apiKey()), "add-user needs a user: an id that must be lower-case"},
+          new Object[] {addRequest("dave").put("permittedIps", new JsonArray().add("300.1.1.1")),
+              "permittedIps[0] must be an IPv4 address or *"},
+          new Object[] {addRequest("dave").put("apikey", "x"), "add-user has no field 'apikey'"},
+          new Object[] {new JsonObject().put("action", "remove-user").put("tenant", "acme").put("user", "dave"),
+              "no user 'dave' was added to tenant 'acme' at run time"},
+          new Object[] {new JsonObject().put("action", "remove-user").put("tenant", "acme").put("user", "alice"),
+              "take it out of the file instead"},
+          new Object[] {new JsonObject().put("action", "add-user").put("user", "dave").put("apiKey", "k"),
+              "add-user needs a tenant"});
+      for (Object[] bad : cases) {
+        JsonObject failure = failureOf(admin(vertx, (JsonObject) bad[0]));
+        assertThat(failure.getInteger("code")).as(bad[1].toString()).isEqualTo(400);
+        assertThat(failure.getString("message")).contains((String) bad[1]).doesNotContain(seeded.apiKey());
+      }
+      assertThat(admin(vertx, new JsonObject().put("action", "list-users")).await(10, TimeUnit.SECONDS).encode())
+          .contains("carol").doesNotContain(seeded.apiKey());
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aTenantFileThatTakesTheIdOfAUserAddedAtRunTimeIsRejected() throws Exception {
+    Files.writeString(conf.resolve("connector.json"), Files.readString(conf.resolve("connector.json"))
+        .replace("\"tenantsPollMs\": 0", "\"tenantsPollMs\": 50"));
+    Vertx vertx = Vertx.vertx();
+    try {
+      ConnectorNode node = node(vertx, SecretBox.ephemeral());
+      admin(vertx, addRequest("carol")).await(30, TimeUnit.SECONDS);
+      Files.writeString(conf.resolve("tenants/acme.json"), """
+          {"id": "acme", "users": [{"id": "alice"}, {"id": "carol"}], "callbacks": {"PAYMENT": ["test.payments"]}}""");
+      until(vertx, "the file is rejected", () -> !node.tenantWatcher().rejections().isEmpty());
+      assertThat(node.tenantWatcher().rejections().values()).singleElement().asString()
+          .contains("acme.json: users[1].id: 'carol' is a user added at run time");
+      assertThat(bunqUserId(vertx, "carol")).isEqualTo(seeded.userId());
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void everyNodeOfAClusterServesAnAddedUserAndANodeThatStartsLaterLoadsIt() throws Exception {
+    TestClusters cluster = TestClusters.create();
+    SecretBox box = new SecretBox(new byte[SecretBox.KEY_BYTES]);
+    Vertx first = cluster.join();
+    Vertx second = cluster.join();
+    Vertx later = null;
+    try {
+      node(first, box);
+      ConnectorNode other = node(second, box);
+      admin(first, addRequest("carol")).await(30, TimeUnit.SECONDS);
+      until(first, "the other node serves carol", () -> other.tenants().get("acme").users().containsKey("carol"));
+      assertThat(bunqUserId(second, "carol")).isEqualTo(seeded.userId());
+
+      later = cluster.join();
+      ConnectorNode third = node(later, box);
+      assertThat(third.tenants().get("acme").users()).containsKeys("alice", "carol");
+      assertThat(third.sessions().isUsable("acme", "carol").await(10, TimeUnit.SECONDS)).isTrue();
+
+      admin(later, new JsonObject().put("action", "remove-user").put("tenant", "acme").put("user", "carol"))
+          .await(30, TimeUnit.SECONDS);
+      until(first, "no node serves carol", () -> !other.tenants().get("acme").users().containsKey("carol"));
+    } finally {
+      for (Vertx vertx : new Vertx[] {later, second, first}) {
+        if (vertx != null) {
+          vertx.close().await(30, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package com.bunqconnector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.bunqconnector.testing.LogCapture;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The watcher of the tenants directory over real files: what each read reports, what it rejects
+ * (naming file and field) while the running tenant stays as it was, and the reads its timer makes.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TenantWatcherTest {
+
+  private static final String ACME = "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],"
+      + "\"callbacks\":{\"PAYMENT\":[\"acme.payments\"]}}";
+
+  @TempDir
+  Path conf;
+
+  private Vertx vertx;
+  private ConnectorConfig config;
+  private final ConcurrentLinkedQueue<TenantWatcher.Changes> applied = new ConcurrentLinkedQueue<>();
+
+  @BeforeEach
+  void load() throws Exception {
+    vertx = Vertx.vertx();
+    Files.createDirectories(conf.resolve("tenants"));
+    Files.writeString(conf.resolve("connector.json"), "{\"tenantsPollMs\": 50}");
+    Files.writeString(conf.resolve("tenants/acme.json"), ACME);
+    config = new ConfigLoader(vertx, name -> null).load(conf).await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private TenantWatcher watcher() {
+    return new TenantWatcher(vertx, new ConfigLoader(vertx, name -> null), conf, config.node(), config.tenants(),
+        tenant -> { }, changes -> {
+          applied.add(changes);
+          return Future.succeededFuture();
+        });
+  }
+
+  private static TenantWatcher.Changes scan(TenantWatcher watcher) throws Exception {
+    return watcher.scan().await(10, TimeUnit.SECONDS);
+  }
+
+  private void write(String file, String text) throws Exception {
+    Files.writeString(conf.resolve("tenants").resolve(file), text);
+  }
+
+  @Test
+  void unchangedFilesReportNothingAndAFileWithoutATokenKeepsItsTenantsToken() throws Exception {
+    TenantWatcher watcher = watcher();
+    assertThat(scan(watcher).isEmpty()).isTrue();
+    write("acme.json", ACME.replace("\"acme.payments\"", "\"acme.payments\",\"acme.audit\""));
+    TenantWatcher.Changes changes = scan(watcher);
+    assertThat(changes.changed()).hasSize(1);
+    TenantWatcher.Change change = changes.changed().get(0);
+    assertThat(change.after().consumersFor("PAYMENT")).containsExactly("acme.payments", "acme.audit");
+    assertThat(change.after().callbackToken()).isEqualTo(config.tenants().get(0).callbackToken());
+    assertThat(scan(watcher).isEmpty()).as("the same text again").isTrue();
+    assertThat(applied).hasSize(1);
+  }
+
+  @Test
+  void addedChangedAndRemovedFilesAreReported() throws Exception {
+    TenantWatcher watcher = watcher();
+    write("globex.json", "{\"id\":\"globex\",\"users\":[{\"id\":\"dave\"}]}");
+    TenantWatcher.Changes first = scan(watcher);
+    assertThat(first.added()).extracting(TenantConfig::id).containsExactly("globex");
+    assertThat(first.added().get(0).file()).isEqualTo(conf.resolve("tenants").resolve("globex.json").toString());
+
+    write("globex.json", "{\"id\":\"globex\",\"users\":[{\"id\":\"dave\"},{\"id\":\"erin\"}]}");
+    Files.delete(conf.resolve("tenants/acme.json"));
+    TenantWatcher.Changes second = scan(watcher);
+    assertThat(second.removed()).extracting(TenantConfig::id).containsExactly("acme");
+    assertThat(second.changed()).singleElement().satisfies(change -> {
+      assertThat(change.before().users()).containsOnlyKeys("dave");
+      assertThat(change.after().users()).containsOnlyKeys("dave", "erin");
+    });
+
+    write("globex.json", "{\"id\":\"initech\",\"users\":[{\"id\":\"dave\"}]}");
+    TenantWatcher.Changes renamed = scan(watcher);
+    assertThat(renamed.removed()).extracting(TenantConfig::id).containsExactly("globex");
+    assertThat(renamed.added()).extracting(TenantConfig::id).containsExactly("initech");
+  }
+
+  @Test
+  void aBadFileIsRejectedOnceNamingFileAndFieldAndItsTenantKeepsRunning() throws Exception {
+    TenantWatcher watcher = watcher();
+    String acme = conf.resolve("tenants").resolve("acme.json").toString();
+    try (LogCapture log = new LogCapture()) {
+      write("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apikey\":\"x\"}]}");
+      assertThat(scan(watcher).isEmpty()).isTrue();
+      assertThat(watcher.rejections()).containsOnlyKeys(acme);
+      assertThat(watcher.rejections().get(acme)).startsWith(acme + ": users[0].apikey: is not a known field");
+      assertThat(log.text()).contains("Rejected a tenant file: " + acme + ": users[0].apikey",
+          "tenant acme keeps running as it was");
+      int lines = log.lines();
+      assertThat(scan(watcher).isEmpty()).isTrue();
+      assertThat(log.lines()).as("the same bad text is reported once").isEqualTo(lines);
+
+      write("acme.json", "{\"id\":\"acme\",");
+      assertThat(scan(watcher).isEmpty()).isTrue();
+      assertThat(watcher.rejections().get(acme)).startsWith(acme + ": is not a valid JSON object:");
+
+      write("other.json", ACME);
+      assertThat(scan(watcher).isEmpty()).isTrue();
+      assertThat(watcher.rejections()).containsKey(conf.resolve("tenants").resolve("other.json").toString());
+      assertThat(log.text()).contains("other.json: id: 'acme' is already used by " + acme);
+    }
+    write("acme.json", ACME.replace("alice", "bob"));
+    TenantWatcher.Changes fixed = scan(watcher);
+    assertThat(fixed.changed()).singleElement().satisfies(change -> {
+      assertThat(change.before()).isEqualTo(config.tenants().get(0));
+      assertThat(change.after().users()).containsOnlyKeys("bob");
+    });
+    assertThat(watcher.rejections()).doesNotContainKey(acme);
+  }
+
+  @Test
+  void aTenantTheNodeCannotRunIsRejectedWithTheChecksMessage() throws Exception {
+    TenantWatcher watcher = new TenantWatcher(vertx, new ConfigLoader(vertx, name -> null), conf, config.node(),
+        config.tenants(), tenant -> {
+          if (tenant.id().equals("globex")) {
+            throw new ConfigException(tenant.file() + ": environment: no emulator runs");
+          }
+        }, changes -> Future.succeededFuture());
+    write("globex.json", "{\"id\":\"globex\",\"users\":[{\"id\":\"dave\"}]}");
+    assertThat(scan(watcher).isEmpty()).isTrue();
+    assertThat(watcher.rejections().values()).singleElement().asString()
+        .endsWith("globex.json: environment: no emulator runs");
+  }
+
+  @Test
+  void theTimerReadsTheDirectoryUntilStopped() throws Exception {
+    Promise<TenantConfig> added = Promise.promise();
+    TenantWatcher watcher = new TenantWatcher(vertx, new ConfigLoader(vertx, name -> null), conf, config.node(),
+        config.tenants(), tenant -> { }, changes -> {
+          changes.added().forEach(added::tryComplete);
+          return Future.succeededFuture();
+        });
+    watcher.start();
+    write("globex.json", "{\"id\":\"globex\",\"users\":[{\"id\":\"dave\"}]}");
+    assertThat(added.future().await(10, TimeUnit.SECONDS).id()).isEqualTo("globex");
+    watcher.stop();
+  }
+
+  @Test
+  void aPollIntervalOfZeroWatchesNothingAndABadOneIsNamed() throws Exception {
+    Files.writeString(conf.resolve("connector.json"), "{\"tenantsPollMs\": -1}");
+    assertThatThrownBy(() -> new ConfigLoader(vertx, name -> null).load(conf).await(10, TimeUnit.SECONDS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(conf.resolve("connector.json") + ": tenantsPollMs: must be between 0 and 3600000, was -1");
+    Files.writeString(conf.resolve("connector.json"), "{\"tenantsPollMs\": 0}");
+    ConnectorConfig off = new ConfigLoader(vertx, name -> null).load(conf).await(10, TimeUnit.SECONDS);
+    assertThat(off.node().tenantsPollMs()).isZero();
+    assertThat(config.node().tenantsPollMs()).isEqualTo(50);
+  }
+}
