@@ -60,12 +60,13 @@ final class CallbackTokens {
   /**
    * Puts the tenant file's token if the cluster has none, and makes it current (the current one in
    * grace) if the cluster's entry came from another file token; retried when another node changed the
-   * entry meanwhile.
+   * entry meanwhile. A token made up because the file names none never replaces the cluster's: each
+   * node (and each start) makes up another.
    */
   private Future<Void> adopt(AsyncMap<String, String> map, TenantConfig tenant, int attempt) {
     String file = fileDigest(tenant);
     return map.get(tenant.id()).compose(old -> {
-      if (old != null && file.equals(new JsonObject(old).getString("file"))) {
+      if (old != null && (!tenant.tokenFromFile() || file.equals(new JsonObject(old).getString("file")))) {
         return Future.succeededFuture(true);
       }
       if (old == null) {

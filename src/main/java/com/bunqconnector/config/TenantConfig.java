@@ -28,10 +28,12 @@ import java.util.regex.Pattern;
  *                        ({@code "verifyCallbacks": true}); what bunq does not confirm is dropped
  * @param accountFilters  whether callback filters are registered on each of a user's monetary accounts as well as
  *                        on the user ({@code "accountFilters": true})
+ * @param tokenFromFile   whether the file names the callback token; a token made up because it names none gives
+ *                        way to the one the cluster already holds for the tenant
  */
 public record TenantConfig(String id, String file, Environment environment, String baseUrl, String callbackToken,
     Map<String, UserConfig> users, Map<String, List<String>> consumers, boolean keyPerTenant,
-    boolean verifyCallbacks, boolean accountFilters) {
+    boolean verifyCallbacks, boolean accountFilters, boolean tokenFromFile) {
 
   /** keyPolicy value: every user gets a key pair of its own. */
   public static final String KEY_PER_USER = "per-user";
@@ -73,6 +75,14 @@ public record TenantConfig(String id, String file, Environment environment, Stri
     consumers = Collections.unmodifiableMap(new LinkedHashMap<>(consumers));
   }
 
+  /** A tenant whose file names its callback token. */
+  public TenantConfig(String id, String file, Environment environment, String baseUrl, String callbackToken,
+      Map<String, UserConfig> users, Map<String, List<String>> consumers, boolean keyPerTenant,
+      boolean verifyCallbacks, boolean accountFilters) {
+    this(id, file, environment, baseUrl, callbackToken, users, consumers, keyPerTenant, verifyCallbacks,
+        accountFilters, true);
+  }
+
   /** A tenant whose callbacks are delivered without being re-read from bunq. */
   public TenantConfig(String id, String file, Environment environment, String baseUrl, String callbackToken,
       Map<String, UserConfig> users, Map<String, List<String>> consumers, boolean keyPerTenant) {
@@ -100,7 +110,7 @@ public record TenantConfig(String id, String file, Environment environment, Stri
     Map<String, UserConfig> all = new LinkedHashMap<>(users);
     extra.forEach(all::putIfAbsent);
     return new TenantConfig(id, file, environment, baseUrl, callbackToken, all, consumers, keyPerTenant,
-        verifyCallbacks, accountFilters);
+        verifyCallbacks, accountFilters, tokenFromFile);
   }
 
   public Optional<UserConfig> user(String userId) {

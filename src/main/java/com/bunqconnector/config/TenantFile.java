@@ -48,6 +48,7 @@ final class TenantFile {
       throw root.error("baseUrl", "must be an http(s) URL such as https://api.bunq.com/v1");
     }
     String token = root.string("callbackToken", null);
+    boolean tokenFromFile = token != null;
     if (token == null) {
       String known = knownToken.apply(id);
       token = known != null ? known : HexFormat.of().formatHex(randomBytes(24));
@@ -63,7 +64,7 @@ final class TenantFile {
     Map<String, List<String>> consumers = consumers(root.object("callbacks"));
     return new TenantConfig(id, file, environment, baseUrl, token, users, consumers,
         keyPolicy.equals(TenantConfig.KEY_PER_TENANT), root.bool("verifyCallbacks", false),
-        root.bool("accountFilters", false));
+        root.bool("accountFilters", false), tokenFromFile);
   }
 
   private static Map<String, UserConfig> users(JsonFields root, Environment environment) {

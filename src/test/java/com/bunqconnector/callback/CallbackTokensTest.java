@@ -79,4 +79,23 @@ class CallbackTokensTest {
     assertThat(tokens.accepts(acme(FIRST), FIRST).await()).as("the file's, rotated out, in grace").isTrue();
     assertThat(new JsonObject(stored()).getString("file")).isEqualTo(CallbackTokens.fileDigest(acme(FIRST)));
   }
+
+  @Test
+  void aTokenMadeUpForAFileThatNamesNoneNeverReplacesTheClustersToken() {
+    CallbackTokens tokens = new CallbackTokens(vertx, 3_600_000);
+    TenantConfig firstNode = made(FIRST);
+    TenantConfig secondNode = made(SECOND);
+    tokens.init(List.of(firstNode)).await();
+    tokens.init(List.of(secondNode)).await();
+    assertThat(tokens.current(secondNode).await()).as("the first node's, which bunq already has").isEqualTo(FIRST);
+    assertThat(tokens.accepts(secondNode, SECOND).await()).isFalse();
+    tokens.init(List.of(acme(SECOND))).await();
+    assertThat(tokens.current(acme(SECOND)).await()).as("a token the file names does replace it").isEqualTo(SECOND);
+  }
+
+  /** The tenant as a node reads a file without a callbackToken: with a token of its own making. */
+  private static TenantConfig made(String token) {
+    return new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, token, Map.of(), Map.of(), false, false,
+        false, false);
+  }
 }

@@ -66,6 +66,7 @@ class ConfigLoaderTest {
       assertThat(acme.consumersFor("SHARE")).containsExactly("acme.all");
       assertThat(acme.categories()).containsExactly("PAYMENT");
       assertThat(acme.toString()).doesNotContain("sandbox_abc").doesNotContain("0123456789abcdef0123");
+      assertThat(acme.tokenFromFile()).isTrue();
       test.completeNow();
     })));
   }
@@ -75,6 +76,7 @@ class ConfigLoaderTest {
     tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
     loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
       assertThat(config.tenant("a").orElseThrow().callbackToken()).matches("[0-9a-f]{48}");
+      assertThat(config.tenant("a").orElseThrow().tokenFromFile()).isFalse();
       test.completeNow();
     })));
   }
