@@ -168,7 +168,10 @@ final class EmulatorVerticle extends VerticleBase {
     });
   }
 
-  /** Seeds a fresh directory's state (a loaded one is kept as it is) and saves it. */
+  /**
+   * Seeds a fresh directory's state (a loaded one is kept as it is) and saves it; from then on
+   * callbacks wait for their changes to be saved.
+   */
   private Future<Void> save(EmulatorState state, OauthRegistry oauth, StateFile file,
       Optional<Seeder.Result> restored) {
     if (restored.isPresent()) {
@@ -183,7 +186,7 @@ final class EmulatorVerticle extends VerticleBase {
     durability = Durability.of(context, stateWorker, state, writer, file);
     state.onChange(durability::schedule);
     state.changed();
-    return durability.settled();
+    return durability.settled().onSuccess(v -> resources.durable(durability));
   }
 
   @Override

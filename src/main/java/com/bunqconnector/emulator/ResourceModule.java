@@ -52,6 +52,11 @@ final class ResourceModule {
     return cards;
   }
 
+  /** Makes callbacks wait for {@code durability} to save what they tell of. */
+  void durable(Durability durability) {
+    callbacks.useDurability(durability);
+  }
+
   /** Cancels pending callback retries and closes the callback web client. */
   void close() {
     callbacks.close();
