@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A callback tells of a change, so it goes out only once {@link Durability} has the change on disk
  * (at once without a data directory): a receiver is never told of a payment that a crash could undo.
- * Must be used on the emulator's context; its timers fire there too.
+ * Until it is delivered or fails for good, a callback is a {@link Pending} in the {@link ResourceStore},
+ * saved with the state, so a restarted durable emulator {@link #resume() resumes} it with the attempts
+ * it has made. Must be used on the emulator's context; its timers fire there too.
  */
 final class CallbackSender {
 
@@ -41,7 +43,6 @@ final class CallbackSender {
   /** Pending timers (retries, waits for a failed save), cancelled on close. */
   private final Set<Long> timers = new HashSet<>();
   private Durability durability = Durability.NONE;
-  private long lastKey;
   private boolean closed;
 
   /**
@@ -131,7 +132,16 @@ final class CallbackSender {
         failure.objectId(), failure.body(), failure.id(), failure.created())));
   }
 
-  /** Cancels pending retries and closes the web client. */
+  /** Attempts every pending callback a restarted emulator found in its saved state, each at once. */
+  void resume() {
+    List<Pending> pending = store.pendingCallbacks();
+    if (!pending.isEmpty()) {
+      log.info("Resuming {} pending callbacks", pending.size());
+    }
+    pending.forEach(this::attempt);
+  }
+
+  /** Cancels pending retries and closes the web client; pending callbacks stay in the store. */
   void close() {
     closed = true;
     timers.forEach(vertx::cancelTimer);
@@ -141,7 +151,10 @@ final class CallbackSender {
 
   private Pending pending(long userId, String target, String category, String eventType, long objectId,
       Buffer body, Long failureId, Instant failureCreated) {
-    return new Pending(++lastKey, userId, target, category, eventType, objectId, body, failureId, failureCreated, 0);
+    Pending pending = new Pending(store.nextPendingKey(), userId, target, category, eventType, objectId, body,
+        failureId, failureCreated, 0);
+    store.putPending(pending);
+    return pending;
   }
 
   /**
@@ -183,6 +196,8 @@ final class CallbackSender {
             if (response.statusCode() / 100 == 2) {
               log.debug("Delivered {} for object {} to user {}", pending.eventType, pending.objectId,
                   pending.userId);
+              store.removePending(pending);
+              state.changed();
             } else {
               failed(pending, "HTTP status " + response.statusCode(), response.statusCode());
             }
@@ -210,9 +225,11 @@ final class CallbackSender {
 
   private void failed(Pending pending, String reason, Integer statusCode) {
     if (closed) {
+      // Closing cancelled the attempt: it stays pending, as saved, for the next start.
       return;
     }
     pending.attempts++;
+    state.changed();
     int allowed = pending.failureId == null ? options.getCallbackRetries() + 1 : 1;
     if (pending.attempts < allowed) {
       log.warn("Callback {} for object {} to user {} failed ({}); retry {} of {} scheduled", pending.eventType,
@@ -223,9 +240,9 @@ final class CallbackSender {
     log.warn("Callback {} for object {} to user {} failed for good after {} attempts ({})", pending.eventType,
         pending.objectId, pending.userId, pending.attempts, reason);
     Instant now = state.now();
+    store.removePending(pending);
     store.putFailure(new FailedCallback(pending.failureId == null ? state.nextId() : pending.failureId,
         pending.failureCreated == null ? now : pending.failureCreated, now, pending.userId, pending.target,
         pending.category, pending.eventType, pending.objectId, reason, statusCode, pending.body));
-    state.changed();
   }
 }

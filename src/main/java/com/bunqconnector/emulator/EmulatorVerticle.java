@@ -169,8 +169,8 @@ final class EmulatorVerticle extends VerticleBase {
   }
 
   /**
-   * Seeds a fresh directory's state (a loaded one is kept as it is) and saves it; from then on
-   * callbacks wait for their changes to be saved.
+   * Seeds a fresh directory's state (a loaded one is kept as it is) and saves it, then resumes the
+   * callbacks a loaded state holds.
    */
   private Future<Void> save(EmulatorState state, OauthRegistry oauth, StateFile file,
       Optional<Seeder.Result> restored) {

@@ -109,6 +109,9 @@ final class StateReader {
     journal(journal, false);
     journal(journal, true);
     each(json, "failedCallbacks", j -> store.putFailure(failure(j)));
+    if (json.containsKey("pendingCallbacks")) {
+      each(json, "pendingCallbacks", j -> store.putPending(pending(j)));
+    }
     List<SeededUser> seededUsers = new ArrayList<>();
     each(json, "seededUsers", j -> seededUsers.add(new SeededUser(text(j, "kind"), number(j, "userId"),
         text(j, "displayName"), optionalText(j, "iban"), text(j, "apiKey"))));
@@ -339,15 +342,25 @@ final class StateReader {
 
   private FailedCallback failure(JsonObject j) {
     Object code = j.getValue("responseCode");
-    byte[] body;
-    try {
-      body = Base64.getDecoder().decode(text(j, "body"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("\"body\" is not base64");
-    }
+    byte[] body = base64(j, "body");
     return new FailedCallback(number(j, "id"), time(j, "created"), time(j, "updated"), user(j, "userId").id(),
         text(j, "target"), text(j, "category"), text(j, "eventType"), number(j, "objectId"),
         text(j, "exceptionMessage"), code == null ? null : (int) number(j, "responseCode"), Buffer.buffer(body));
+  }
+
+  private CallbackSender.Pending pending(JsonObject j) {
+    Long failureId = j.getValue("failureId") == null ? null : number(j, "failureId");
+    return new CallbackSender.Pending(number(j, "key"), user(j, "userId").id(), text(j, "target"),
+        text(j, "category"), text(j, "eventType"), number(j, "objectId"), Buffer.buffer(base64(j, "body")), failureId,
+        optionalTime(j, "failureCreated"), (int) number(j, "attempts"));
+  }
+
+  private static byte[] base64(JsonObject j, String field) {
+    try {
+      return Base64.getDecoder().decode(text(j, field));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("\"" + field + "\" is not base64");
+    }
   }
 
   private User user(JsonObject j, String field) {

@@ -113,6 +113,7 @@ final class StateWriter {
         .put("draftPayments", array(store.drafts(), StateWriter::draft))
         .put("cards", cards())
         .put("failedCallbacks", array(store.failures(), StateWriter::failure))
+        .put("pendingCallbacks", array(store.pendingCallbacks(), StateWriter::pending))
         .put("seededUsers", array(seeded.users(), StateWriter::seededUser))
         .put("seededOauthClients", array(seeded.oauthClients(), StateWriter::seededClient));
     List<JsonObject> journal = new ArrayList<>();
@@ -359,6 +360,20 @@ final class StateWriter {
         .put("exceptionMessage", failure.exceptionMessage())
         .put("responseCode", failure.responseCode())
         .put("body", Base64.getEncoder().encodeToString(failure.body().getBytes()));
+  }
+
+  private static JsonObject pending(CallbackSender.Pending pending) {
+    return new JsonObject()
+        .put("key", pending.key)
+        .put("userId", pending.userId)
+        .put("target", pending.target)
+        .put("category", pending.category)
+        .put("eventType", pending.eventType)
+        .put("objectId", pending.objectId)
+        .put("body", Base64.getEncoder().encodeToString(pending.body.getBytes()))
+        .put("failureId", pending.failureId)
+        .put("failureCreated", time(pending.failureCreated))
+        .put("attempts", pending.attempts);
   }
 
   private static JsonObject seededUser(SeededUser user) {

@@ -24,10 +24,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A durable emulator tells a receiver only of changes that are on disk. */
+/**
+ * A durable emulator tells a receiver only of changes on disk, and its callbacks on their way (with
+ * their attempts) outlive a restart.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DurableCallbackTest {
+
+  /** Longer than any test: a first emulator with this interval makes no retry before it is closed. */
+  private static final long NO_RETRY_YET_MS = 600_000;
 
   @TempDir
   Path dir;
@@ -80,6 +86,54 @@ class DurableCallbackTest {
     }
   }
 
+  @Test
+  void pendingCallbackSurvivesARestartAndArrivesOnceTheReceiverIsUp() throws Exception {
+    emulator = start(5, NO_RETRY_YET_MS);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    setUserFilters(bob, receiver.url("/down"), "MUTATION");
+    receiver.failing("/down", true);
+    Reply paid = alice.pay(Emulators.payment("3.00", "IBAN", bob.iban, "across a restart").encode());
+    assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+    receiver.awaitFailedAttempts(1);
+
+    emulator = restart(5, 200);
+    receiver.awaitFailedAttempts(1);
+    receiver.failing("/down", false);
+
+    Received delivered = receiver.take();
+    assertThat(delivered.summary()).isEqualTo("/down MUTATION MUTATION_RECEIVED");
+    assertThat(delivered.object("Payment").getString("description")).isEqualTo("across a restart");
+    assertThat(bob.get("/user/" + bob.userId + "/notification-filter-failure").items()).isEmpty();
+  }
+
+  @Test
+  void retryCountOutlivesARestartAndAFailureForGoodStaysListed() throws Exception {
+    emulator = start(2, NO_RETRY_YET_MS);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    setUserFilters(bob, receiver.url("/down"), "MUTATION");
+    receiver.failing("/down", true);
+    assertThat(alice.pay(Emulators.payment("2.00", "IBAN", bob.iban, "counted").encode()).status()).isEqualTo(200);
+    receiver.awaitFailedAttempts(1);
+    awaitSavedAttempts(1);
+
+    emulator = restart(2, 20);
+    receiver.awaitFailedAttempts(2);
+    String failures = "/user/" + bob.userId + "/notification-filter-failure";
+    JsonObject failure = awaitFailure(bob, failures);
+    assertThat(failure.getInteger("response_code")).isEqualTo(503);
+    assertThat(receiver.attempts("/down")).as("one attempt and two retries in all").isEqualTo(3);
+
+    int port = emulator.port();
+    Emulators.stop(emulator);
+    emulator = null;
+    assertThat(savedState().getJsonArray("pendingCallbacks")).isEmpty();
+    emulator = start(port, 2, 20);
+    assertThat(bob.get(failures).item(0, "NotificationFilterFailure").getLong("id")).isEqualTo(failure.getLong("id"));
+    assertThat(receiver.attempts("/down")).isEqualTo(3);
+  }
+
   /** The ids of the payments in the journal lines the state file vouches for, read without blocking. */
   private Future<JsonArray> vouchedPayments() {
     return vertx.fileSystem().readFile(dir.resolve(StateFile.FILE_NAME).toString()).compose(state -> {
@@ -96,8 +150,48 @@ class DurableCallbackTest {
     return ids;
   }
 
+  /** Reads the state file until its one pending callback shows {@code attempts}; bounded in time. */
+  private void awaitSavedAttempts(int attempts) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      JsonArray pending = savedState().getJsonArray("pendingCallbacks");
+      if (pending.size() == 1 && pending.getJsonObject(0).getInteger("attempts") == attempts) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("the state file never showed " + attempts + " attempts: " + savedState());
+  }
+
+  private JsonObject savedState() throws Exception {
+    return new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
+  }
+
+  /** Reads the failure list until it holds one failure; bounded. */
+  private static JsonObject awaitFailure(TestClient client, String path) {
+    for (int i = 0; i < 2_000; i++) {
+      Reply reply = client.get(path);
+      if (!reply.items().isEmpty()) {
+        return reply.item(0, "NotificationFilterFailure");
+      }
+    }
+    throw new AssertionError("no failure listed after 2000 reads");
+  }
+
   private BunqEmulator start(int retries, long intervalMs) throws Exception {
-    return Emulators.start(vertx, new EmulatorOptions().setDataDir(dir).setInitialBalance("100.00")
+    return start(0, retries, intervalMs);
+  }
+
+  private BunqEmulator start(int port, int retries, long intervalMs) throws Exception {
+    return Emulators.start(vertx, new EmulatorOptions().setPort(port).setDataDir(dir).setInitialBalance("100.00")
         .setCallbackRetries(retries).setCallbackRetryIntervalMs(intervalMs));
+  }
+
+  /** Stops the emulator and starts one on the same port and directory with these retry options. */
+  private BunqEmulator restart(int retries, long intervalMs) throws Exception {
+    int port = emulator.port();
+    Emulators.stop(emulator);
+    emulator = null;
+    return start(port, retries, intervalMs);
   }
 }
