@@ -27,6 +27,23 @@ class Durability {
   static final Durability NONE = new Durability();
 
   private static final Logger log = LoggerFactory.getLogger(Durability.class);
+  /** Rounds of writes {@link #close()} makes for changes that keep coming in while it closes. */
+  private static final int CLOSING_ROUNDS = 3;
+
+  /**
+   * Why a change was not (and will not be) saved: the emulator closed first. Calls waiting for it get
+   * a 503; without a stack trace, as it is expected and may come in numbers.
+   */
+  static final class Closed extends IllegalStateException {
+    Closed() {
+      super("the emulator is shutting down: the change is not saved");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
 
   private Durability() {
   }
@@ -48,7 +65,11 @@ class Durability {
   void schedule() {
   }
 
-  /** Waits for the last write, then writes no more (later changes stay in memory) and releases the file. */
+  /**
+   * Writes what was announced (a few rounds while changes still come in), then writes no more and
+   * releases the file: a waiter left over fails with {@link Closed}, as does every later
+   * {@link #settled()}. Idempotent.
+   */
   Future<Void> close() {
     return Future.succeededFuture();
   }
@@ -74,6 +95,8 @@ class Durability {
     private boolean writing;
     private boolean scheduled;
     private boolean closed;
+    /** Set once {@link #close()} is called; completes when the file is released. */
+    private Promise<Void> closing;
 
     Writer(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots, StateFile file) {
       this.context = context;
@@ -96,7 +119,7 @@ class Durability {
     Future<Void> settled() {
       long target = state.changes();
       if (closed) {
-        return Future.failedFuture(new IllegalStateException("the emulator has stopped: changes are not saved"));
+        return Future.failedFuture(new Closed());
       }
       if (target <= written) {
         return Future.succeededFuture();
@@ -121,13 +144,34 @@ class Durability {
 
     @Override
     Future<Void> close() {
-      return settled().eventually(() -> {
-        closed = true;
-        return worker.executeBlocking(() -> {
-          file.close();
-          return null;
-        });
-      });
+      if (closing == null) {
+        closing = Promise.promise();
+        closeAfter(CLOSING_ROUNDS);
+      }
+      return closing.future();
+    }
+
+    /** Settles what was announced so far; closes once nothing new came in meanwhile, or after {@code rounds}. */
+    private void closeAfter(int rounds) {
+      long target = state.changes();
+      settled().onComplete(saved -> {
+        if (state.changes() > target && rounds > 1) {
+          closeAfter(rounds - 1);
+        } else {
+          finish();
+        }
+      }, failure -> finish());
+    }
+
+    private void finish() {
+      closed = true;
+      Closed failure = new Closed();
+      waiters.forEach(waiter -> waiter.promise().fail(failure));
+      waiters.clear();
+      worker.<Void>executeBlocking(() -> {
+        file.close();
+        return null;
+      }).onComplete(closing);
     }
 
     private void write() {

@@ -48,14 +48,16 @@ final class Replies {
 
   /**
    * Runs {@code answer} once the call's changes are on disk (at once for an emulator without a data
-   * directory); when they cannot be saved the call gets a 500 Error envelope instead.
+   * directory); when they cannot be saved the call gets a 500 Error envelope instead, or a 503 when the
+   * emulator stopped first.
    */
   void durably(RoutingContext ctx, Runnable answer) {
     durability.beforeAnswer(ctx.request().method()).onComplete(v -> answer.run(), failure -> {
       if (!ctx.response().ended() && !ctx.response().headWritten()) {
+        boolean stopping = failure instanceof Durability.Closed;
         addIdHeaders(ctx);
-        ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
-            .end(Envelopes.error(UNSAVED).toBuffer());
+        ctx.response().setStatusCode(stopping ? 503 : 500).putHeader("Content-Type", "application/json")
+            .end(Envelopes.error(stopping ? EmulatorVerticle.SHUTTING_DOWN : UNSAVED).toBuffer());
       }
     });
   }
