@@ -48,11 +48,17 @@ class Durability {
   private Durability() {
   }
 
+  /** Whether a call with this method counts as a change: any but GET and HEAD. */
+  static boolean changes(HttpMethod method) {
+    return method != HttpMethod.GET && method != HttpMethod.HEAD;
+  }
+
   /**
-   * What an answer to a call waits for: a call with any method but GET and HEAD counts as a change,
-   * and the future completes once every change announced so far (this one included) is on disk.
+   * What an answer to a call waits for: once every change announced so far is on disk, {@code change}
+   * (the call's own) included. A call that changed nothing causes no write and waits, as a read does,
+   * only for changes announced before it, so that no answer tells of a change not yet saved.
    */
-  Future<Void> beforeAnswer(HttpMethod method) {
+  Future<Void> beforeAnswer(boolean change) {
     return Future.succeededFuture();
   }
 
@@ -108,8 +114,8 @@ class Durability {
     }
 
     @Override
-    Future<Void> beforeAnswer(HttpMethod method) {
-      if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+    Future<Void> beforeAnswer(boolean change) {
+      if (change) {
         state.changed();
       }
       return settled();

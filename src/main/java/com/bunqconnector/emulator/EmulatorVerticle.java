@@ -93,7 +93,7 @@ final class EmulatorVerticle extends VerticleBase {
         promise.fail(e);
         return;
       }
-      durability.beforeAnswer(HttpMethod.POST).onComplete(saved -> promise.complete(result), promise::fail);
+      durability.beforeAnswer(true).onComplete(saved -> promise.complete(result), promise::fail);
     });
     return promise.future();
   }
