@@ -89,13 +89,7 @@ class DurableCallbackTest {
   @Test
   void pendingCallbackSurvivesARestartAndArrivesOnceTheReceiverIsUp() throws Exception {
     emulator = start(5, NO_RETRY_YET_MS);
-    TestClient alice = TestClient.withSession(emulator.baseUrl());
-    TestClient bob = TestClient.withSession(emulator.baseUrl());
-    setUserFilters(bob, receiver.url("/down"), "MUTATION");
-    receiver.failing("/down", true);
-    Reply paid = alice.pay(Emulators.payment("3.00", "IBAN", bob.iban, "across a restart").encode());
-    assertThat(paid.status()).as(paid.text()).isEqualTo(200);
-    receiver.awaitFailedAttempts(1);
+    TestClient bob = payWatchedPayeeWhileTheReceiverIsDown("across a restart");
 
     emulator = restart(5, 200);
     receiver.awaitFailedAttempts(1);
@@ -110,12 +104,7 @@ class DurableCallbackTest {
   @Test
   void retryCountOutlivesARestartAndAFailureForGoodStaysListed() throws Exception {
     emulator = start(2, NO_RETRY_YET_MS);
-    TestClient alice = TestClient.withSession(emulator.baseUrl());
-    TestClient bob = TestClient.withSession(emulator.baseUrl());
-    setUserFilters(bob, receiver.url("/down"), "MUTATION");
-    receiver.failing("/down", true);
-    assertThat(alice.pay(Emulators.payment("2.00", "IBAN", bob.iban, "counted").encode()).status()).isEqualTo(200);
-    receiver.awaitFailedAttempts(1);
+    TestClient bob = payWatchedPayeeWhileTheReceiverIsDown("counted");
     awaitSavedAttempts(1);
 
     emulator = restart(2, 20);
@@ -132,6 +121,21 @@ class DurableCallbackTest {
     emulator = start(port, 2, 20);
     assertThat(bob.get(failures).item(0, "NotificationFilterFailure").getLong("id")).isEqualTo(failure.getLong("id"));
     assertThat(receiver.attempts("/down")).isEqualTo(3);
+  }
+
+  /**
+   * Pays a new user, bob, whose MUTATION callbacks go to a receiver path answering 503, and waits for
+   * the first attempt to fail.
+   */
+  private TestClient payWatchedPayeeWhileTheReceiverIsDown(String description) throws Exception {
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    setUserFilters(bob, receiver.url("/down"), "MUTATION");
+    receiver.failing("/down", true);
+    Reply paid = alice.pay(Emulators.payment("3.00", "IBAN", bob.iban, description).encode());
+    assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+    receiver.awaitFailedAttempts(1);
+    return bob;
   }
 
   /** The ids of the payments in the journal lines the state file vouches for, read without blocking. */

@@ -240,8 +240,7 @@ class DurableStateTest {
   void refusedCallsCauseNoWrite() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
-    assertThat(alice.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "saved").encode()).status())
-        .isEqualTo(200);
+    payOut(alice, "1.00", "saved");
     byte[] state = readBytes(dir.resolve(StateFile.FILE_NAME));
     byte[] journal = readBytes(dir.resolve(StateFile.JOURNAL_NAME));
 
@@ -264,8 +263,7 @@ class DurableStateTest {
     long firstSession = alice.sessionId;
     assertThat(alice.openSession(alice.apiKey).status()).as("a new session ends the first").isEqualTo(200);
     for (int i = 0; i < 3; i++) {
-      assertThat(alice.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "p" + i).encode()).status())
-          .isEqualTo(200);
+      payOut(alice, "1.00", "p" + i);
     }
 
     JsonObject saved = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
@@ -290,8 +288,7 @@ class DurableStateTest {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     assertThat(alice.openSession(alice.apiKey).status()).isEqualTo(200);
-    assertThat(alice.pay(Emulators.payment("1.50", "IBAN", "NL91ABNA0417164300", "v1").encode()).status())
-        .isEqualTo(200);
+    payOut(alice, "1.50", "v1");
     int port = emulator.port();
     Emulators.stop(emulator);
     emulator = null;
@@ -367,8 +364,7 @@ class DurableStateTest {
   void stateAndJournalAreReadableByTheirOwnerOnly() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
-    assertThat(alice.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "out").encode()).status())
-        .isEqualTo(200);
+    payOut(alice, "1.00", "out");
 
     for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME)) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
@@ -481,6 +477,12 @@ class DurableStateTest {
       process.destroyForcibly();
       assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  /** Pays {@code value} to an IBAN outside the emulator and checks that it was answered 200. */
+  private static void payOut(TestClient payer, String value, String description) {
+    Reply paid = payer.pay(Emulators.payment(value, "IBAN", "NL91ABNA0417164300", description).encode());
+    assertThat(paid.status()).as(paid.text()).isEqualTo(200);
   }
 
   private void assertStartFails(String message) {
