@@ -133,16 +133,16 @@ final class StateWriter {
       }
     }
     List<Long> endedSessions = new ArrayList<>();
-    Set<Long> remembered = new HashSet<>();
     for (Session ended : state.endedSessions()) {
-      remembered.add(ended.id());
       if (!journaledEndedSessions.contains(ended.id())) {
         journal.add(new JsonObject().put("endedSession", session(ended)));
         endedSessions.add(ended.id());
       }
     }
-    // Sessions the state no longer remembers are never journaled again: forget them here too.
-    journaledEndedSessions.retainAll(remembered);
+    if (journaledEndedSessions.size() > state.endedSessions().size()) {
+      // The state forgot its oldest ended sessions; they never come back, so forget their ids here too.
+      journaledEndedSessions.retainAll(Set.copyOf(state.endedSessions().stream().map(Session::id).toList()));
+    }
     long payment = journaledPayment;
     for (NavigableMap<Long, Payment> ofAccount : state.allPayments()) {
       for (Payment made : ofAccount.tailMap(journaledPayment, false).values()) {
