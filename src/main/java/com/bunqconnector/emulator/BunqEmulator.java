@@ -165,8 +165,9 @@ public final class BunqEmulator {
   }
 
   /**
-   * Stops the server, cancels pending callback retries, waits for the last save of a durable
-   * emulator and releases the web client and crypto worker. Idempotent: later calls return the
+   * Stops the server, cancels pending callback retries (a durable emulator keeps the callbacks on
+   * their way in its saved state and resumes them on its next start), waits for the last save of a
+   * durable emulator and releases the web client and crypto worker. Idempotent: later calls return the
    * first call's future.
    */
   public synchronized Future<Void> stop() {

@@ -9,8 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,12 @@ import org.slf4j.LoggerFactory;
  * apart, so the emulator assumes bunq sends one. A connection error, timeout or non-2xx answer is
  * retried {@code callbackRetries} times, {@code callbackRetryIntervalMs} apart, then kept as a
  * {@link FailedCallback} that {@code notification-filter-failure} lists and can retry.
- * Must be used on the emulator's context; its timers fire there too.
+ *
+ * <p>A callback tells of a change, so it goes out only once {@link Durability} has the change on disk
+ * (at once without a data directory): a receiver is never told of a payment that a crash could undo.
+ * Until it is delivered or fails for good, a callback is a {@link Pending} in the {@link ResourceStore},
+ * saved with the state, so a restarted durable emulator {@link #resume() resumes} it with the attempts
+ * it has made. Must be used on the emulator's context; its timers fire there too.
  */
 final class CallbackSender {
 
@@ -33,8 +40,42 @@ final class CallbackSender {
   private final EmulatorState state;
   private final ResourceStore store;
   private final EmulatorOptions options;
-  /** Pending retry timers, cancelled on close. */
+  /** Pending timers (retries, waits for a failed save), cancelled on close. */
   private final Set<Long> timers = new HashSet<>();
+  private Durability durability = Durability.NONE;
+  private boolean closed;
+
+  /**
+   * A callback on its way: what is posted where, for whom, and the attempts made so far. A retry of a
+   * failure ({@code failureId} set) makes one attempt and, failing, returns under the failure's id.
+   */
+  static final class Pending {
+    final long key;
+    final long userId;
+    final String target;
+    final String category;
+    final String eventType;
+    final long objectId;
+    final Buffer body;
+    final Long failureId;
+    final Instant failureCreated;
+    /** Attempts made (and failed) so far. */
+    int attempts;
+
+    Pending(long key, long userId, String target, String category, String eventType, long objectId, Buffer body,
+        Long failureId, Instant failureCreated, int attempts) {
+      this.key = key;
+      this.userId = userId;
+      this.target = target;
+      this.category = category;
+      this.eventType = eventType;
+      this.objectId = objectId;
+      this.body = body;
+      this.failureId = failureId;
+      this.failureCreated = failureCreated;
+      this.attempts = attempts;
+    }
+  }
 
   CallbackSender(Vertx vertx, WebClient client, EmulatorState state, ResourceStore store, EmulatorOptions options) {
     this.vertx = vertx;
@@ -44,10 +85,15 @@ final class CallbackSender {
     this.options = options;
   }
 
+  /** Makes callbacks wait for {@code durability} to save the changes they tell of. */
+  void useDurability(Durability durability) {
+    this.durability = durability;
+  }
+
   /**
    * Sends {@code object} (wrapped as {@code {objectType: object}}, copied now) under
    * {@code category}/{@code eventType} to each target of the account owner and of the account for
-   * that category.
+   * that category, once the change made in this turn is saved.
    */
   void notify(Account account, String category, String eventType, String objectType, long objectId,
       JsonObject object) {
@@ -62,14 +108,16 @@ final class CallbackSender {
         targets.add(filter.target());
       }
     }
+    List<Pending> made = new ArrayList<>();
     for (String target : targets) {
       JsonObject body = new JsonObject().put("NotificationUrl", new JsonObject()
           .put("target_url", target)
           .put("category", category)
           .put("event_type", eventType)
           .put("object", Envelopes.wrap(objectType, object.copy())));
-      attempt(new Delivery(account.owner.id(), target, category, eventType, objectId, body.toBuffer(), null), 0);
+      made.add(pending(account.owner.id(), target, category, eventType, objectId, body.toBuffer(), null, null));
     }
+    sendWhenSaved(made);
   }
 
   /**
@@ -80,33 +128,82 @@ final class CallbackSender {
     store.removeFailure(failure);
     log.info("Retrying {} callback {} for object {} of user {}", failure.category(), failure.id(),
         failure.objectId(), failure.userId());
-    attempt(new Delivery(failure.userId(), failure.target(), failure.category(), failure.eventType(),
-        failure.objectId(), failure.body(), failure), options.getCallbackRetries());
+    sendWhenSaved(List.of(pending(failure.userId(), failure.target(), failure.category(), failure.eventType(),
+        failure.objectId(), failure.body(), failure.id(), failure.created())));
   }
 
-  /** Cancels pending retries and closes the web client. */
+  /** Attempts every pending callback a restarted emulator found in its saved state, each at once. */
+  void resume() {
+    List<Pending> pending = store.pendingCallbacks();
+    if (!pending.isEmpty()) {
+      log.info("Resuming {} pending callbacks", pending.size());
+    }
+    pending.forEach(this::attempt);
+  }
+
+  /** Cancels pending retries and closes the web client; pending callbacks stay in the store. */
   void close() {
+    closed = true;
     timers.forEach(vertx::cancelTimer);
     timers.clear();
     client.close();
   }
 
-  private void attempt(Delivery delivery, int retry) {
+  private Pending pending(long userId, String target, String category, String eventType, long objectId,
+      Buffer body, Long failureId, Instant failureCreated) {
+    Pending pending = new Pending(store.nextPendingKey(), userId, target, category, eventType, objectId, body,
+        failureId, failureCreated, 0);
+    store.putPending(pending);
+    return pending;
+  }
+
+  /**
+   * Announces the change that made {@code pending} (so it is saved with it) and attempts each once it
+   * is on disk; a failed save is waited out {@code callbackRetryIntervalMs} at a time.
+   */
+  private void sendWhenSaved(List<Pending> pending) {
+    if (pending.isEmpty() || closed) {
+      return;
+    }
+    state.changed();
+    durability.settled().onComplete(saved -> pending.forEach(this::attempt), failure -> {
+      log.warn("{} callbacks wait for their change to be saved ({})", pending.size(), failure.getMessage());
+      later(() -> sendWhenSaved(pending));
+    });
+  }
+
+  private void later(Runnable action) {
+    if (closed) {
+      return;
+    }
+    long timer = vertx.setTimer(options.getCallbackRetryIntervalMs(), id -> {
+      timers.remove(id);
+      action.run();
+    });
+    timers.add(timer);
+  }
+
+  private void attempt(Pending pending) {
+    if (closed) {
+      return;
+    }
     try {
-      client.postAbs(delivery.target())
+      client.postAbs(pending.target)
           .timeout(options.getCallbackTimeoutMs())
           .putHeader("Content-Type", "application/json")
-          .sendBuffer(delivery.body())
+          .sendBuffer(pending.body)
           .onComplete(response -> {
             if (response.statusCode() / 100 == 2) {
-              log.debug("Delivered {} for object {} to user {}", delivery.eventType(), delivery.objectId(),
-                  delivery.userId());
+              log.debug("Delivered {} for object {} to user {}", pending.eventType, pending.objectId,
+                  pending.userId);
+              store.removePending(pending);
+              state.changed();
             } else {
-              failed(delivery, retry, "HTTP status " + response.statusCode(), response.statusCode());
+              failed(pending, "HTTP status " + response.statusCode(), response.statusCode());
             }
-          }, error -> failed(delivery, retry, reason(error, delivery.target()), null));
+          }, error -> failed(pending, reason(error, pending.target), null));
     } catch (RuntimeException e) {
-      failed(delivery, retry, reason(e, delivery.target()), null);
+      failed(pending, reason(e, pending.target), null);
     }
   }
 
@@ -126,29 +223,26 @@ final class CallbackSender {
     return path == null || path.length() < 2 ? redacted : redacted.replace(path, "<path>");
   }
 
-  private void failed(Delivery delivery, int retry, String reason, Integer statusCode) {
-    if (retry < options.getCallbackRetries()) {
-      log.warn("Callback {} for object {} to user {} failed ({}); retry {} of {} scheduled", delivery.eventType(),
-          delivery.objectId(), delivery.userId(), reason, retry + 1, options.getCallbackRetries());
-      long timer = vertx.setTimer(options.getCallbackRetryIntervalMs(), id -> {
-        timers.remove(id);
-        attempt(delivery, retry + 1);
-      });
-      timers.add(timer);
+  private void failed(Pending pending, String reason, Integer statusCode) {
+    if (closed) {
+      // Closing cancelled the attempt: it stays pending, as saved, for the next start.
       return;
     }
-    log.warn("Callback {} for object {} to user {} failed for good after {} attempts ({})", delivery.eventType(),
-        delivery.objectId(), delivery.userId(), retry + 1, reason);
-    Instant now = state.now();
-    FailedCallback earlier = delivery.earlier();
-    store.putFailure(new FailedCallback(earlier == null ? state.nextId() : earlier.id(),
-        earlier == null ? now : earlier.created(), now, delivery.userId(), delivery.target(), delivery.category(),
-        delivery.eventType(), delivery.objectId(), reason, statusCode, delivery.body()));
+    pending.attempts++;
     state.changed();
-  }
-
-  /** One callback on its way; {@code earlier} is the failure it retries, if it is a retry. */
-  private record Delivery(long userId, String target, String category, String eventType, long objectId,
-      Buffer body, FailedCallback earlier) {
+    int allowed = pending.failureId == null ? options.getCallbackRetries() + 1 : 1;
+    if (pending.attempts < allowed) {
+      log.warn("Callback {} for object {} to user {} failed ({}); retry {} of {} scheduled", pending.eventType,
+          pending.objectId, pending.userId, reason, pending.attempts, options.getCallbackRetries());
+      later(() -> attempt(pending));
+      return;
+    }
+    log.warn("Callback {} for object {} to user {} failed for good after {} attempts ({})", pending.eventType,
+        pending.objectId, pending.userId, pending.attempts, reason);
+    Instant now = state.now();
+    store.removePending(pending);
+    store.putFailure(new FailedCallback(pending.failureId == null ? state.nextId() : pending.failureId,
+        pending.failureCreated == null ? now : pending.failureCreated, now, pending.userId, pending.target,
+        pending.category, pending.eventType, pending.objectId, reason, statusCode, pending.body));
   }
 }

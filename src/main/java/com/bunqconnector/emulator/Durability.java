@@ -27,15 +27,38 @@ class Durability {
   static final Durability NONE = new Durability();
 
   private static final Logger log = LoggerFactory.getLogger(Durability.class);
+  /** Rounds of writes {@link #close()} makes for changes that keep coming in while it closes. */
+  private static final int CLOSING_ROUNDS = 3;
+
+  /**
+   * Why a change was not (and will not be) saved: the emulator closed first. Calls waiting for it get
+   * a 503; without a stack trace, as it is expected and may come in numbers.
+   */
+  static final class Closed extends IllegalStateException {
+    Closed() {
+      super("the emulator is shutting down: the change is not saved");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
 
   private Durability() {
   }
 
+  /** Whether a call with this method counts as a change: any but GET and HEAD. */
+  static boolean changes(HttpMethod method) {
+    return method != HttpMethod.GET && method != HttpMethod.HEAD;
+  }
+
   /**
-   * What an answer to a call waits for: a call with any method but GET and HEAD counts as a change,
-   * and the future completes once every change announced so far (this one included) is on disk.
+   * What an answer to a call waits for: once every change announced so far is on disk, {@code change}
+   * (the call's own) included. A call that changed nothing causes no write and waits, as a read does,
+   * only for changes announced before it, so that no answer tells of a change not yet saved.
    */
-  Future<Void> beforeAnswer(HttpMethod method) {
+  Future<Void> beforeAnswer(boolean change) {
     return Future.succeededFuture();
   }
 
@@ -48,7 +71,11 @@ class Durability {
   void schedule() {
   }
 
-  /** Waits for the last write, then writes no more (later changes stay in memory) and releases the file. */
+  /**
+   * Writes what was announced (a few rounds while changes still come in), then writes no more and
+   * releases the file: a waiter left over fails with {@link Closed}, as does every later
+   * {@link #settled()}. Idempotent.
+   */
   Future<Void> close() {
     return Future.succeededFuture();
   }
@@ -74,6 +101,8 @@ class Durability {
     private boolean writing;
     private boolean scheduled;
     private boolean closed;
+    /** Set once {@link #close()} is called; completes when the file is released. */
+    private Promise<Void> closing;
 
     Writer(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots, StateFile file) {
       this.context = context;
@@ -85,8 +114,8 @@ class Durability {
     }
 
     @Override
-    Future<Void> beforeAnswer(HttpMethod method) {
-      if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+    Future<Void> beforeAnswer(boolean change) {
+      if (change) {
         state.changed();
       }
       return settled();
@@ -96,7 +125,7 @@ class Durability {
     Future<Void> settled() {
       long target = state.changes();
       if (closed) {
-        return Future.failedFuture(new IllegalStateException("the emulator has stopped: changes are not saved"));
+        return Future.failedFuture(new Closed());
       }
       if (target <= written) {
         return Future.succeededFuture();
@@ -121,13 +150,34 @@ class Durability {
 
     @Override
     Future<Void> close() {
-      return settled().eventually(() -> {
-        closed = true;
-        return worker.executeBlocking(() -> {
-          file.close();
-          return null;
-        });
-      });
+      if (closing == null) {
+        closing = Promise.promise();
+        closeAfter(CLOSING_ROUNDS);
+      }
+      return closing.future();
+    }
+
+    /** Settles what was announced so far; closes once nothing new came in meanwhile, or after {@code rounds}. */
+    private void closeAfter(int rounds) {
+      long target = state.changes();
+      settled().onComplete(saved -> {
+        if (state.changes() > target && rounds > 1) {
+          closeAfter(rounds - 1);
+        } else {
+          finish();
+        }
+      }, failure -> finish());
+    }
+
+    private void finish() {
+      closed = true;
+      Closed failure = new Closed();
+      waiters.forEach(waiter -> waiter.promise().fail(failure));
+      waiters.clear();
+      worker.<Void>executeBlocking(() -> {
+        file.close();
+        return null;
+      }).onComplete(closing);
     }
 
     private void write() {

@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,11 @@ final class EmulatorVerticle extends VerticleBase {
   /** The one thread that loads and saves a durable emulator's state file. */
   private static final String STATE_POOL = "bunq-emulator-state";
   private static final Logger log = LoggerFactory.getLogger(EmulatorVerticle.class);
+  /** How long a stop lets calls in flight finish before it closes their connections. */
+  private static final long SHUTDOWN_GRACE_MS = 1_000;
+  /** The answer to a call that comes in while the emulator stops (the emulator's text; bunq has no such case). */
+  static final String SHUTTING_DOWN = "The emulator is shutting down; the call was not handled. Try again once it"
+      + " is back.";
 
   private final EmulatorOptions options;
   private volatile int port;
@@ -42,6 +48,8 @@ final class EmulatorVerticle extends VerticleBase {
   private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
   private Durability durability = Durability.NONE;
   private WorkerExecutor stateWorker;
+  /** Set when {@link #stop()} begins: from then on new calls are refused. */
+  private volatile boolean stopping;
 
   EmulatorVerticle(EmulatorOptions options) {
     this.options = options;
@@ -68,11 +76,16 @@ final class EmulatorVerticle extends VerticleBase {
 
   /**
    * Runs {@code action} (a change) on this verticle's context, where all emulator state lives; the
-   * future completes there with its result once the change is saved, or fails with what it threw.
+   * future completes there with its result once the change is saved, or fails with what it threw (an
+   * {@link IllegalStateException} once the emulator stops).
    */
   <T> Future<T> call(Supplier<T> action) {
     Promise<T> promise = Promise.promise();
     context.runOnContext(v -> {
+      if (stopping) {
+        promise.fail(new IllegalStateException(SHUTTING_DOWN));
+        return;
+      }
       T result;
       try {
         result = action.get();
@@ -80,7 +93,7 @@ final class EmulatorVerticle extends VerticleBase {
         promise.fail(e);
         return;
       }
-      durability.beforeAnswer(HttpMethod.POST).onComplete(saved -> promise.complete(result), promise::fail);
+      durability.beforeAnswer(true).onComplete(saved -> promise.complete(result), promise::fail);
     });
     return promise.future();
   }
@@ -99,6 +112,7 @@ final class EmulatorVerticle extends VerticleBase {
     return prepareState(state, oauth).compose(v -> {
       Replies replies = new Replies(crypto, credentials, durability);
       Router router = Router.router(vertx);
+      router.route().handler(ctx -> refuseWhileStopping(ctx, replies));
       router.route().handler(guard::identify);
       BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
       // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
@@ -168,7 +182,10 @@ final class EmulatorVerticle extends VerticleBase {
     });
   }
 
-  /** Seeds a fresh directory's state (a loaded one is kept as it is) and saves it. */
+  /**
+   * Seeds a fresh directory's state (a loaded one is kept as it is) and saves it, then resumes the
+   * callbacks a loaded state holds.
+   */
   private Future<Void> save(EmulatorState state, OauthRegistry oauth, StateFile file,
       Optional<Seeder.Result> restored) {
     if (restored.isPresent()) {
@@ -183,15 +200,34 @@ final class EmulatorVerticle extends VerticleBase {
     durability = Durability.of(context, stateWorker, state, writer, file);
     state.onChange(durability::schedule);
     state.changed();
-    return durability.settled();
+    return durability.settled().onSuccess(v -> resources.durable(durability));
   }
 
+  /**
+   * Stops in this order: new calls are refused with a 503 Error envelope, calls in flight get up to
+   * {@link #SHUTDOWN_GRACE_MS} to be answered (then their connections close), callbacks stop, the last
+   * changes are saved (a call still waiting for them gets a 503), and the workers close.
+   */
   @Override
   public Future<?> stop() {
-    resources.close();
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(durability::close).eventually(this::closeWorkers)
-        .onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+    stopping = true;
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS);
+    return closed.eventually(() -> {
+      resources.close();
+      return durability.close();
+    }).eventually(this::closeWorkers).onComplete(v -> log.info("bunq emulator on port {} stopped", port));
+  }
+
+  /** Answers a call that arrives while the emulator stops with a 503 at once, and closes its connection. */
+  private void refuseWhileStopping(RoutingContext ctx, Replies replies) {
+    if (!stopping) {
+      ctx.next();
+      return;
+    }
+    replies.addIdHeaders(ctx);
+    ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+        .end(Envelopes.error(SHUTTING_DOWN, ctx.request().getHeader(Replies.LANGUAGE)).toBuffer());
   }
 
   private Future<Void> closeWorkers() {

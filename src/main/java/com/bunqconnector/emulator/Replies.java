@@ -50,14 +50,20 @@ final class Replies {
 
   /**
    * Runs {@code answer} once the call's changes are on disk (at once for an emulator without a data
-   * directory); when they cannot be saved the call gets a 500 Error envelope instead.
+   * directory); when they cannot be saved the call gets a 500 Error envelope instead, or a 503 when the
+   * emulator stopped first.
    */
   void durably(RoutingContext ctx, Runnable answer) {
-    durability.beforeAnswer(ctx.request().method()).onComplete(v -> answer.run(), failure -> {
+    durably(ctx, Durability.changes(ctx.request().method()), answer);
+  }
+
+  private void durably(RoutingContext ctx, boolean change, Runnable answer) {
+    durability.beforeAnswer(change).onComplete(v -> answer.run(), failure -> {
       if (!ctx.response().ended() && !ctx.response().headWritten()) {
+        boolean stopping = failure instanceof Durability.Closed;
         addIdHeaders(ctx);
-        ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
-            .end(Envelopes.error(UNSAVED, language(ctx)).toBuffer());
+        ctx.response().setStatusCode(stopping ? 503 : 500).putHeader("Content-Type", "application/json")
+            .end(Envelopes.error(stopping ? EmulatorVerticle.SHUTTING_DOWN : UNSAVED, language(ctx)).toBuffer());
       }
     });
   }
@@ -104,6 +110,7 @@ final class Replies {
   /**
    * Sends the body with the given status, signed when the request identified an installation (but not
    * a 429), once the call's changes are on disk ({@link #durably}); a 429 at once, as nothing was done.
+   * A 4xx answer counts as no change.
    */
   void send(RoutingContext ctx, int status, JsonObject body) {
     if (status == 429) {
@@ -111,7 +118,8 @@ final class Replies {
       sendNow(ctx, status, body);
       return;
     }
-    durably(ctx, () -> sendNow(ctx, status, body));
+    // A call refused (4xx) changed nothing: it causes no write (and waits, as a read does, for earlier ones).
+    durably(ctx, status / 100 != 4 && Durability.changes(ctx.request().method()), () -> sendNow(ctx, status, body));
   }
 
   private void sendNow(RoutingContext ctx, int status, JsonObject body) {

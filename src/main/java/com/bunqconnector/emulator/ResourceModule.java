@@ -54,6 +54,15 @@ final class ResourceModule {
     return cards;
   }
 
+  /**
+   * Makes callbacks wait for {@code durability} to save what they tell of, then resumes the callbacks
+   * on their way that a restarted emulator's saved state holds.
+   */
+  void durable(Durability durability) {
+    callbacks.useDurability(durability);
+    callbacks.resume();
+  }
+
   /** Cancels pending callback retries and closes the callback web client. */
   void close() {
     callbacks.close();

@@ -11,6 +11,7 @@ import com.bunqconnector.emulator.ResourceModel.RequestResponse;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -20,8 +21,8 @@ import java.util.function.LongFunction;
 
 /**
  * In-memory records of request inquiries and responses, draft payments, cards and card actions,
- * events and failed callbacks, each findable by id and listable per owner (account or user) in id
- * order. Not thread-safe: used only on the emulator verticle's context.
+ * events, callbacks on their way and failed callbacks, each findable by id and listable per owner
+ * (account or user) in id order. Not thread-safe: used only on the emulator verticle's context.
  */
 final class ResourceStore {
 
@@ -34,6 +35,9 @@ final class ResourceStore {
   /** Failed callbacks per user. */
   private final Table<FailedCallback> failures = new Table<>();
   private final Map<Long, Card> cardsByAccount = new HashMap<>();
+  /** Callbacks not yet delivered nor failed for good, by key, oldest first. */
+  private final Map<Long, CallbackSender.Pending> pendingCallbacks = new LinkedHashMap<>();
+  private long lastPendingKey;
 
   void addInquiry(RequestInquiry inquiry) {
     inquiries.put(inquiry.account.id, inquiry.id, inquiry);
@@ -117,6 +121,26 @@ final class ResourceStore {
 
   void removeFailure(FailedCallback failure) {
     failures.remove(failure.userId(), failure.id());
+  }
+
+  /** A key for a new pending callback. */
+  long nextPendingKey() {
+    return ++lastPendingKey;
+  }
+
+  /** Keeps (or, for a restored one, puts back) a callback on its way. */
+  void putPending(CallbackSender.Pending pending) {
+    pendingCallbacks.put(pending.key, pending);
+    lastPendingKey = Math.max(lastPendingKey, pending.key);
+  }
+
+  void removePending(CallbackSender.Pending pending) {
+    pendingCallbacks.remove(pending.key);
+  }
+
+  /** The callbacks on their way, oldest first; a copy. */
+  List<CallbackSender.Pending> pendingCallbacks() {
+    return List.copyOf(pendingCallbacks.values());
   }
 
   // --- Snapshot and restore of a durable emulator (issue #5) ---

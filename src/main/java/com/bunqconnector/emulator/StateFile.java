@@ -30,7 +30,7 @@ import java.util.Set;
  * to disk, renamed over the old file atomically and the directory forced too, so a crash leaves the
  * old or the new state, never part of one; a leftover temporary file is deleted at start.
  * {@code emulator-journal.jsonl} holds what never changes once made (payments, MasterCard actions,
- * events), one JSON object a line, appended and forced to disk before the state file that vouches
+ * events, installations, ended sessions), one JSON object a line, appended and forced to disk before the state file that vouches
  * for it by its {@code journalLength}; bytes beyond that length are an unfinished save and are cut
  * off. So a save costs the changing state plus what is new, not the whole history. A lock on
  * {@code emulator-state.lock} keeps a second emulator (in this or another process) out of a
@@ -42,8 +42,11 @@ final class StateFile {
 
   static final String FILE_NAME = "emulator-state.json";
   static final String FORMAT = "bunq-emulator-state";
-  /** The format version written; files of a newer version are refused. */
-  static final int VERSION = 1;
+  /**
+   * The format version written; files of a newer version are refused. Version 2 moved installations
+   * and ended sessions from the state file into the journal; files of version 1 are still read.
+   */
+  static final int VERSION = 2;
   private static final String TEMP_SUFFIX = ".tmp";
   private static final Set<StandardOpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);

@@ -44,6 +44,9 @@ import java.util.function.Supplier;
  */
 final class StateReader {
 
+  private static final List<String> JOURNAL_KINDS =
+      List.of("payment", "cardAction", "event", "installation", "endedSession");
+
   private final EmulatorState state;
   private final OauthRegistry oauth;
   private final ResourceStore store;
@@ -71,11 +74,8 @@ final class StateReader {
     state.restoreCounters(number(json, "lastId"), number(json, "lastAccountNumber"));
     each(json, "users", j -> state.restoreUser(user(j)));
     each(json, "accounts", j -> state.restoreAccount(account(j)));
-    each(json, "installations", j -> {
-      Installation installation = installation(j);
-      installations.put(installation.id(), installation);
-      state.addInstallation(installation);
-    });
+    optional(json, "installations", this::restoreInstallation);
+    journal(journal, "installation");
     each(json, "devices", j -> state.putDevice(device(j)));
     each(json, "oauthClients", j -> {
       OauthClient client = client(j);
@@ -89,7 +89,8 @@ final class StateReader {
     });
     each(json, "oauthCodes", j -> oauth.restoreCode(code(j)));
     each(json, "sessions", j -> state.addSession(session(j)));
-    each(json, "endedSessions", j -> state.restoreEndedSession(session(j)));
+    optional(json, "endedSessions", j -> state.restoreEndedSession(session(j)));
+    journal(journal, "endedSession");
     each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));
     each(json, "accountFilters", j -> state.replaceAccountFilters(account(j, "ownerId").id, filters(j)));
     each(json, "requestInquiries", j -> {
@@ -106,9 +107,10 @@ final class StateReader {
     each(json, "draftPayments", j -> store.addDraft(draft(j)));
     each(json, "cards", j -> store.restoreCard(account(j, "accountId").id, new Card(number(j, "id"),
         text(j, "uuid"), text(j, "expiryDate"), text(j, "secondLine"))));
-    journal(journal, false);
-    journal(journal, true);
+    journal(journal, "payment", "cardAction");
+    journal(journal, "event");
     each(json, "failedCallbacks", j -> store.putFailure(failure(j)));
+    optional(json, "pendingCallbacks", j -> store.putPending(pending(j)));
     List<SeededUser> seededUsers = new ArrayList<>();
     each(json, "seededUsers", j -> seededUsers.add(new SeededUser(text(j, "kind"), number(j, "userId"),
         text(j, "displayName"), optionalText(j, "iban"), text(j, "apiKey"))));
@@ -120,41 +122,53 @@ final class StateReader {
   }
 
   /**
-   * Restores the journal's payments and card actions, or (with {@code events}) its events, which
-   * refer to those and to the requests and drafts of the state file.
+   * Restores the journal's entries of the given kinds, in the order written; a call per phase, as
+   * sessions refer to installations and events to payments, card actions, requests and drafts.
    */
-  private void journal(List<JsonObject> journal, boolean events) {
+  private void journal(List<JsonObject> journal, String... kinds) {
+    List<String> wanted = List.of(kinds);
     for (int i = 0; i < journal.size(); i++) {
       JsonObject entry = journal.get(i);
       try {
-        if (entry.size() != 1) {
-          throw new IllegalArgumentException("must hold one of \"payment\", \"cardAction\", \"event\"");
+        if (entry.size() != 1 || !JOURNAL_KINDS.contains(entry.fieldNames().iterator().next())) {
+          throw new IllegalArgumentException("must hold one of " + JOURNAL_KINDS);
         }
         String kind = entry.fieldNames().iterator().next();
-        JsonObject j = object(entry, kind);
-        switch (kind) {
-          case "payment" -> {
-            if (!events) {
-              Payment payment = new Payment(number(j, "id"), account(j, "accountId").id, object(j, "json"));
-              payments.put(payment.id(), payment);
-              state.addPayment(payment);
-            }
-          }
-          case "cardAction" -> {
-            if (!events) {
-              store.addCardAction(new CardAction(number(j, "id"), account(j, "accountId").id, object(j, "json")));
-            }
-          }
-          case "event" -> {
-            if (events) {
-              store.addEvent(event(j));
-            }
-          }
-          default -> throw new IllegalArgumentException("\"" + kind + "\" is not a journal entry kind");
+        if (wanted.contains(kind)) {
+          restoreEntry(kind, object(entry, kind));
         }
       } catch (IllegalArgumentException | ClassCastException e) {
         throw new IllegalArgumentException(StateFile.JOURNAL_NAME + " line " + (i + 1) + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  private void restoreEntry(String kind, JsonObject j) {
+    switch (kind) {
+      case "payment" -> {
+        Payment payment = new Payment(number(j, "id"), account(j, "accountId").id, object(j, "json"));
+        payments.put(payment.id(), payment);
+        state.addPayment(payment);
+      }
+      case "cardAction" -> store.addCardAction(new CardAction(number(j, "id"), account(j, "accountId").id,
+          object(j, "json")));
+      case "event" -> store.addEvent(event(j));
+      case "installation" -> restoreInstallation(j);
+      case "endedSession" -> state.restoreEndedSession(session(j));
+      default -> throw new IllegalStateException("unhandled journal entry kind " + kind);
+    }
+  }
+
+  private void restoreInstallation(JsonObject j) {
+    Installation installation = installation(j);
+    installations.put(installation.id(), installation);
+    state.addInstallation(installation);
+  }
+
+  /** Like {@link #each} for a section that files of the first format version hold and later ones may not. */
+  private static void optional(JsonObject json, String section, Consumer<JsonObject> restore) {
+    if (json.getValue(section) != null) {
+      each(json, section, restore);
     }
   }
 
@@ -339,15 +353,25 @@ final class StateReader {
 
   private FailedCallback failure(JsonObject j) {
     Object code = j.getValue("responseCode");
-    byte[] body;
-    try {
-      body = Base64.getDecoder().decode(text(j, "body"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("\"body\" is not base64");
-    }
+    byte[] body = base64(j, "body");
     return new FailedCallback(number(j, "id"), time(j, "created"), time(j, "updated"), user(j, "userId").id(),
         text(j, "target"), text(j, "category"), text(j, "eventType"), number(j, "objectId"),
         text(j, "exceptionMessage"), code == null ? null : (int) number(j, "responseCode"), Buffer.buffer(body));
+  }
+
+  private CallbackSender.Pending pending(JsonObject j) {
+    Long failureId = j.getValue("failureId") == null ? null : number(j, "failureId");
+    return new CallbackSender.Pending(number(j, "key"), user(j, "userId").id(), text(j, "target"),
+        text(j, "category"), text(j, "eventType"), number(j, "objectId"), Buffer.buffer(base64(j, "body")), failureId,
+        optionalTime(j, "failureCreated"), (int) number(j, "attempts"));
+  }
+
+  private static byte[] base64(JsonObject j, String field) {
+    try {
+      return Base64.getDecoder().decode(text(j, field));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("\"" + field + "\" is not base64");
+    }
   }
 
   private User user(JsonObject j, String field) {

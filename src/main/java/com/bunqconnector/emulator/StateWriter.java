@@ -26,22 +26,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Takes a whole-state snapshot of a durable emulator as the JSON of {@link StateFile}: every object
- * with its fields, objects referring to others by id, keys in PEM, amounts as decimal strings and
- * instants in ISO-8601. {@link StateReader} reads it back. Installations never change, so their
- * (PEM-encoded) JSON is made once. Emulator context only.
+ * Takes a snapshot of a durable emulator as the JSON of {@link StateFile}: every object with its
+ * fields, objects referring to others by id, keys in PEM, amounts as decimal strings and instants in
+ * ISO-8601. {@link StateReader} reads it back. Emulator context only.
  *
- * <p>Payments, card actions and events never change once made: they go to the journal once, and
- * each snapshot carries only the ones made since the last save. TODO(#5): the rest (accounts,
- * requests, drafts, sessions, ...) is written whole on every save, which suits development and
- * demo runs; an emulator with very many of those would want a change log for them too.
+ * <p>Payments, card actions, events, installations and ended sessions never change once made: they go
+ * to the journal once, and each snapshot carries only the ones made since the last save. TODO(#5): the
+ * rest (accounts, active sessions, requests, drafts, ...) is written whole on every save, and the
+ * journal is never compacted; that suits development and demo runs, but an emulator with very many
+ * of those would want a change log with compaction for them too.
  */
 final class StateWriter {
 
@@ -49,17 +50,23 @@ final class StateWriter {
   private final OauthRegistry oauth;
   private final ResourceStore store;
   private final Seeder.Result seeded;
-  private final Map<Long, JsonObject> installations = new HashMap<>();
   /** The highest payment, card action and event ids in the journal on disk. */
   private long journaledPayment;
   private long journaledCardAction;
   private long journaledEvent;
+  /**
+   * The installations and ended sessions in the journal on disk, by id. (Their ids do not grow in the
+   * order they are recorded: an installation waits for its key, a session ends at any time.)
+   */
+  private final Set<Long> journaledInstallations = new HashSet<>();
+  private final Set<Long> journaledEndedSessions = new HashSet<>();
 
   /**
    * A snapshot: the changing state for the state file, the objects made since the last save for the
-   * journal, and the highest ids it journals.
+   * journal, the highest ids it journals and the installations and ended sessions it journals.
    */
-  record Snapshot(JsonObject state, List<JsonObject> journal, long payment, long cardAction, long event) {
+  record Snapshot(JsonObject state, List<JsonObject> journal, long payment, long cardAction, long event,
+      List<Long> installations, List<Long> endedSessions) {
   }
 
   /** A writer for a state whose payments, card actions and events are all in the journal already. */
@@ -75,6 +82,8 @@ final class StateWriter {
     }
     journaledCardAction = store.lastCardActionId();
     journaledEvent = store.lastEventId();
+    state.installations().forEach(i -> journaledInstallations.add(i.id()));
+    state.endedSessions().forEach(e -> journaledEndedSessions.add(e.id()));
   }
 
   /** Records that {@code snapshot} is on disk: the next one journals only what is newer. */
@@ -82,6 +91,8 @@ final class StateWriter {
     journaledPayment = Math.max(journaledPayment, snapshot.payment());
     journaledCardAction = Math.max(journaledCardAction, snapshot.cardAction());
     journaledEvent = Math.max(journaledEvent, snapshot.event());
+    journaledInstallations.addAll(snapshot.installations());
+    journaledEndedSessions.addAll(snapshot.endedSessions());
   }
 
   /**
@@ -98,11 +109,8 @@ final class StateWriter {
         .put("lastAccountNumber", state.lastAccountNumber())
         .put("users", array(state.users(), StateWriter::user))
         .put("accounts", array(state.accounts(), StateWriter::account))
-        .put("installations", array(state.installations(),
-            i -> installations.computeIfAbsent(i.id(), id -> installation(i))))
         .put("devices", array(state.devices(), StateWriter::device))
         .put("sessions", array(state.sessions(), StateWriter::session))
-        .put("endedSessions", array(state.endedSessions(), StateWriter::session))
         .put("userFilters", filters(state.userFilters()))
         .put("accountFilters", filters(state.accountFilters()))
         .put("oauthClients", array(oauth.clients(), StateWriter::client))
@@ -113,9 +121,28 @@ final class StateWriter {
         .put("draftPayments", array(store.drafts(), StateWriter::draft))
         .put("cards", cards())
         .put("failedCallbacks", array(store.failures(), StateWriter::failure))
+        .put("pendingCallbacks", array(store.pendingCallbacks(), StateWriter::pending))
         .put("seededUsers", array(seeded.users(), StateWriter::seededUser))
         .put("seededOauthClients", array(seeded.oauthClients(), StateWriter::seededClient));
     List<JsonObject> journal = new ArrayList<>();
+    List<Long> installations = new ArrayList<>();
+    for (Installation made : state.installations()) {
+      if (!journaledInstallations.contains(made.id())) {
+        journal.add(new JsonObject().put("installation", installation(made)));
+        installations.add(made.id());
+      }
+    }
+    List<Long> endedSessions = new ArrayList<>();
+    for (Session ended : state.endedSessions()) {
+      if (!journaledEndedSessions.contains(ended.id())) {
+        journal.add(new JsonObject().put("endedSession", session(ended)));
+        endedSessions.add(ended.id());
+      }
+    }
+    if (journaledEndedSessions.size() > state.endedSessions().size()) {
+      // The state forgot its oldest ended sessions; they never come back, so forget their ids here too.
+      journaledEndedSessions.retainAll(Set.copyOf(state.endedSessions().stream().map(Session::id).toList()));
+    }
     long payment = journaledPayment;
     for (NavigableMap<Long, Payment> ofAccount : state.allPayments()) {
       for (Payment made : ofAccount.tailMap(journaledPayment, false).values()) {
@@ -133,7 +160,7 @@ final class StateWriter {
       journal.add(new JsonObject().put("event", event(made)));
       event = made.id();
     }
-    return new Snapshot(json, journal, payment, cardAction, event);
+    return new Snapshot(json, journal, payment, cardAction, event, installations, endedSessions);
   }
 
   private static <T> JsonArray array(Collection<T> items, Function<T, JsonObject> encoder) {
@@ -359,6 +386,20 @@ final class StateWriter {
         .put("exceptionMessage", failure.exceptionMessage())
         .put("responseCode", failure.responseCode())
         .put("body", Base64.getEncoder().encodeToString(failure.body().getBytes()));
+  }
+
+  private static JsonObject pending(CallbackSender.Pending pending) {
+    return new JsonObject()
+        .put("key", pending.key)
+        .put("userId", pending.userId)
+        .put("target", pending.target)
+        .put("category", pending.category)
+        .put("eventType", pending.eventType)
+        .put("objectId", pending.objectId)
+        .put("body", Base64.getEncoder().encodeToString(pending.body.getBytes()))
+        .put("failureId", pending.failureId)
+        .put("failureCreated", time(pending.failureCreated))
+        .put("attempts", pending.attempts);
   }
 
   private static JsonObject seededUser(SeededUser user) {

@@ -237,6 +237,91 @@ class DurableStateTest {
   }
 
   @Test
+  void refusedCallsCauseNoWrite() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    payOut(alice, "1.00", "saved");
+    byte[] state = readBytes(dir.resolve(StateFile.FILE_NAME));
+    byte[] journal = readBytes(dir.resolve(StateFile.JOURNAL_NAME));
+
+    assertThat(alice.pay(Emulators.payment("-1.00", "IBAN", "NL91ABNA0417164300", "bad").encode()).status())
+        .isEqualTo(400);
+    assertThat(alice.send("POST", "/user/" + alice.userId + "/monetary-account/1/payment", alice.sessionToken,
+        Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "nowhere").encode(), true).status()).isEqualTo(404);
+    assertThat(alice.send("POST", alice.paymentsPath(), "not-a-session-token",
+        Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "who").encode(), true).status())
+        .as("refused as unauthorised").isBetween(400, 499);
+
+    assertThat(readBytes(dir.resolve(StateFile.FILE_NAME))).as("state file untouched").isEqualTo(state);
+    assertThat(readBytes(dir.resolve(StateFile.JOURNAL_NAME))).as("journal untouched").isEqualTo(journal);
+  }
+
+  @Test
+  void installationsAndEndedSessionsAreWrittenOnceToTheJournal() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    long firstSession = alice.sessionId;
+    assertThat(alice.openSession(alice.apiKey).status()).as("a new session ends the first").isEqualTo(200);
+    for (int i = 0; i < 3; i++) {
+      payOut(alice, "1.00", "p" + i);
+    }
+
+    JsonObject saved = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
+    assertThat(saved.containsKey("installations")).isFalse();
+    assertThat(saved.containsKey("endedSessions")).isFalse();
+    List<JsonObject> entries = Files.readString(dir.resolve(StateFile.JOURNAL_NAME)).lines().map(JsonObject::new)
+        .toList();
+    assertThat(entries.stream().filter(e -> e.containsKey("installation")))
+        .extracting(e -> e.getJsonObject("installation").getString("token")).containsExactly(alice.installationToken);
+    assertThat(entries.stream().filter(e -> e.containsKey("endedSession")))
+        .extracting(e -> e.getJsonObject("endedSession").getLong("id")).containsExactly(firstSession);
+
+    emulator = restart(emulator, EmulatorSeed.EMPTY);
+    Reply user = alice.get("/user");
+    assertThat(user.status()).as(user.text()).isEqualTo(200);
+    assertThat(alice.serverSignatureValid(user)).isTrue();
+  }
+
+  /** A file of format version 1 held installations and ended sessions in the state file; it is still read. */
+  @Test
+  void stateOfTheFirstFormatVersionIsStillRead() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    assertThat(alice.openSession(alice.apiKey).status()).isEqualTo(200);
+    payOut(alice, "1.50", "v1");
+    int port = emulator.port();
+    Emulators.stop(emulator);
+    emulator = null;
+    Path journalFile = dir.resolve(StateFile.JOURNAL_NAME);
+    JsonObject state = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
+    JsonArray installations = new JsonArray();
+    JsonArray ended = new JsonArray();
+    StringBuilder journal = new StringBuilder();
+    for (String line : Files.readString(journalFile).lines().toList()) {
+      JsonObject entry = new JsonObject(line);
+      if (entry.containsKey("installation")) {
+        installations.add(entry.getJsonObject("installation"));
+      } else if (entry.containsKey("endedSession")) {
+        ended.add(entry.getJsonObject("endedSession"));
+      } else {
+        journal.append(line).append('\n');
+      }
+    }
+    Files.writeString(journalFile, journal);
+    Files.writeString(dir.resolve(StateFile.FILE_NAME), state.put("version", 1).put("installations", installations)
+        .put("endedSessions", ended).put("journalLength", Files.size(journalFile)).encode());
+
+    emulator = start(port, EmulatorSeed.EMPTY);
+
+    Reply payments = alice.get(alice.paymentsPath());
+    assertThat(payments.status()).as(payments.text()).isEqualTo(200);
+    assertThat(alice.serverSignatureValid(payments)).isTrue();
+    assertThat(payments.items()).hasSize(1);
+    assertThat(new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME))).getInteger("version"))
+        .as("saved again in the current format").isEqualTo(StateFile.VERSION);
+  }
+
+  @Test
   void leftoverTemporaryFileOfACrashedWriteIsIgnoredAndRemoved() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
@@ -279,8 +364,7 @@ class DurableStateTest {
   void stateAndJournalAreReadableByTheirOwnerOnly() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
-    assertThat(alice.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "out").encode()).status())
-        .isEqualTo(200);
+    payOut(alice, "1.00", "out");
 
     for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME)) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
@@ -298,8 +382,8 @@ class DurableStateTest {
     Files.writeString(file, "{\"users\":[]}");
     assertStartFails("is not a bunq emulator state file");
 
-    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":2}");
-    assertStartFails("format version 2 by a newer emulator");
+    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":3}");
+    assertStartFails("format version 3 by a newer emulator");
 
     Files.delete(file);
     emulator = start(0, EmulatorSeed.EMPTY);
@@ -393,6 +477,12 @@ class DurableStateTest {
       process.destroyForcibly();
       assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  /** Pays {@code value} to an IBAN outside the emulator and checks that it was answered 200. */
+  private static void payOut(TestClient payer, String value, String description) {
+    Reply paid = payer.pay(Emulators.payment(value, "IBAN", "NL91ABNA0417164300", description).encode());
+    assertThat(paid.status()).as(paid.text()).isEqualTo(200);
   }
 
   private void assertStartFails(String message) {
