@@ -195,7 +195,10 @@ final class EmulatorState {
     });
   }
 
-  /** Ends one session; its token is refused from now on (401, as a known token that no longer authorises). */
+  /**
+   * Ends one session; its token is refused from now on (403 Insufficient authentication. once it was closed
+   * or replaced, see {@code Guard}).
+   */
   void endSession(Session session) {
     sessionsByToken.remove(session.token());
     endedSessions.put(session.token(), session);
