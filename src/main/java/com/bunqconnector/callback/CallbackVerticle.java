@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP endpoint bunq posts callbacks to, {@code POST /callbacks/<tenant>/<token>[?user=<user>]}.
  * A callback from an allowed source network with the tenant's token and a {@code NotificationUrl}
- * body is stored in the cluster ({@link EventStore}: a duplicate is recognised there) and only then
- * answered 200; the {@link Deliverer} then sends it to every consumer address the tenant names for
- * its category, at least once. A source outside the environment's networks gets 403, an unknown
+ * body is stored in the cluster ({@link EventStore}: a duplicate is recognised there) and queued
+ * for its user's delivery, on this node or the one that delivers the user's events, and only then
+ * answered 200 (so an event bunq sends after it cannot overtake it); the {@link Deliverer} sends it
+ * to every consumer address the tenant names for its category, at least once. A source outside the environment's networks gets 403, an unknown
  * tenant, token or user 404, a bad body 400, an oversized one 413, a store that cannot be written
  * 503 (bunq retries). The node also serves {@link Addresses#ADMIN}. Nothing a request carries can
  * make the handler throw.
@@ -251,8 +252,7 @@ public final class CallbackVerticle extends VerticleBase {
         return;
       }
       stats.countReceived();
-      ctx.response().setStatusCode(200).end();
-      deliverer.accepted(stored.result());
+      deliverer.accepted(stored.result()).onComplete(queued -> ctx.response().setStatusCode(200).end());
     });
   }
 

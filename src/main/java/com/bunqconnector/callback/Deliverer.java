@@ -3,6 +3,7 @@ package com.bunqconnector.callback;
 import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.TenantConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -57,6 +58,10 @@ final class Deliverer {
   private static final class UserQueue {
     final TreeMap<String, String> events = new TreeMap<>();
     boolean owned;
+    /** Whether its events go to the lease's holder should that be another node (else the sweep finds them). */
+    boolean forward;
+    /** Completes once the queue's events have their place: the lease is this node's, or they were handed on. */
+    Future<Void> placed = Future.succeededFuture();
     boolean running;
     boolean lost;
     String currentId;
@@ -94,7 +99,8 @@ final class Deliverer {
   Future<Void> start() {
     handOver = vertx.eventBus().consumer(NODE_PREFIX + nodeId, message -> {
       JsonObject event = message.body();
-      offer(event.getString("user"), event.getLong("seq"), event.getString("id"), false);
+      offer(event.getString("user"), event.getLong("seq"), event.getString("id"), false)
+          .onComplete(queued -> message.reply("queued"));
     });
     sweepTimer = vertx.setPeriodic(config.sweepMs(), id -> sweep());
     renewTimer = vertx.setPeriodic(Math.max(10, config.leaseMs() / 3), id -> renewLeases());
@@ -114,27 +120,41 @@ final class Deliverer {
     return vertx.sharedData().getAsyncMap(CallbackMaps.LEASES);
   }
 
-  /** Hands a freshly stored event to whoever delivers its user's events. */
-  void accepted(JsonObject entry) {
-    offer(EventStore.userKey(entry), entry.getLong("seq"), entry.getString("id"), true);
+  /**
+   * Hands a freshly stored event to whoever delivers its user's events. Completes once the event has
+   * its place in that node's queue (or the hand-over failed, and the sweep will find it): bunq hears
+   * 200 only then, so an event bunq sends after that answer can never overtake this one.
+   */
+  Future<Void> accepted(JsonObject entry) {
+    return offer(EventStore.userKey(entry), entry.getLong("seq"), entry.getString("id"), true);
   }
 
-  private void offer(String userKey, long seq, String id, boolean forward) {
+  /**
+   * Queues an event for its user on this node when the node holds (or takes) the user's lease, else
+   * forwards it to the holder when {@code forward}. Completes once the event is queued here or the
+   * holder answered (or did not, within a lease's time).
+   */
+  private Future<Void> offer(String userKey, long seq, String id, boolean forward) {
     if (stopped) {
-      return;
+      return Future.succeededFuture();
     }
     String order = String.format("%020d/%s", seq, id);
     UserQueue queue = queues.get(userKey);
     if (queue != null) {
       queue.events.putIfAbsent(order, id);
-      return;
+      queue.forward |= forward;
+      return queue.placed;
     }
     UserQueue fresh = new UserQueue();
     fresh.events.put(order, id);
+    fresh.forward = forward;
     queues.put(userKey, fresh);
+    Promise<Void> placed = Promise.promise();
+    fresh.placed = placed.future();
     leases().compose(leases -> leases.putIfAbsent(userKey, nodeId, config.leaseMs())).onComplete(lease -> {
       if (lease.succeeded() && (lease.result() == null || nodeId.equals(lease.result()))) {
         fresh.owned = true;
+        placed.complete();
         run(userKey, fresh);
         return;
       }
@@ -142,14 +162,21 @@ final class Deliverer {
       if (lease.failed()) {
         log.warn("Cannot take the delivery lease of {}; the sweep retries: {}", userKey,
             lease.cause().getMessage());
-      } else if (forward) {
+        placed.complete();
+      } else if (fresh.forward) {
+        List<Future<?>> handed = new ArrayList<>();
         for (Map.Entry<String, String> event : fresh.events.entrySet()) {
           long eventSeq = Long.parseLong(event.getKey().substring(0, 20));
-          vertx.eventBus().send(NODE_PREFIX + lease.result(),
-              new JsonObject().put("user", userKey).put("seq", eventSeq).put("id", event.getValue()));
+          handed.add(vertx.eventBus().request(NODE_PREFIX + lease.result(),
+              new JsonObject().put("user", userKey).put("seq", eventSeq).put("id", event.getValue()),
+              new DeliveryOptions().setSendTimeout(config.leaseMs())));
         }
+        Future.join(handed).onComplete(done -> placed.complete());
+      } else {
+        placed.complete();
       }
     });
+    return fresh.placed;
   }
 
   private void run(String userKey, UserQueue queue) {
