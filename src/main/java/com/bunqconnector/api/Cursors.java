@@ -9,14 +9,41 @@ import java.util.TreeMap;
 
 /**
  * bunq's pagination cursors: server-relative URLs such as
- * {@code /v1/user/1/monetary-account/2/payment?count=10&older_id=224}, turned into the next call.
+ * {@code /v1/user/1/monetary-account/2/payment?count=10&older_id=224}, turned into the next call;
+ * and the rules a list's paging parameters follow, for cursors and callers alike.
  */
-final class Cursors {
+public final class Cursors {
 
   /** bunq's largest page. */
-  static final int MAX_COUNT = 200;
+  public static final int MAX_COUNT = 200;
+
+  /** What is wrong with a list's paging parameters: the parameter ({@code query} for both ids) and why. */
+  public record Problem(String parameter, String reason) {
+  }
 
   private Cursors() {
+  }
+
+  /**
+   * What breaks bunq's paging rules in {@code query}: both {@code older_id} and {@code newer_id}
+   * (a list goes one way), an id that is not a bunq object id, a {@code count} outside 1 to
+   * {@value #MAX_COUNT}; or {@code null} when nothing does.
+   */
+  public static Problem problem(Map<String, String> query) {
+    if (query.containsKey("older_id") && query.containsKey("newer_id")) {
+      return new Problem("query", "older_id and newer_id go one way each: send one of them");
+    }
+    for (String id : new String[] {"older_id", "newer_id"}) {
+      if (query.containsKey(id) && !query.get(id).matches("\\d{1,19}")) {
+        return new Problem(id, "must be a bunq object id (digits)");
+      }
+    }
+    String count = query.get("count");
+    if (count != null && (!count.matches("\\d{1,3}") || Integer.parseInt(count) < 1
+        || Integer.parseInt(count) > MAX_COUNT)) {
+      return new Problem("count", "must be a whole number from 1 to " + MAX_COUNT + " (bunq's largest page)");
+    }
+    return null;
   }
 
   /**
@@ -52,18 +79,9 @@ final class Cursors {
         }
       }
     }
-    if (query.containsKey("older_id") && query.containsKey("newer_id")) {
-      throw new IllegalArgumentException("'" + shorten(cursor) + "' names both older_id and newer_id");
-    }
-    for (String id : new String[] {"older_id", "newer_id"}) {
-      if (query.containsKey(id) && !query.get(id).matches("\\d{1,19}")) {
-        throw new IllegalArgumentException("'" + shorten(cursor) + "' has an " + id + " that is not an object id");
-      }
-    }
-    String count = query.get("count");
-    if (count != null && (!count.matches("\\d{1,3}") || Integer.parseInt(count) < 1
-        || Integer.parseInt(count) > MAX_COUNT)) {
-      throw new IllegalArgumentException("'" + shorten(cursor) + "' has a count that is not 1 to " + MAX_COUNT);
+    Problem problem = problem(query);
+    if (problem != null) {
+      throw new IllegalArgumentException("'" + shorten(cursor) + "': " + problem.parameter() + " " + problem.reason());
     }
     return new ApiCall(listed.tenant(), listed.user(), listed.method(), path, query, null, listed.deadlineMs());
   }

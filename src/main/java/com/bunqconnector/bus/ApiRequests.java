@@ -1,6 +1,8 @@
 package com.bunqconnector.bus;
 
 import com.bunqconnector.api.ApiCall;
+import com.bunqconnector.api.Cursors;
+import com.bunqconnector.config.TenantConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -24,13 +26,10 @@ public final class ApiRequests {
   static final Set<String> FIELDS = Set.of("tenant", "user", "method", "path", "query", "body", "all", "limit",
       "timeoutMs");
   /** Tenant and user ids: the rule of the tenant configuration ({@code config.TenantConfig.isId}). */
-  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   /** Text from a request that may be quoted in an error message (and so in a log line) as it is. */
   private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9_.{}/-]{1,64}");
   private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_.{}-]+)+");
   private static final int MAX_PATH = 2048;
-  /** bunq's largest page. */
-  static final int MAX_COUNT = 200;
   /** Items collected over all pages when the request sets no limit. */
   public static final int DEFAULT_PAGE_LIMIT = 1_000;
   /** Most items one request may collect over all pages. */
@@ -108,28 +107,19 @@ public final class ApiRequests {
     if (Boolean.TRUE.equals(all) && !method.equals("GET")) {
       throw new InvalidRequestException("all", "only GET lists have pages, not " + method);
     }
-    if (query.containsKey("older_id") && query.containsKey("newer_id")) {
-      throw new InvalidRequestException("query", "older_id and newer_id go one way each: send one of them");
-    }
-    for (String id : new String[] {"older_id", "newer_id"}) {
-      if (query.containsKey(id) && !query.get(id).matches("\\d{1,19}")) {
-        throw new InvalidRequestException("query." + id, "must be a bunq object id (digits)");
-      }
-    }
-    if (query.containsKey("count")) {
-      String count = query.get("count");
-      if (!count.matches("\\d{1,3}") || Integer.parseInt(count) < 1 || Integer.parseInt(count) > MAX_COUNT) {
-        throw new InvalidRequestException("query.count", "must be a whole number from 1 to " + MAX_COUNT
-            + " (bunq's largest page), was " + shown(count));
-      }
+    Cursors.Problem problem = Cursors.problem(query);
+    if (problem != null) {
+      String parameter = problem.parameter();
+      throw new InvalidRequestException(parameter.equals("query") ? "query" : "query." + parameter, problem.reason()
+          + (parameter.equals("count") ? ", was " + shown(query.get("count")) : ""));
     }
   }
 
   private static String id(JsonObject request, String field) {
     String id = requiredString(request, field);
-    if (!ID.matcher(id).matches()) {
-      throw new InvalidRequestException(field, "must be an id of the configuration: 1 to 63 lower-case letters,"
-          + " digits, '-' and '_', starting with a letter or digit; was " + shown(id));
+    if (!TenantConfig.isId(id)) {
+      throw new InvalidRequestException(field, "must be an id of the configuration, which "
+          + TenantConfig.ID_RULE + "; was " + shown(id));
     }
     return id;
   }
