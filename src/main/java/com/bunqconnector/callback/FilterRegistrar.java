@@ -6,6 +6,8 @@ import com.bunqconnector.api.BunqClient;
 import com.bunqconnector.api.BunqResponse;
 import com.bunqconnector.api.ErrorCode;
 import com.bunqconnector.config.TenantConfig;
+import com.bunqconnector.session.InvalidUserException;
+import com.bunqconnector.session.UnknownUserException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -71,7 +73,7 @@ public final class FilterRegistrar {
 
   /**
    * Registers every user of the tenant, retrying a user that fails up to {@link #ATTEMPTS} times a
-   * second apart. Completes with {@code {"registered":[users],"failed":{user: reason}}}; never fails.
+   * second apart (but not one that bunq refused outright, or that is not served). Completes with {@code {"registered":[users],"failed":{user: reason}}}; never fails.
    */
   public Future<JsonObject> registerAll(TenantConfig tenant) {
     return registerUsers(tenant, tenant.users().keySet());
@@ -114,13 +116,36 @@ public final class FilterRegistrar {
 
   private Future<Integer> registerWithRetries(TenantConfig tenant, String user, int attempt) {
     return register(tenant, user).recover(e -> {
+      if (isFinal(e)) {
+        return Future.failedFuture(new IllegalStateException(e.getMessage() + " (not tried again: the same call"
+            + " would be refused the same way)", e));
+      }
       if (attempt >= ATTEMPTS) {
-        return Future.failedFuture(e);
+        return Future.failedFuture(new IllegalStateException(e.getMessage() + " (after " + attempt + " attempts)",
+            e));
       }
       Promise<Integer> again = Promise.promise();
       vertx.setTimer(1_000, timer -> registerWithRetries(tenant, user, attempt + 1).onComplete(again));
       return again.future();
     });
+  }
+
+  /**
+   * Whether a failed registration would fail again at once: bunq refused the request itself (400,
+   * 403, 404), or the user is not served or its credentials were refused. Rate limits, timeouts, bunq's own errors,
+   * an expired session and unclear outcomes are worth another try.
+   */
+  private static boolean isFinal(Throwable failure) {
+    if (failure instanceof UnknownUserException || failure instanceof InvalidUserException) {
+      return true;
+    }
+    if (!(failure instanceof BunqApiException e)) {
+      return false;
+    }
+    return switch (e.code()) {
+      case BAD_REQUEST, FORBIDDEN, NOT_FOUND, INVALID_REQUEST, UNKNOWN_USER -> true;
+      default -> false;
+    };
   }
 
   /**

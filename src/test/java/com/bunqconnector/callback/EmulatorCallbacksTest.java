@@ -163,4 +163,17 @@ class EmulatorCallbacksTest {
     assertThat(targets("/user/" + ApiCall.USER_ID + "/notification-filter-url"))
         .containsExactly("http://127.0.0.1:" + port + "/callbacks/acme/" + fresh + "?user=alice");
   }
+
+  @Test
+  @Order(3)
+  void aUserWhoseRegistrationWouldFailAgainIsReportedWithoutRetries() throws Exception {
+    Map<String, UserConfig> users = new LinkedHashMap<>(acme.users());
+    users.put("carol", new UserConfig("carol", null, List.of()));
+    TenantConfig withCarol = new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, TOKEN, users,
+        acme.consumers(), false, true, true);
+    JsonObject report = filters.registerAll(withCarol).await(30, TimeUnit.SECONDS);
+    assertThat(report.getJsonArray("registered")).containsExactlyInAnyOrder("alice", "bob");
+    assertThat(report.getJsonObject("failed").getString("carol")).as("carol is not served by this node")
+        .contains("carol", "not tried again");
+  }
 }
