@@ -2,9 +2,7 @@ package com.bunqconnector.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import com.bunqconnector.api.BunqHttp;
-import com.bunqconnector.api.ContextFactory;
-import com.bunqconnector.api.SessionPacer;
+import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.crypto.RsaProvider;
@@ -17,14 +15,11 @@ import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.emulator.SeededUser;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
-import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.session.UserSpec;
 import com.bunqconnector.session.Warmup;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.io.PrintWriter;
@@ -32,11 +27,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -190,10 +184,10 @@ final class BenchCommand implements Runnable {
   }
 
   /**
-   * The session path of a node, wired as {@link ConnectorNode} wires it, with pacing off. The crypto
-   * pool and HTTP client cost the same for any number of contexts and are closed only after the
-   * heap readings; the map entries, registered users, manager, factory and store are what
-   * {@link #dropContexts} lets go.
+   * A node's session path ({@link SessionPath}, as {@link ConnectorNode} runs on), with pacing and the
+   * rate limiter off (the emulator keeps no limits here either). The crypto pool and HTTP client cost
+   * the same for any number of contexts and are closed only after the heap readings; the map entries,
+   * registered users, manager, factory and store are what {@link #dropContexts} lets go.
    */
   private static final class Connector {
     private final CryptoWorker crypto;
@@ -202,14 +196,15 @@ final class BenchCommand implements Runnable {
     private SessionManager sessions;
 
     Connector(Vertx vertx, int cryptoThreads) {
-      SecretBox secrets = SecretBox.ephemeral();
-      crypto = new CryptoWorker(vertx, CryptoWorker.DEFAULT_POOL_NAME, cryptoThreads);
-      web = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(16));
-      BunqHttp http = new BunqHttp(vertx, web, crypto, 30_000, BunqHttp.DEFAULT_MAX_RESPONSE_BYTES);
-      ContextFactory factory = new ContextFactory(http, crypto, Clock.systemUTC(), SessionPacer.unpaced(),
-          new TenantKeys(vertx, secrets));
-      store = new SessionStore(vertx, secrets);
-      sessions = new SessionManager(store, factory);
+      NodeConfig node = NodeConfig.of("bench contexts' node", new JsonObject()
+          .put("workerPoolSize", cryptoThreads)
+          .put("pacing", new JsonObject().put("enabled", false))
+          .put("rateLimits", new JsonObject().put("enabled", false)));
+      SessionPath path = new SessionPath(vertx, node, SecretBox.ephemeral());
+      crypto = path.crypto;
+      web = path.web;
+      store = path.store;
+      sessions = path.sessions;
     }
 
     /** Registers one user per seeded emulator user, with its API key. */

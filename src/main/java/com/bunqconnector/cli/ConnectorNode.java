@@ -1,42 +1,30 @@
 package com.bunqconnector.cli;
 
 import com.bunqconnector.api.BunqClient;
-import com.bunqconnector.api.BunqHttp;
 import com.bunqconnector.api.CallLimiter;
 import com.bunqconnector.api.ContextFactory;
-import com.bunqconnector.api.RetryPolicy;
 import com.bunqconnector.api.SessionPacer;
 import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.bus.ApiVerticle;
 import com.bunqconnector.callback.CallbackStats;
 import com.bunqconnector.callback.CallbackVerticle;
 import com.bunqconnector.callback.FilterRegistrar;
-import com.bunqconnector.config.CallPathConfig;
 import com.bunqconnector.config.ConfigException;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.ConnectorConfig;
 import com.bunqconnector.config.NodeConfig;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.TenantWatcher;
-import com.bunqconnector.crypto.CryptoWorker;
 import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.session.RuntimeUsers;
 import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
-import com.bunqconnector.session.TenantKeys;
 import com.bunqconnector.session.Warmup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,8 +42,7 @@ public final class ConnectorNode {
 
   private final Vertx vertx;
   private final ConnectorConfig config;
-  private final CryptoWorker crypto;
-  private final HttpClient web;
+  private final SessionPath path;
   private final SessionPacer pacer;
   private final CallLimiter limiter;
   private final ContextFactory factory;
@@ -75,23 +62,14 @@ public final class ConnectorNode {
     this.vertx = vertx;
     this.config = config;
     NodeConfig node = config.node();
-    this.crypto = new CryptoWorker(vertx, CryptoWorker.DEFAULT_POOL_NAME, node.workerPoolSize());
-    CallPathConfig calls = node.callPath();
-    this.web = vertx.createHttpClient(httpOptions(calls),
-        new PoolOptions().setHttp1MaxSize(calls.poolSize()).setHttp2MaxSize(calls.poolSize()));
-    NodeConfig.PacingConfig pacing = node.pacing();
-    this.limiter = limiter(vertx, pacing.egressGroup(), calls.rateLimits());
-    CallPathConfig.RetryConfig retry = calls.retry();
-    BunqHttp http = new BunqHttp(vertx, web, crypto, node.requestTimeoutMs(), BunqHttp.DEFAULT_MAX_RESPONSE_BYTES,
-        limiter, new RetryPolicy(retry.maxAttempts(), retry.baseDelayMs(), retry.maxDelayMs(), retry.deadlineMs()));
-    this.pacer = pacing.enabled()
-        ? SessionPacer.of(vertx, pacing.egressGroup(), pacing.intervalMs(), pacing.maxWaitMs(), Clock.systemUTC())
-        : SessionPacer.unpaced();
-    this.factory = new ContextFactory(http, crypto, Clock.systemUTC(), pacer, new TenantKeys(vertx, secrets));
-    this.store = new SessionStore(vertx, secrets);
-    this.sessions = new SessionManager(store, factory);
+    this.path = new SessionPath(vertx, node, secrets);
+    this.pacer = path.pacer;
+    this.limiter = path.limiter;
+    this.factory = path.factory;
+    this.store = path.store;
+    this.sessions = path.sessions;
     sessions.onEvent(event -> vertx.eventBus().publish(Addresses.SESSION_EVENTS, event));
-    this.client = new BunqClient(sessions, http);
+    this.client = new BunqClient(sessions, path.http);
     this.tenants = new LiveTenants(vertx, node, emulatorBaseUrl, emulatorBunq, sessions,
         new RuntimeUsers(vertx, secrets));
     config.tenants().forEach(tenants::serve);
@@ -189,29 +167,6 @@ public final class ConnectorNode {
     return "http://" + host + ":" + callbacks.actualPort();
   }
 
-  private static HttpClientOptions httpOptions(CallPathConfig calls) {
-    HttpClientOptions options = new HttpClientOptions()
-        .setConnectTimeout(calls.connectTimeoutMs())
-        .setKeepAlive(true)
-        .setKeepAliveTimeout(calls.keepAliveSeconds());
-    if (calls.http2()) {
-      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false)
-          .setHttp2KeepAliveTimeout(calls.keepAliveSeconds());
-    }
-    return options;
-  }
-
-  private static CallLimiter limiter(Vertx vertx, String egressGroup, CallPathConfig.RateLimitConfig config) {
-    if (!config.enabled()) {
-      return CallLimiter.unlimited();
-    }
-    Map<HttpMethod, CallLimiter.Limit> limits = new HashMap<>();
-    config.limits().forEach((method, limit) ->
-        limits.put(HttpMethod.valueOf(method), new CallLimiter.Limit(limit.calls(), limit.windowMs())));
-    return CallLimiter.of(vertx, egressGroup, limits, config.marginMs(), config.maxWaitMs(), config.maxQueued(),
-        Clock.systemUTC());
-  }
-
   public ConnectorConfig config() {
     return config;
   }
@@ -274,7 +229,6 @@ public final class ConnectorNode {
     if (watcher != null) {
       watcher.stop();
     }
-    web.close();
-    return crypto.close();
+    return path.close();
   }
 }

@@ -126,6 +126,17 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
 
   private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+(/[^\\s?#]*)?");
 
+  /**
+   * A node configuration from JSON that refers to no environment variables, as {@code connector.json}
+   * would hold it, for a node wired in code (such as a benchmark's).
+   *
+   * @param description what the JSON is, for error messages (in place of a file name)
+   * @throws ConfigException naming the field when the JSON is not a valid node configuration
+   */
+  public static NodeConfig of(String description, JsonObject json) {
+    return parse(description, json, name -> null);
+  }
+
   static NodeConfig parse(String file, JsonObject json, Function<String, String> env) {
     JsonFields root = new JsonFields(file, "", json, env);
     root.allowOnly(Set.of("environment", "http", "publicBaseUrl", "callbackBodyLimit", "emulator", "cluster",
