@@ -2,13 +2,17 @@ package com.bunqconnector.emulator;
 
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.Payment;
+import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.Event;
+import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -34,7 +38,16 @@ final class Ledger {
    * PAYMENT callbacks go out besides MUTATION ones (bunq sends none for paid requests), and whether
    * each Payment gets its own event (a card payment is shown through its MasterCardAction).
    */
-  record Booking(String type, String subType, boolean paymentCallbacks, boolean ownEvents) {
+  record Booking(String type, String subType, boolean paymentCallbacks, boolean ownEvents, JsonObject payerFields) {
+
+    Booking(String type, String subType, boolean paymentCallbacks, boolean ownEvents) {
+      this(type, subType, paymentCallbacks, ownEvents, new JsonObject());
+    }
+
+    /** This booking with {@code field} set to {@code value} on the payer's Payment (as {@code batch_id}). */
+    Booking with(String field, Object value) {
+      return new Booking(type, subType, paymentCallbacks, ownEvents, payerFields.copy().put(field, value));
+    }
 
     static Booking payment(String type) {
       return new Booking(type, "PAYMENT", true, true);
@@ -152,19 +165,47 @@ final class Ledger {
     checkTransfer(payer, payee, amount);
     Instant now = state.now();
     JsonObject counterpartyLabel = payee.map(BunqJson::label).orElse(externalLabel);
-    Payment outgoing = book(payer, amount.negate(), counterpartyLabel, description, booking.type(), booking, now);
+    Payment outgoing = book(payer, amount.negate(), counterpartyLabel, description, booking.type(), booking,
+        booking.payerFields(), now);
     notifyBooked(payer, outgoing, "MUTATION_CREATED", "PAYMENT_CREATED", booking);
     payee.ifPresent(target -> {
-      Payment incoming = book(target, amount, BunqJson.label(payer), description, "BUNQ", booking, now);
+      Payment incoming = book(target, amount, BunqJson.label(payer), description, "BUNQ", booking, null, now);
       notifyBooked(target, incoming, "MUTATION_RECEIVED", "PAYMENT_RECEIVED", booking);
     });
     return outgoing;
   }
 
+  /**
+   * Books {@code entries} out of {@code payer} as one PaymentBatch: every payer's Payment carries the
+   * batch's {@code batch_id}. All entries are checked first, their sum against the payer's funds, so
+   * either every entry is booked or none.
+   *
+   * @throws ApiError 400 when a party is not active or the payer cannot pay the sum
+   */
+  PaymentBatch transferBatch(Account payer, List<DraftEntry> entries) {
+    BigDecimal total = BigDecimal.ZERO;
+    for (DraftEntry entry : entries) {
+      checkParties(payer, Optional.ofNullable(entry.payee()));
+      total = total.add(entry.amount());
+    }
+    checkFunds(payer, total);
+    long batchId = state.nextId();
+    List<Long> paymentIds = new ArrayList<>();
+    for (DraftEntry entry : entries) {
+      paymentIds.add(transfer(payer, Optional.ofNullable(entry.payee()), entry.counterpartyLabel(), entry.amount(),
+          entry.description(), Booking.payment(entry.type()).with("batch_id", batchId)).id());
+    }
+    PaymentBatch batch = new PaymentBatch(batchId, payer.id, paymentIds);
+    store.addBatch(batch);
+    log.debug("Booked payment batch {} of {} payments on account {}", batchId, paymentIds.size(), payer.id);
+    return batch;
+  }
+
   /** Credits {@code account} with money from outside the emulated bank; returns the incoming Payment. */
   Payment credit(Account account, BigDecimal amount, JsonObject counterpartyLabel, String description,
       Booking booking) {
-    Payment incoming = book(account, amount, counterpartyLabel, description, booking.type(), booking, state.now());
+    Payment incoming = book(account, amount, counterpartyLabel, description, booking.type(), booking, null,
+        state.now());
     notifyBooked(account, incoming, "MUTATION_RECEIVED", "PAYMENT_RECEIVED", booking);
     return incoming;
   }
@@ -179,12 +220,16 @@ final class Ledger {
   }
 
   private Payment book(Account account, BigDecimal signedAmount, JsonObject counterpartyLabel, String description,
-      String type, Booking booking, Instant now) {
+      String type, Booking booking, JsonObject fields, Instant now) {
     account.balance = account.balance.add(signedAmount);
     account.updated = now;
     long id = state.nextId();
-    Payment payment = new Payment(id, account.id, BunqJson.payment(id, now, account.id, signedAmount,
-        BunqJson.label(account), counterpartyLabel, description, type, booking.subType(), account.balance));
+    JsonObject json = BunqJson.payment(id, now, account.id, signedAmount, BunqJson.label(account), counterpartyLabel,
+        description, type, booking.subType(), account.balance);
+    if (fields != null) {
+      json.mergeIn(fields);
+    }
+    Payment payment = new Payment(id, account.id, json);
     state.addPayment(payment);
     if (booking.ownEvents()) {
       recordEvent(account, "Payment", payment.id(), payment::json, () -> false);

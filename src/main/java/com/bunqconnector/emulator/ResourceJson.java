@@ -1,19 +1,22 @@
 package com.bunqconnector.emulator;
 
 import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.NavigableMap;
 
 /**
- * Renders request inquiries and responses, draft payments, events and failed callbacks as bunq
+ * Renders request inquiries and responses, payment batches, draft payments, events and failed callbacks as bunq
  * objects, in the field order of bunq's schemas ({@code RequestInquiryRead},
  * {@code RequestResponseRead}, {@code DraftPaymentRead}, {@code EventListing},
  * {@code NotificationFilterFailureListing}), with explicit {@code null}s for absent values.
@@ -93,6 +96,13 @@ final class ResourceJson {
         .put("request_reference_split_the_bill", new JsonArray())
         .put("event_id", response.eventId)
         .put("monetary_account_preferred_id", response.account.id);
+  }
+
+  /** A PaymentBatch as {@code PaymentBatchRead} has it: the payer's Payments of the batch, nothing else. */
+  static JsonObject paymentBatch(PaymentBatch batch, NavigableMap<Long, Payment> paymentsOfAccount) {
+    JsonArray payments = new JsonArray();
+    batch.paymentIds().forEach(id -> payments.add(paymentsOfAccount.get(id).json()));
+    return new JsonObject().put("payments", new JsonObject().put("Payment", payments));
   }
 
   /**

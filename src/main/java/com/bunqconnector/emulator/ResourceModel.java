@@ -98,6 +98,17 @@ final class ResourceModel {
       String description, String merchantReference, String type) {
   }
 
+  /**
+   * A PaymentBatch: payments booked together out of one account, named by their ids (the payer's
+   * Payments, each carrying {@code batch_id}).
+   */
+  record PaymentBatch(long id, long accountId, List<Long> paymentIds) {
+
+    PaymentBatch {
+      paymentIds = List.copyOf(paymentIds);
+    }
+  }
+
   /** A DraftPayment: payments prepared through the API that the account owner accepts or rejects. */
   static final class DraftPayment {
     final long id;

@@ -44,9 +44,10 @@ final class StateFile {
   static final String FORMAT = "bunq-emulator-state";
   /**
    * The format version written; files of a newer version are refused. Version 2 moved installations
-   * and ended sessions from the state file into the journal; files of version 1 are still read.
+   * and ended sessions from the state file into the journal; version 3 added payment batches (and
+   * the other sections {@link StateReader} reads as optional); files of versions 1 and 2 are still read.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   private static final String TEMP_SUFFIX = ".tmp";
   private static final Set<StandardOpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);

@@ -18,6 +18,7 @@ import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
@@ -108,6 +109,7 @@ final class StateReader {
     each(json, "cards", j -> store.restoreCard(account(j, "accountId").id, new Card(number(j, "id"),
         text(j, "uuid"), text(j, "expiryDate"), text(j, "secondLine"))));
     journal(journal, "payment", "cardAction");
+    optional(json, "paymentBatches", j -> store.addBatch(batch(j)));
     journal(journal, "event");
     each(json, "failedCallbacks", j -> store.putFailure(failure(j)));
     optional(json, "pendingCallbacks", j -> store.putPending(pending(j)));
@@ -165,7 +167,10 @@ final class StateReader {
     state.addInstallation(installation);
   }
 
-  /** Like {@link #each} for a section that files of the first format version hold and later ones may not. */
+  /**
+   * Like {@link #each} for a section that some format versions lack: installations and ended sessions,
+   * which only version 1 holds, and what version 3 added (payment batches, ...).
+   */
   private static void optional(JsonObject json, String section, Consumer<JsonObject> restore) {
     if (json.getValue(section) != null) {
       each(json, section, restore);
@@ -312,6 +317,20 @@ final class StateReader {
         new Pointer(text(pointer, "type"), text(pointer, "value"), optionalText(pointer, "name")), payee,
         j.getJsonObject("counterpartyLabel"), optionalText(j, "description"), optionalText(j, "merchantReference"),
         text(j, "type"));
+  }
+
+  private PaymentBatch batch(JsonObject j) {
+    long accountId = account(j, "accountId").id;
+    List<Long> paymentIds = new ArrayList<>();
+    JsonArray ids = array(j, "paymentIds");
+    for (int i = 0; i < ids.size(); i++) {
+      if (!(ids.getValue(i) instanceof Number id) || payments.get(id.longValue()) == null
+          || payments.get(id.longValue()).accountId() != accountId) {
+        throw new IllegalArgumentException("\"paymentIds\"[" + i + "] names no payment of the account");
+      }
+      paymentIds.add(id.longValue());
+    }
+    return new PaymentBatch(number(j, "id"), accountId, paymentIds);
   }
 
   /** An event with the same view of its object that the live emulator gave it. */

@@ -119,6 +119,8 @@ final class StateWriter {
         .put("requestInquiries", array(store.inquiries(), StateWriter::inquiry))
         .put("requestResponses", array(store.responses(), StateWriter::response))
         .put("draftPayments", array(store.drafts(), StateWriter::draft))
+        .put("paymentBatches", array(store.batches(), b -> new JsonObject().put("id", b.id())
+            .put("accountId", b.accountId()).put("paymentIds", new JsonArray(new ArrayList<>(b.paymentIds())))))
         .put("cards", cards())
         .put("failedCallbacks", array(store.failures(), StateWriter::failure))
         .put("pendingCallbacks", array(store.pendingCallbacks(), StateWriter::pending))

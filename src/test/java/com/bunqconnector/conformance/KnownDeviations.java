@@ -119,7 +119,8 @@ public final class KnownDeviations {
           "bunq's published Payment samples carry maturity_date (a date) and allow_chat (a boolean)",
           doc -> !Patches.properties(doc, "PaymentRead").containsKey("maturity_date"),
           doc -> {
-            for (String schema : List.of("PaymentRead", "PaymentListing")) {
+            // "Payment" is what a PaymentBatch's payments are.
+            for (String schema : List.of("PaymentRead", "PaymentListing", "Payment")) {
               Patches.properties(doc, schema)
                   .put("maturity_date", new JsonObject().put("type", "string"))
                   .put("allow_chat", new JsonObject().put("type", "boolean"));

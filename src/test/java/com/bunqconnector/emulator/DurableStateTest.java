@@ -143,6 +143,26 @@ class DurableStateTest {
     assertThat(secondApp.userId).as("the access token still opens sessions").isEqualTo(app.userId);
   }
 
+  /** What format version 3 added: payment batches. */
+  @Test
+  void restartedEmulatorKeepsPaymentBatches() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    String batches = accountPath(alice) + "/payment-batch";
+    Reply batch = alice.send("POST", batches, alice.sessionToken, new JsonObject().put("payments", new JsonArray()
+        .add(Emulators.payment("1.00", "IBAN", bob.iban, "one"))
+        .add(Emulators.payment("2.00", "IBAN", bob.iban, "two"))).encode(), true);
+    assertThat(batch.status()).as(batch.text()).isEqualTo(200);
+    String batchPath = batches + "/" + batch.item(0, "Id").getLong("id");
+    JsonObject batchBefore = read(alice, batchPath, "PaymentBatch");
+
+    emulator = restart(emulator, EmulatorSeed.EMPTY);
+
+    assertThat(read(alice, batchPath, "PaymentBatch")).isEqualTo(batchBefore);
+    assertThat(alice.get(batches).items()).hasSize(1);
+  }
+
   /**
    * A real crash: the emulator command in its own JVM, killed with SIGKILL right after its answers,
    * without a chance to stop. The session, the key and the payment it confirmed are all there.
@@ -382,8 +402,9 @@ class DurableStateTest {
     Files.writeString(file, "{\"users\":[]}");
     assertStartFails("is not a bunq emulator state file");
 
-    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":3}");
-    assertStartFails("format version 3 by a newer emulator");
+    int newer = StateFile.VERSION + 1;
+    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":" + newer + "}");
+    assertStartFails("format version " + newer + " by a newer emulator");
 
     Files.delete(file);
     emulator = start(0, EmulatorSeed.EMPTY);

@@ -41,7 +41,8 @@ class EmulatorConformanceTest {
    * The users the rows call as: alice has paid bob and an outside IBAN, and has callback filters
    * ({@code filters}, a request body) pointing at a local sink that answers 200.
    */
-  private record Fixture(String base, TestClient alice, TestClient bob, long paymentId, String filters) {
+  private record Fixture(String base, TestClient alice, TestClient bob, long paymentId, String filters,
+      long batchId) {
 
     String user() {
       return "/user/" + alice.userId;
@@ -84,6 +85,12 @@ class EmulatorConformanceTest {
           f -> f.alice().get(f.account() + "/payment")),
       new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment/{itemId}",
           f -> f.alice().get(f.account() + "/payment/" + f.paymentId())),
+      new Endpoint("POST", "/user/{userID}/monetary-account/{monetary-accountID}/payment-batch",
+          f -> f.alice().send("POST", f.account() + "/payment-batch", f.alice().sessionToken, batch(f.bob()), true)),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment-batch",
+          f -> f.alice().get(f.account() + "/payment-batch")),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment-batch/{itemId}",
+          f -> f.alice().get(f.account() + "/payment-batch/" + f.batchId())),
       new Endpoint("POST", "/user/{userID}/notification-filter-url",
           f -> f.alice().send("POST", f.user() + "/notification-filter-url", f.alice().sessionToken, f.filters(),
               false)),
@@ -135,10 +142,13 @@ class EmulatorConformanceTest {
     Reply external = alice.pay(Emulators.payment("2.00", "IBAN", "NL91ABNA0417164300", "to a stranger").encode());
     Reply registered = alice.send("POST", "/user/" + alice.userId + "/notification-filter-url", alice.sessionToken,
         filters, false);
-    for (Reply reply : List.of(internal, external, registered)) {
+    Reply batch = alice.send("POST", "/user/" + alice.userId + "/monetary-account/" + alice.accountId
+        + "/payment-batch", alice.sessionToken, batch(bob), true);
+    for (Reply reply : List.of(internal, external, registered, batch)) {
       assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     }
-    fixture = new Fixture(emulator.baseUrl(), alice, bob, external.item(0, "Id").getLong("id"), filters);
+    fixture = new Fixture(emulator.baseUrl(), alice, bob, external.item(0, "Id").getLong("id"), filters,
+        batch.item(0, "Id").getLong("id"));
   }
 
   @AfterAll
@@ -177,6 +187,13 @@ class EmulatorConformanceTest {
     List<Violation> violations = CONFORMANCE.error(reply.json());
     assertThat(violations).as("%s: the emulator's error breaks bunq's document: %s%nanswer: %s", refusal,
         Violation.describe(violations), reply.text()).isEmpty();
+  }
+
+  /** A payment-batch body as the SDKs send it: two payments, to bob and to an outside IBAN. */
+  private static String batch(TestClient bob) {
+    return new JsonObject().put("payments", new JsonArray()
+        .add(Emulators.payment("0.01", "IBAN", bob.iban, "batch one"))
+        .add(Emulators.payment("0.02", "IBAN", "NL91ABNA0417164300", "batch two"))).encode();
   }
 
   /** A fresh sandbox user with an installation and a device registered for its API key. */
