@@ -70,6 +70,8 @@ final class EmulatorState {
   private final Map<Long, NavigableMap<Long, Payment>> payments = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByUser = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByAccount = new HashMap<>();
+  /** Push and e-mail notification filters: the categories per user, per kind ("push", "email"). */
+  private final Map<String, Map<Long, List<String>>> categoryFilters = new HashMap<>();
   /** How many changes were announced with {@link #changed()}; a durable emulator writes up to this count. */
   private long changes;
   private Runnable changeListener = () -> { };
@@ -281,6 +283,20 @@ final class EmulatorState {
 
   void replaceFilters(long userId, List<Filter> filters) {
     filtersByUser.put(userId, List.copyOf(filters));
+  }
+
+  /** The categories of a user's push or e-mail notification filters ({@code kind} "push" or "email"). */
+  List<String> categoryFiltersOf(String kind, long userId) {
+    return categoryFilters.getOrDefault(kind, Map.of()).getOrDefault(userId, List.of());
+  }
+
+  void replaceCategoryFilters(String kind, long userId, List<String> categories) {
+    categoryFilters.computeIfAbsent(kind, k -> new HashMap<>()).put(userId, List.copyOf(categories));
+  }
+
+  /** A kind's push or e-mail filter categories by user id; read-only. */
+  Map<Long, List<String>> categoryFilters(String kind) {
+    return Collections.unmodifiableMap(categoryFilters.getOrDefault(kind, Map.of()));
   }
 
   /** The URL notification filters set on one monetary account. */

@@ -26,6 +26,11 @@ import java.util.TreeMap;
  * category per set), and the callbacks that failed for good ({@code notification-filter-failure}:
  * GET lists them, POST retries the ones named).
  *
+ * <p>Push and e-mail filters of the user ({@code notification-filter-push}, {@code -email}; bunq
+ * documents them on the user only): a POST replaces the set of categories, a GET lists it, each
+ * item {@code {"category": ...}} wrapped as bunq's SDKs read it. They are kept (and saved by a
+ * durable emulator), but nothing is ever pushed to an app or e-mailed: the emulator has neither.
+ *
  * <p>A target must be an absolute http or https URL; with {@link EmulatorOptions#isHttpsCallbacksOnly()}
  * on, https only, as bunq demands. bunq's text for an http target is not documented; the emulator names
  * the field and says that https is required.
@@ -40,6 +45,8 @@ final class FilterRoutes {
   /** bunq accepts at most this many callback URLs per category. */
   static final int MAX_URLS_PER_CATEGORY = 2;
   private static final String FAILED_IDS = "notification_filter_failed_ids";
+  private static final String PUSH = "push";
+  private static final String EMAIL = "email";
 
   private final EmulatorState state;
   private final ResourceStore store;
@@ -65,7 +72,53 @@ final class FilterRoutes {
     String failure = "/v1/user/:userID/notification-filter-failure";
     router.get(failure).handler(replies.handler(this::listFailures));
     router.post(failure).handler(replies.handler(this::retryFailures));
-    // TODO(#3): notification-filter-push and -email: push and e-mail delivery are not emulated.
+    for (String kind : List.of(PUSH, EMAIL)) {
+      String path = "/v1/user/:userID/notification-filter-" + kind;
+      router.post(path).handler(replies.handler(ctx -> replaceCategoryFilters(ctx, kind)));
+      router.get(path).handler(replies.handler(ctx -> listCategoryFilters(ctx, kind)));
+    }
+  }
+
+  /**
+   * Replaces the user's push or e-mail filters with the categories of the body's
+   * {@code notification_filters} ({@code [{"category": "MUTATION"}, ...]}) and answers the new set.
+   */
+  private Future<JsonObject> replaceCategoryFilters(RoutingContext ctx, String kind) {
+    return guard.authorise(ctx, false).map(session -> {
+      User user = guard.user(ctx, session);
+      JsonArray requested = Bodies.optionalArray(Bodies.object(ctx, false), "notification_filters");
+      if (requested == null) {
+        throw ApiError.badRequest("Field \"notification_filters\" is required.");
+      }
+      List<String> categories = new ArrayList<>();
+      for (int i = 0; i < requested.size(); i++) {
+        String where = "notification_filters[" + i + "]";
+        String category = category(requested.getValue(i), where);
+        if (categories.contains(category)) {
+          throw ApiError.badRequest("Field \"" + where + ".category\" repeats category " + category + ".");
+        }
+        categories.add(category);
+      }
+      state.replaceCategoryFilters(kind, user.id(), categories);
+      return categoryFilters(kind, categories);
+    });
+  }
+
+  /** Lists the whole set on one page: a set holds each category at most once, so it is never long. */
+  private Future<JsonObject> listCategoryFilters(RoutingContext ctx, String kind) {
+    return guard.authorise(ctx, false).map(session -> Envelopes.listing(
+        categoryItems(kind, state.categoryFiltersOf(kind, guard.user(ctx, session).id())),
+        new JsonObject().put("future_url", null).put("newer_url", null).put("older_url", null)));
+  }
+
+  private static JsonObject categoryFilters(String kind, List<String> categories) {
+    return Envelopes.response(categoryItems(kind, categories));
+  }
+
+  /** The filters as bunq's SDKs read them: {@code {"NotificationFilterPush": {"category": ...}}} each. */
+  private static List<JsonObject> categoryItems(String kind, List<String> categories) {
+    String type = PUSH.equals(kind) ? "NotificationFilterPush" : "NotificationFilterEmail";
+    return categories.stream().map(c -> Envelopes.wrap(type, new JsonObject().put("category", c))).toList();
   }
 
   private Future<JsonObject> listUserFilters(RoutingContext ctx) {
@@ -151,7 +204,8 @@ final class FilterRoutes {
     return filters;
   }
 
-  private Filter filter(Object item, String where) {
+  /** The known category of a filter item; 400 naming {@code where} otherwise. */
+  private static String category(Object item, String where) {
     if (!(item instanceof JsonObject json)) {
       throw ApiError.badRequest("Field \"" + where + "\" must be an object.");
     }
@@ -159,6 +213,12 @@ final class FilterRoutes {
     if (!(category instanceof String name) || !CATEGORIES.contains(name)) {
       throw ApiError.badRequest("Field \"" + where + ".category\" must be a known notification category.");
     }
+    return name;
+  }
+
+  private Filter filter(Object item, String where) {
+    String name = category(item, where);
+    JsonObject json = (JsonObject) item;
     Object target = json.getValue("notification_target");
     if (!(target instanceof String url) || !isCallbackUrl(url)) {
       throw ApiError.badRequest("Field \"" + where + ".notification_target\" must be an absolute http(s) URL.");

@@ -94,6 +94,10 @@ final class StateReader {
     journal(journal, "endedSession");
     each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));
     each(json, "accountFilters", j -> state.replaceAccountFilters(account(j, "ownerId").id, filters(j)));
+    for (String kind : List.of("push", "email")) {
+      optional(json, kind + "Filters", j -> state.replaceCategoryFilters(kind, user(j, "userId").id(),
+          array(j, "categories").stream().map(String::valueOf).toList()));
+    }
     each(json, "requestInquiries", j -> {
       RequestInquiry inquiry = inquiry(j);
       inquiries.put(inquiry.id, inquiry);
@@ -169,7 +173,7 @@ final class StateReader {
 
   /**
    * Like {@link #each} for a section that some format versions lack: installations and ended sessions,
-   * which only version 1 holds, and what version 3 added (payment batches, ...).
+   * which only version 1 holds, and what version 3 added (payment batches, push and e-mail filters, ...).
    */
   private static void optional(JsonObject json, String section, Consumer<JsonObject> restore) {
     if (json.getValue(section) != null) {

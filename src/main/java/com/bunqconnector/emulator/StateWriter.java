@@ -113,6 +113,8 @@ final class StateWriter {
         .put("sessions", array(state.sessions(), StateWriter::session))
         .put("userFilters", filters(state.userFilters()))
         .put("accountFilters", filters(state.accountFilters()))
+        .put("pushFilters", categoryFilters(state.categoryFilters("push")))
+        .put("emailFilters", categoryFilters(state.categoryFilters("email")))
         .put("oauthClients", array(oauth.clients(), StateWriter::client))
         .put("oauthCodes", array(oauth.codes(), StateWriter::code))
         .put("oauthGrants", array(oauth.grants(), StateWriter::grant))
@@ -251,6 +253,13 @@ final class StateWriter {
     byOwner.forEach((owner, filters) -> array.add(new JsonObject().put("ownerId", owner)
         .put("filters", array(filters, f -> new JsonObject().put("id", f.id()).put("created", time(f.created()))
             .put("category", f.category()).put("target", f.target())))));
+    return array;
+  }
+
+  private static JsonArray categoryFilters(Map<Long, List<String>> byUser) {
+    JsonArray array = new JsonArray();
+    byUser.forEach((user, categories) -> array.add(new JsonObject().put("userId", user)
+        .put("categories", new JsonArray(new ArrayList<>(categories)))));
     return array;
   }
 

@@ -143,9 +143,9 @@ class DurableStateTest {
     assertThat(secondApp.userId).as("the access token still opens sessions").isEqualTo(app.userId);
   }
 
-  /** What format version 3 added: payment batches. */
+  /** What format version 3 added: payment batches, push and e-mail filters. */
   @Test
-  void restartedEmulatorKeepsPaymentBatches() throws Exception {
+  void restartedEmulatorKeepsPaymentBatchesAndPushAndEmailFilters() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     TestClient bob = TestClient.withSession(emulator.baseUrl());
@@ -156,11 +156,20 @@ class DurableStateTest {
     assertThat(batch.status()).as(batch.text()).isEqualTo(200);
     String batchPath = batches + "/" + batch.item(0, "Id").getLong("id");
     JsonObject batchBefore = read(alice, batchPath, "PaymentBatch");
+    String push = "/user/" + alice.userId + "/notification-filter-push";
+    String email = "/user/" + alice.userId + "/notification-filter-email";
+    JsonObject categories = new JsonObject().put("notification_filters", new JsonArray()
+        .add(new JsonObject().put("category", "MUTATION")));
+    assertThat(ResourceCalls.post(alice, push, categories).status()).isEqualTo(200);
+    assertThat(ResourceCalls.post(alice, email, categories).status()).isEqualTo(200);
+    JsonArray pushBefore = alice.get(push).items();
 
     emulator = restart(emulator, EmulatorSeed.EMPTY);
 
     assertThat(read(alice, batchPath, "PaymentBatch")).isEqualTo(batchBefore);
     assertThat(alice.get(batches).items()).hasSize(1);
+    assertThat(alice.get(push).items()).isEqualTo(pushBefore).hasSize(1);
+    assertThat(alice.get(email).items()).hasSize(1);
   }
 
   /**

@@ -62,6 +62,10 @@ class EmulatorConformanceTest {
     }
   }
 
+  /** A push or e-mail filter body. */
+  private static final String CATEGORIES = new JsonObject().put("notification_filters", new JsonArray()
+      .add(new JsonObject().put("category", "MUTATION"))).encode();
+
   private static final List<Endpoint> ENDPOINTS = List.of(
       new Endpoint("POST", "/sandbox-user-person",
           f -> new TestClient(f.base()).send("POST", "/sandbox-user-person", null, "", false)),
@@ -95,7 +99,17 @@ class EmulatorConformanceTest {
           f -> f.alice().send("POST", f.user() + "/notification-filter-url", f.alice().sessionToken, f.filters(),
               false)),
       new Endpoint("GET", "/user/{userID}/notification-filter-url",
-          f -> f.alice().get(f.user() + "/notification-filter-url")));
+          f -> f.alice().get(f.user() + "/notification-filter-url")),
+      new Endpoint("POST", "/user/{userID}/notification-filter-push",
+          f -> f.alice().send("POST", f.user() + "/notification-filter-push", f.alice().sessionToken, CATEGORIES,
+              false)),
+      new Endpoint("GET", "/user/{userID}/notification-filter-push",
+          f -> f.alice().get(f.user() + "/notification-filter-push")),
+      new Endpoint("POST", "/user/{userID}/notification-filter-email",
+          f -> f.alice().send("POST", f.user() + "/notification-filter-email", f.alice().sessionToken, CATEGORIES,
+              false)),
+      new Endpoint("GET", "/user/{userID}/notification-filter-email",
+          f -> f.alice().get(f.user() + "/notification-filter-email")));
 
   /** A call bunq refuses, and the 4xx it answers with; its body must be bunq's error envelope. */
   private record Refusal(String what, int status, Function<Fixture, Reply> call) {
