@@ -55,8 +55,8 @@ final class ResourceJson {
         .put("require_address", inquiry.requireAddress)
         .put("bunqme_share_url", inquiry.bunqmeShareUrl)
         .put("redirect_url", inquiry.redirectUrl)
-        .put("address_shipping", null)
-        .put("address_billing", null)
+        .put("address_shipping", copy(inquiry.addressShipping))
+        .put("address_billing", copy(inquiry.addressBilling))
         .put("geolocation", null)
         .put("reference_split_the_bill", null);
   }
@@ -87,8 +87,8 @@ final class ResourceJson {
         .put("type", "INTERNAL")
         .put("sub_type", "NONE")
         .put("redirect_url", inquiry.redirectUrl)
-        .put("address_billing", null)
-        .put("address_shipping", null)
+        .put("address_billing", copy(inquiry.addressBilling))
+        .put("address_shipping", copy(inquiry.addressShipping))
         .put("credit_scheme_identifier", null)
         .put("mandate_identifier", null)
         .put("registration_action", null)
@@ -177,6 +177,10 @@ final class ResourceJson {
         .put("exception_message", failure.exceptionMessage())
         .put("response_code", failure.responseCode())
         .put("notification_target", failure.target());
+  }
+
+  private static JsonObject copy(JsonObject json) {
+    return json == null ? null : json.copy();
   }
 
   private static String time(Instant instant) {

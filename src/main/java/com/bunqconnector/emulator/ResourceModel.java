@@ -44,6 +44,9 @@ final class ResourceModel {
     Instant updated;
     Instant timeResponded;
     BigDecimal amountResponded;
+    /** The addresses the payer gave on accepting, as bunq's Address objects; null when none. */
+    JsonObject addressBilling;
+    JsonObject addressShipping;
     /** PENDING, ACCEPTED, REJECTED or REVOKED. */
     String status = "PENDING";
     /** The payer's side when the counterparty is an emulated account. */

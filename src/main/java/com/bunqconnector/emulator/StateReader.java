@@ -284,6 +284,8 @@ final class StateReader {
     inquiry.updated = time(j, "updated");
     inquiry.timeResponded = optionalTime(j, "timeResponded");
     inquiry.amountResponded = optionalAmount(j, "amountResponded");
+    inquiry.addressBilling = optionalObject(j, "addressBilling");
+    inquiry.addressShipping = optionalObject(j, "addressShipping");
     inquiry.status = text(j, "status");
     return inquiry;
   }
@@ -454,6 +456,10 @@ final class StateReader {
       throw new IllegalArgumentException("\"" + field + "\" must be an object");
     }
     return value;
+  }
+
+  private static JsonObject optionalObject(JsonObject j, String field) {
+    return j.getValue(field) == null ? null : object(j, field);
   }
 
   private static JsonArray array(JsonObject j, String field) {

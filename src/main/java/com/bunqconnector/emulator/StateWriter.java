@@ -313,6 +313,8 @@ final class StateWriter {
         .put("bunqmeShareUrl", inquiry.bunqmeShareUrl)
         .put("timeResponded", time(inquiry.timeResponded))
         .put("amountResponded", amount(inquiry.amountResponded))
+        .put("addressBilling", inquiry.addressBilling)
+        .put("addressShipping", inquiry.addressShipping)
         .put("status", inquiry.status);
   }
 

@@ -143,9 +143,9 @@ class DurableStateTest {
     assertThat(secondApp.userId).as("the access token still opens sessions").isEqualTo(app.userId);
   }
 
-  /** What format version 3 added: payment batches, push and e-mail filters. */
+  /** What format version 3 added: payment batches, push and e-mail filters, the addresses of paid requests. */
   @Test
-  void restartedEmulatorKeepsPaymentBatchesAndPushAndEmailFilters() throws Exception {
+  void restartedEmulatorKeepsPaymentBatchesFiltersAndRequestAddresses() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     TestClient bob = TestClient.withSession(emulator.baseUrl());
@@ -163,8 +163,24 @@ class DurableStateTest {
     assertThat(ResourceCalls.post(alice, push, categories).status()).isEqualTo(200);
     assertThat(ResourceCalls.post(alice, email, categories).status()).isEqualTo(200);
     JsonArray pushBefore = alice.get(push).items();
+    String inquiries = accountPath(alice) + "/request-inquiry";
+    long inquiry = create(alice, inquiries, new JsonObject().put("amount_inquired", amount("1.00"))
+        .put("counterparty_alias", pointer("IBAN", bob.iban, "Bob")).put("description", "with address")
+        .put("allow_bunqme", false).put("require_address", "BILLING"));
+    String response = accountPath(bob) + "/request-response/"
+        + bob.get(accountPath(bob) + "/request-response").item(0, "RequestResponse").getLong("id");
+    Reply accepted = ResourceCalls.put(bob, response, new JsonObject().put("status", "ACCEPTED")
+        .put("address_billing", new JsonObject().put("street", "Naritaweg").put("house_number", "131")
+            .put("postal_code", "1043 BS").put("city", "Amsterdam").put("country", "NL")), true);
+    assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+    JsonObject inquiryBefore = read(alice, inquiries + "/" + inquiry, "RequestInquiry");
+    assertThat(inquiryBefore.getJsonObject("address_billing")).isNotNull();
 
     emulator = restart(emulator, EmulatorSeed.EMPTY);
+
+    assertThat(read(alice, inquiries + "/" + inquiry, "RequestInquiry")).isEqualTo(inquiryBefore);
+    assertThat(read(bob, response, "RequestResponse").getJsonObject("address_billing"))
+        .isEqualTo(inquiryBefore.getJsonObject("address_billing"));
 
     assertThat(read(alice, batchPath, "PaymentBatch")).isEqualTo(batchBefore);
     assertThat(alice.get(batches).items()).hasSize(1);
