@@ -1,6 +1,5 @@
 package com.bunqconnector.emulator;
 
-import com.bunqconnector.emulator.Ledger.Booking;
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.ResourceModel.DraftEntry;
@@ -70,6 +69,7 @@ final class DraftPayments {
         throw ApiError.badRequest("Field \"" + name + ".counterparty_alias\" names the paying monetary account"
             + " itself.");
       }
+      PaymentRoutes.checkBunqTo(entry, name + ".allow_bunqto", pointer, payee);
       String description = PaymentRoutes.description(entry, name + ".description", payee.isPresent());
       String reference = Fields.optionalString(entry, name + ".merchant_reference");
       entries.add(new DraftEntry(state.nextId(), amount, pointer, payee.orElse(null), ledger.label(pointer, payee),
@@ -111,7 +111,7 @@ final class DraftPayments {
     if (draft.entries.size() == 1) {
       DraftEntry entry = draft.entries.get(0);
       Payment payment = ledger.transfer(account, Optional.ofNullable(entry.payee()), entry.counterpartyLabel(),
-          entry.amount(), entry.description(), Booking.payment(entry.type()));
+          entry.amount(), entry.description(), ledger.booking(entry.pointer(), Optional.ofNullable(entry.payee())));
       draft.result = Envelopes.wrap("Payment", payment.json());
     } else {
       PaymentBatch batch = ledger.transferBatch(account, draft.entries);

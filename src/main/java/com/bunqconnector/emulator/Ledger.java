@@ -9,11 +9,13 @@ import com.bunqconnector.emulator.ResourceModel.Pointer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,6 +60,8 @@ final class Ledger {
     }
   }
 
+  /** How long a bunq.to payment waits to be claimed; bunq documents no period, so this is a guess. */
+  static final Duration BUNQTO_VALIDITY = Duration.ofDays(14);
   private static final Logger log = LoggerFactory.getLogger(Ledger.class);
   /** The zone whose midnight starts a new day for {@code daily_limit}. */
   private static final ZoneId BANK_ZONE = ZoneId.of("Europe/Amsterdam");
@@ -83,6 +87,31 @@ final class Ledger {
       return state.accountByIban(pointer.value());
     }
     return state.userByAlias(pointer.type(), pointer.value()).flatMap(state::primaryAccountOf);
+  }
+
+  /**
+   * Whether paying {@code pointer} is a bunq.to payment: to an e-mail address or phone number that no
+   * emulated user has (nor bunq's sandbox Sugar Daddy, a bunq user).
+   */
+  static boolean isBunqTo(Pointer pointer, Optional<Account> payee) {
+    return payee.isEmpty() && !"IBAN".equals(pointer.type()) && !pointer.isSugarDaddy();
+  }
+
+  /**
+   * How a payment to {@code pointer} is booked. A bunq.to payment takes the money from the payer at
+   * once and shows {@code bunqto_status} PENDING, {@code bunqto_sub_status} NONE, a
+   * {@code bunqto_share_url} and a {@code bunqto_expiry} {@link #BUNQTO_VALIDITY} ahead (those values
+   * are guesses: bunq documents none). The emulator never lets anyone claim it, nor expires or
+   * refunds it: the money stays held and the status PENDING.
+   */
+  Booking booking(Pointer pointer, Optional<Account> payee) {
+    Booking booking = Booking.payment(PaymentRoutes.type(pointer, payee));
+    if (!isBunqTo(pointer, payee)) {
+      return booking;
+    }
+    return booking.with("bunqto_status", "PENDING").with("bunqto_sub_status", "NONE")
+        .with("bunqto_share_url", "https://bunq.to/p/" + UUID.randomUUID())
+        .with("bunqto_expiry", Timestamps.format(state.now().plus(BUNQTO_VALIDITY)));
   }
 
   /** The label a pointer shows as counterparty: the emulated account's own, or one built from the pointer. */
@@ -193,7 +222,8 @@ final class Ledger {
     List<Long> paymentIds = new ArrayList<>();
     for (DraftEntry entry : entries) {
       paymentIds.add(transfer(payer, Optional.ofNullable(entry.payee()), entry.counterpartyLabel(), entry.amount(),
-          entry.description(), Booking.payment(entry.type()).with("batch_id", batchId)).id());
+          entry.description(), booking(entry.pointer(), Optional.ofNullable(entry.payee())).with("batch_id", batchId))
+          .id());
     }
     PaymentBatch batch = new PaymentBatch(batchId, payer.id, paymentIds);
     store.addBatch(batch);

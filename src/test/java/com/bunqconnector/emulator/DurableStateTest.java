@@ -143,7 +143,10 @@ class DurableStateTest {
     assertThat(secondApp.userId).as("the access token still opens sessions").isEqualTo(app.userId);
   }
 
-  /** What format version 3 added: payment batches, push and e-mail filters, the addresses of paid requests. */
+  /**
+   * What format version 3 added: payment batches, push and e-mail filters, the addresses of paid
+   * requests; and a bunq.to payment (a Payment like any other in the journal) keeps its bunqto fields.
+   */
   @Test
   void restartedEmulatorKeepsPaymentBatchesFiltersAndRequestAddresses() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
@@ -175,10 +178,15 @@ class DurableStateTest {
     assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
     JsonObject inquiryBefore = read(alice, inquiries + "/" + inquiry, "RequestInquiry");
     assertThat(inquiryBefore.getJsonObject("address_billing")).isNotNull();
+    Reply bunqTo = alice.pay(Emulators.payment("0.50", "EMAIL", "stranger@example.com", "bunq.to").encode());
+    String bunqToPath = alice.paymentsPath() + "/" + bunqTo.item(0, "Id").getLong("id");
+    JsonObject bunqToBefore = read(alice, bunqToPath, "Payment");
+    assertThat(bunqToBefore.getString("bunqto_status")).isEqualTo("PENDING");
 
     emulator = restart(emulator, EmulatorSeed.EMPTY);
 
     assertThat(read(alice, inquiries + "/" + inquiry, "RequestInquiry")).isEqualTo(inquiryBefore);
+    assertThat(read(alice, bunqToPath, "Payment")).isEqualTo(bunqToBefore);
     assertThat(read(bob, response, "RequestResponse").getJsonObject("address_billing"))
         .isEqualTo(inquiryBefore.getJsonObject("address_billing"));
 

@@ -154,11 +154,12 @@ class EmulatorConformanceTest {
     TestClient bob = TestClient.withSession(emulator.baseUrl());
     Reply internal = alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "to bob").encode());
     Reply external = alice.pay(Emulators.payment("2.00", "IBAN", "NL91ABNA0417164300", "to a stranger").encode());
+    Reply bunqTo = alice.pay(Emulators.payment("0.50", "EMAIL", "stranger@example.com", "via bunq.to").encode());
     Reply registered = alice.send("POST", "/user/" + alice.userId + "/notification-filter-url", alice.sessionToken,
         filters, false);
     Reply batch = alice.send("POST", "/user/" + alice.userId + "/monetary-account/" + alice.accountId
         + "/payment-batch", alice.sessionToken, batch(bob), true);
-    for (Reply reply : List.of(internal, external, registered, batch)) {
+    for (Reply reply : List.of(internal, external, bunqTo, registered, batch)) {
       assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     }
     fixture = new Fixture(emulator.baseUrl(), alice, bob, external.item(0, "Id").getLong("id"), filters,
