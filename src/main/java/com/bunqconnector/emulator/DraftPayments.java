@@ -6,6 +6,7 @@ import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
+import com.bunqconnector.emulator.ResourceModel.Schedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -79,11 +80,12 @@ final class DraftPayments {
   }
 
   /** Keeps a new PENDING draft on the account and shows it in the owner's event feed. */
-  DraftPayment create(Account account, List<DraftEntry> entries) {
+  DraftPayment create(Account account, List<DraftEntry> entries, Schedule schedule) {
     if (!account.isActive()) {
       throw ApiError.badRequest("Monetary account " + account.id + " is not active.");
     }
     DraftPayment draft = new DraftPayment(state.nextId(), state.now(), account, entries);
+    draft.schedule = schedule;
     store.addDraft(draft);
     ledger.recordEvent(account, "DraftPayment", draft.id, () -> ResourceJson.draftPayment(draft),
         () -> "PENDING".equals(draft.status));
@@ -91,16 +93,18 @@ final class DraftPayments {
     return draft;
   }
 
-  /** Replaces the entries of a PENDING draft. */
-  void replaceEntries(DraftPayment draft, List<DraftEntry> entries) {
+  /** Replaces the entries and the schedule (may be null) of a PENDING draft. */
+  void replace(DraftPayment draft, List<DraftEntry> entries, Schedule schedule) {
     checkPending(draft);
     draft.entries = List.copyOf(entries);
+    draft.schedule = schedule;
     draft.updated = state.now();
   }
 
   /**
    * Accepts as the owner: books every entry, or none when one cannot be paid. A draft of one entry
-   * becomes a Payment, one of several a PaymentBatch whose payments carry its {@code batch_id}.
+   * becomes a Payment, one of several a PaymentBatch whose payments carry its {@code batch_id}. A
+   * scheduled draft books nothing (see {@link DraftPaymentRoutes}).
    *
    * @return the draft as bunq renders it now
    * @throws ApiError 400 if the draft is not PENDING or the account cannot pay every entry
@@ -108,7 +112,9 @@ final class DraftPayments {
   JsonObject accept(DraftPayment draft) {
     checkPending(draft);
     Account account = draft.account;
-    if (draft.entries.size() == 1) {
+    if (draft.schedule != null) {
+      log.debug("Draft payment {} is scheduled; the emulator executes no scheduled payments", draft.id);
+    } else if (draft.entries.size() == 1) {
       DraftEntry entry = draft.entries.get(0);
       Payment payment = ledger.transfer(account, Optional.ofNullable(entry.payee()), entry.counterpartyLabel(),
           entry.amount(), entry.description(), ledger.booking(entry.pointer(), Optional.ofNullable(entry.payee())));

@@ -9,6 +9,7 @@ import com.bunqconnector.emulator.ResourceModel.FailedCallback;
 import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import com.bunqconnector.emulator.ResourceModel.Schedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -125,7 +126,22 @@ final class ResourceJson {
         .put("entries", entries)
         .put("object", draft.result == null ? null : draft.result.copy())
         .put("request_reference_split_the_bill", new JsonArray())
-        .put("schedule", null);
+        .put("schedule", schedule(draft));
+  }
+
+  /** A scheduled draft's Schedule: ACTIVE once accepted (and then for good: nothing runs it), else no status. */
+  private static JsonObject schedule(DraftPayment draft) {
+    Schedule schedule = draft.schedule;
+    if (schedule == null) {
+      return null;
+    }
+    return new JsonObject()
+        .put("time_start", Timestamps.format(schedule.start()))
+        .put("time_end", time(schedule.end()))
+        .put("recurrence_unit", schedule.unit())
+        .put("recurrence_size", schedule.size())
+        .put("status", "ACCEPTED".equals(draft.status) ? "ACTIVE" : null)
+        .put("object", null);
   }
 
   private static JsonObject draftEntry(Account account, DraftEntry entry) {

@@ -112,6 +112,14 @@ final class ResourceModel {
     }
   }
 
+  /**
+   * The schedule of a scheduled draft payment as the client gave it: from {@code start}, every
+   * {@code size} {@code unit}s (ONCE, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY), until {@code end}
+   * ({@code null}: no end).
+   */
+  record Schedule(Instant start, Instant end, String unit, int size) {
+  }
+
   /** A DraftPayment: payments prepared through the API that the account owner accepts or rejects. */
   static final class DraftPayment {
     final long id;
@@ -123,8 +131,10 @@ final class ResourceModel {
     String status = "PENDING";
     /** The owner's answers, as DraftPaymentResponse objects. */
     final List<JsonObject> responses = new ArrayList<>();
-    /** {@code {"Payment":{...}}} or {@code {"PaymentBatch":{...}}} once accepted. */
+    /** {@code {"Payment":{...}}} or {@code {"PaymentBatch":{...}}} once accepted (never for a scheduled one). */
     JsonObject result;
+    /** The schedule of a scheduled draft; {@code null} for one paid on acceptance. */
+    Schedule schedule;
 
     DraftPayment(long id, Instant created, Account account, List<DraftEntry> entries) {
       this.id = id;

@@ -22,6 +22,7 @@ import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import com.bunqconnector.emulator.ResourceModel.Schedule;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -313,6 +314,11 @@ final class StateReader {
     draft.status = text(j, "status");
     each(j, "responses", draft.responses::add);
     draft.result = j.getJsonObject("result");
+    JsonObject schedule = optionalObject(j, "schedule");
+    if (schedule != null) {
+      draft.schedule = new Schedule(time(schedule, "start"), optionalTime(schedule, "end"), text(schedule, "unit"),
+          (int) number(schedule, "size"));
+    }
     return draft;
   }
 

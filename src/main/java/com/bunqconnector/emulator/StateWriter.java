@@ -340,7 +340,12 @@ final class StateWriter {
         .put("status", draft.status)
         .put("entries", array(draft.entries, StateWriter::entry))
         .put("responses", new JsonArray(new ArrayList<>(draft.responses)))
-        .put("result", draft.result);
+        .put("result", draft.result)
+        .put("schedule", draft.schedule == null ? null : new JsonObject()
+            .put("start", time(draft.schedule.start()))
+            .put("end", time(draft.schedule.end()))
+            .put("unit", draft.schedule.unit())
+            .put("size", draft.schedule.size()));
   }
 
   private static JsonObject entry(DraftEntry entry) {

@@ -145,7 +145,7 @@ class DurableStateTest {
 
   /**
    * What format version 3 added: payment batches, push and e-mail filters, the addresses of paid
-   * requests; and a bunq.to payment (a Payment like any other in the journal) keeps its bunqto fields.
+   * requests, the schedules of drafts; and a bunq.to payment (a Payment like any other in the journal) keeps its bunqto fields.
    */
   @Test
   void restartedEmulatorKeepsPaymentBatchesFiltersAndRequestAddresses() throws Exception {
@@ -182,11 +182,19 @@ class DurableStateTest {
     String bunqToPath = alice.paymentsPath() + "/" + bunqTo.item(0, "Id").getLong("id");
     JsonObject bunqToBefore = read(alice, bunqToPath, "Payment");
     assertThat(bunqToBefore.getString("bunqto_status")).isEqualTo("PENDING");
+    String draftPath = accountPath(alice) + "/draft-payment/" + create(alice, accountPath(alice) + "/draft-payment",
+        new JsonObject().put("number_of_required_accepts", 1)
+            .put("entries", new JsonArray().add(Emulators.payment("1.00", "IBAN", bob.iban, "scheduled")))
+            .put("schedule", new JsonObject().put("time_start", "2031-01-01 08:00:00")
+                .put("recurrence_unit", "DAILY").put("recurrence_size", 3)));
+    JsonObject draftBefore = read(alice, draftPath, "DraftPayment");
+    assertThat(draftBefore.getJsonObject("schedule").getInteger("recurrence_size")).isEqualTo(3);
 
     emulator = restart(emulator, EmulatorSeed.EMPTY);
 
     assertThat(read(alice, inquiries + "/" + inquiry, "RequestInquiry")).isEqualTo(inquiryBefore);
     assertThat(read(alice, bunqToPath, "Payment")).isEqualTo(bunqToBefore);
+    assertThat(read(alice, draftPath, "DraftPayment")).isEqualTo(draftBefore);
     assertThat(read(bob, response, "RequestResponse").getJsonObject("address_billing"))
         .isEqualTo(inquiryBefore.getJsonObject("address_billing"));
 
