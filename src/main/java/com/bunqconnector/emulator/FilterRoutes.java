@@ -121,9 +121,13 @@ final class FilterRoutes {
     return categories.stream().map(c -> Envelopes.wrap(type, new JsonObject().put("category", c))).toList();
   }
 
+  /** The user's own filters, or for an OAuth session the ones its app set (see {@link #replaceUserFilters}). */
   private Future<JsonObject> listUserFilters(RoutingContext ctx) {
-    return guard.authorise(ctx, false)
-        .map(session -> listing(ctx, state.filtersOf(guard.user(ctx, session).id())));
+    return guard.authorise(ctx, false).map(session -> {
+      User user = guard.user(ctx, session);
+      return listing(ctx, session.grant() == null ? state.filtersOf(user.id())
+          : state.grantFiltersOf(session.grant().id()));
+    });
   }
 
   private Future<JsonObject> listAccountFilters(RoutingContext ctx) {
@@ -131,12 +135,20 @@ final class FilterRoutes {
         .map(session -> listing(ctx, state.accountFiltersOf(guard.account(ctx, guard.user(ctx, session)).id)));
   }
 
+  /**
+   * Replaces the user's own filters; through an OAuth connection, only the set that connection's app
+   * keeps for the granting user (each app has its own, as bunq keeps an app's callbacks apart from the
+   * user's). Callbacks for the user's events go to all of them.
+   */
   private Future<JsonObject> replaceUserFilters(RoutingContext ctx) {
     return guard.authorise(ctx, false).map(session -> {
       User user = guard.user(ctx, session);
       List<Filter> filters = filters(Bodies.object(ctx, false));
-      // TODO(#3): an OAuth app's filters replace the granting user's own; keeping them apart needs stored state.
-      state.replaceFilters(user.id(), filters);
+      if (session.grant() == null) {
+        state.replaceFilters(user.id(), filters);
+      } else {
+        state.replaceGrantFilters(session.grant(), filters);
+      }
       return created(filters);
     });
   }

@@ -6,6 +6,7 @@ import com.bunqconnector.emulator.Model.AuthorizationCode;
 import com.bunqconnector.emulator.Model.Device;
 import com.bunqconnector.emulator.Model.Filter;
 import com.bunqconnector.emulator.Model.Grant;
+import com.bunqconnector.emulator.Model.GrantFilters;
 import com.bunqconnector.emulator.Model.Installation;
 import com.bunqconnector.emulator.Model.Kind;
 import com.bunqconnector.emulator.Model.OauthClient;
@@ -95,6 +96,13 @@ final class StateReader {
     journal(journal, "endedSession");
     each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));
     each(json, "accountFilters", j -> state.replaceAccountFilters(account(j, "ownerId").id, filters(j)));
+    optional(json, "grantFilters", j -> {
+      Grant grant = grants.get(number(j, "grantId"));
+      if (grant == null || grant.grantedBy().id() != user(j, "userId").id()) {
+        throw new IllegalArgumentException("\"grantId\" names no OAuth grant of user \"userId\"");
+      }
+      state.restoreGrantFilters(new GrantFilters(grant.id(), grant.grantedBy().id(), filters(j)));
+    });
     for (String kind : List.of("push", "email")) {
       optional(json, kind + "Filters", j -> state.replaceCategoryFilters(kind, user(j, "userId").id(),
           array(j, "categories").stream().map(String::valueOf).toList()));
@@ -174,7 +182,8 @@ final class StateReader {
 
   /**
    * Like {@link #each} for a section that some format versions lack: installations and ended sessions,
-   * which only version 1 holds, and what version 3 added (payment batches, push and e-mail filters, ...).
+   * which only version 1 holds, and what version 3 added (payment batches, OAuth apps' URL filters, push
+   * and e-mail filters).
    */
   private static void optional(JsonObject json, String section, Consumer<JsonObject> restore) {
     if (json.getValue(section) != null) {

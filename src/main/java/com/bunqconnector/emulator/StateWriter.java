@@ -113,6 +113,8 @@ final class StateWriter {
         .put("sessions", array(state.sessions(), StateWriter::session))
         .put("userFilters", filters(state.userFilters()))
         .put("accountFilters", filters(state.accountFilters()))
+        .put("grantFilters", array(state.grantFilters(), g -> new JsonObject().put("grantId", g.grantId())
+            .put("userId", g.userId()).put("filters", filterArray(g.filters()))))
         .put("pushFilters", categoryFilters(state.categoryFilters("push")))
         .put("emailFilters", categoryFilters(state.categoryFilters("email")))
         .put("oauthClients", array(oauth.clients(), StateWriter::client))
@@ -251,9 +253,13 @@ final class StateWriter {
   private static JsonArray filters(Map<Long, List<Filter>> byOwner) {
     JsonArray array = new JsonArray();
     byOwner.forEach((owner, filters) -> array.add(new JsonObject().put("ownerId", owner)
-        .put("filters", array(filters, f -> new JsonObject().put("id", f.id()).put("created", time(f.created()))
-            .put("category", f.category()).put("target", f.target())))));
+        .put("filters", filterArray(filters))));
     return array;
+  }
+
+  private static JsonArray filterArray(List<Filter> filters) {
+    return array(filters, f -> new JsonObject().put("id", f.id()).put("created", time(f.created()))
+        .put("category", f.category()).put("target", f.target()));
   }
 
   private static JsonArray categoryFilters(Map<Long, List<String>> byUser) {

@@ -111,6 +111,8 @@ class DurableStateTest {
     String accessToken = oauth.token(code, REDIRECT, "durable-client", "durable-secret").json()
         .getString("access_token");
     TestClient app = TestClient.withSession(emulator.baseUrl(), accessToken);
+    String appFilters = "/user/" + app.userId + "/notification-filter-url";
+    ResourceCalls.setFilters(app, appFilters, "https://app.example/hook", "PAYMENT");
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     TestClient bob = TestClient.withSession(emulator.baseUrl());
     String inquiries = accountPath(alice) + "/request-inquiry";
@@ -136,6 +138,8 @@ class DurableStateTest {
     assertThat(read(alice, cardPath, "MasterCardAction")).isEqualTo(cardBefore);
     assertThat(alice.get("/user/" + alice.userId + "/event").items()).isEqualTo(aliceEvents);
     assertThat(bob.get("/user/" + bob.userId + "/event").items()).isEqualTo(bobEvents);
+    assertThat(app.get(appFilters).item(0, "NotificationFilterUrl").getString("notification_target"))
+        .isEqualTo("https://app.example/hook");
     JsonObject accepted = emulator.acceptDraftPayment(draft).await(10, TimeUnit.SECONDS);
     assertThat(accepted.getString("status")).isEqualTo("ACCEPTED");
     assertThat(alice.balance()).isEqualTo("95.75");

@@ -53,6 +53,36 @@ class OauthTest {
   }
 
   @Test
+  void appFiltersAreKeptApartFromTheGrantersOwnAndBothAreCalled(Vertx vertx) throws Exception {
+    CallbackReceiver receiver = CallbackReceiver.start(vertx);
+    try {
+      String code = oauth.code(CLIENT_ID, REDIRECT, "f", Long.toString(granter.userId()));
+      TestClient app = TestClient.withSession(emulator.baseUrl(), oauth.token(code, REDIRECT, CLIENT_ID, SECRET)
+          .json().getString("access_token"));
+      TestClient grace = TestClient.withSession(emulator.baseUrl(), granter.apiKey());
+      grace.loadAccount();
+      ResourceCalls.setUserFilters(grace, receiver.url("/grace"), "MUTATION");
+      ResourceCalls.setUserFilters(app, receiver.url("/app"), "MUTATION");
+
+      JsonObject own = grace.get("/user/" + grace.userId + "/notification-filter-url")
+          .item(0, "NotificationFilterUrl");
+      assertThat(own.getString("notification_target")).as("the app replaced nothing of grace's")
+          .isEqualTo(receiver.url("/grace"));
+      Reply appFilters = app.get("/user/" + app.userId + "/notification-filter-url");
+      assertThat(appFilters.items()).hasSize(1);
+      assertThat(appFilters.item(0, "NotificationFilterUrl").getString("notification_target"))
+          .isEqualTo(receiver.url("/app"));
+
+      Reply paid = grace.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "watched").encode());
+      assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+      assertThat(receiver.take(2)).extracting(CallbackReceiver.Received::summary).containsExactlyInAnyOrder(
+          "/grace MUTATION MUTATION_CREATED", "/app MUTATION MUTATION_CREATED");
+    } finally {
+      receiver.close();
+    }
+  }
+
+  @Test
   void accessTokenOpensAUserApiKeySessionOnTheGrantersAccounts() {
     String code = oauth.code(CLIENT_ID, REDIRECT, "xyz-123", Long.toString(granter.userId()));
     Reply token = oauth.token(code, REDIRECT, CLIENT_ID, SECRET);
