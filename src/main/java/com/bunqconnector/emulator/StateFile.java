@@ -44,8 +44,9 @@ final class StateFile {
   static final String FORMAT = "bunq-emulator-state";
   /**
    * The format version written; files of a newer version are refused. Version 2 moved installations
-   * and ended sessions from the state file into the journal; version 3 added payment batches (and
-   * the other sections {@link StateReader} reads as optional); files of versions 1 and 2 are still read.
+   * and ended sessions from the state file into the journal; version 3 added payment batches, the
+   * URL filters of OAuth apps, push and e-mail filters, the addresses of paid requests and the
+   * schedules of drafts. Files of versions 1 and 2 are still read.
    */
   static final int VERSION = 3;
   private static final String TEMP_SUFFIX = ".tmp";

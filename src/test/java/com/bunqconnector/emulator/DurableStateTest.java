@@ -149,7 +149,8 @@ class DurableStateTest {
 
   /**
    * What format version 3 added: payment batches, push and e-mail filters, the addresses of paid
-   * requests, the schedules of drafts; and a bunq.to payment (a Payment like any other in the journal) keeps its bunqto fields.
+   * requests, the schedules of drafts (OAuth apps' filters: above); and a bunq.to payment, a Payment
+   * like any other in the journal, keeps its bunqto fields.
    */
   @Test
   void restartedEmulatorKeepsPaymentBatchesFiltersAndRequestAddresses() throws Exception {
