@@ -75,7 +75,10 @@ final class EmulatorState {
   private final Map<Long, List<Filter>> filtersByAccount = new HashMap<>();
   /** User-level URL filters set through OAuth connections, by grant id. */
   private final Map<Long, GrantFilters> filtersByGrant = new LinkedHashMap<>();
-  /** Push and e-mail notification filters: the categories per user, per kind ("push", "email"). */
+  /**
+   * Push and e-mail notification filters: the categories per owner (a user, or for a set made through
+   * an OAuth connection its grant), per kind ("push", "email").
+   */
   private final Map<String, Map<Long, List<String>>> categoryFilters = new HashMap<>();
   /** How many changes were announced with {@link #changed()}; a durable emulator writes up to this count. */
   private long changes;
@@ -321,16 +324,19 @@ final class EmulatorState {
     return Collections.unmodifiableCollection(filtersByGrant.values());
   }
 
-  /** The categories of a user's push or e-mail notification filters ({@code kind} "push" or "email"). */
-  List<String> categoryFiltersOf(String kind, long userId) {
-    return categoryFilters.getOrDefault(kind, Map.of()).getOrDefault(userId, List.of());
+  /**
+   * The categories of the push or e-mail notification filters ({@code kind} "push" or "email") of
+   * {@code ownerId}: a user's id, or an OAuth grant's for the set its app made.
+   */
+  List<String> categoryFiltersOf(String kind, long ownerId) {
+    return categoryFilters.getOrDefault(kind, Map.of()).getOrDefault(ownerId, List.of());
   }
 
-  void replaceCategoryFilters(String kind, long userId, List<String> categories) {
-    categoryFilters.computeIfAbsent(kind, k -> new HashMap<>()).put(userId, List.copyOf(categories));
+  void replaceCategoryFilters(String kind, long ownerId, List<String> categories) {
+    categoryFilters.computeIfAbsent(kind, k -> new HashMap<>()).put(ownerId, List.copyOf(categories));
   }
 
-  /** A kind's push or e-mail filter categories by user id; read-only. */
+  /** A kind's push or e-mail filter categories by owner id (user or grant); read-only. */
   Map<Long, List<String>> categoryFilters(String kind) {
     return Collections.unmodifiableMap(categoryFilters.getOrDefault(kind, Map.of()));
   }

@@ -28,8 +28,10 @@ import java.util.TreeMap;
  *
  * <p>Push and e-mail filters of the user ({@code notification-filter-push}, {@code -email}; bunq
  * documents them on the user only): a POST replaces the set of categories, a GET lists it, each
- * item {@code {"category": ...}} wrapped as bunq's SDKs read it. They are kept (and saved by a
- * durable emulator), but nothing is ever pushed to an app or e-mailed: the emulator has neither.
+ * item {@code {"category": ...}} wrapped as bunq's SDKs read it; through an OAuth connection, the
+ * app's own set (bunq lets those of push filters expire after 90 days; the emulator keeps them). They
+ * are kept (and saved by a durable emulator), but nothing is ever pushed to an app or e-mailed: the
+ * emulator has neither.
  *
  * <p>A target must be an absolute http or https URL; with {@link EmulatorOptions#isHttpsCallbacksOnly()}
  * on, https only, as bunq demands. bunq's text for an http target is not documented; the emulator names
@@ -85,7 +87,7 @@ final class FilterRoutes {
    */
   private Future<JsonObject> replaceCategoryFilters(RoutingContext ctx, String kind) {
     return guard.authorise(ctx, false).map(session -> {
-      User user = guard.user(ctx, session);
+      guard.user(ctx, session);
       JsonArray requested = Bodies.optionalArray(Bodies.object(ctx, false), "notification_filters");
       if (requested == null) {
         throw ApiError.badRequest("Field \"notification_filters\" is required.");
@@ -99,16 +101,18 @@ final class FilterRoutes {
         }
         categories.add(category);
       }
-      state.replaceCategoryFilters(kind, user.id(), categories);
+      state.replaceCategoryFilters(kind, session.userId(), categories);
       return categoryFilters(kind, categories);
     });
   }
 
   /** Lists the whole set on one page: a set holds each category at most once, so it is never long. */
   private Future<JsonObject> listCategoryFilters(RoutingContext ctx, String kind) {
-    return guard.authorise(ctx, false).map(session -> Envelopes.listing(
-        categoryItems(kind, state.categoryFiltersOf(kind, guard.user(ctx, session).id())),
-        new JsonObject().put("future_url", null).put("newer_url", null).put("older_url", null)));
+    return guard.authorise(ctx, false).map(session -> {
+      guard.user(ctx, session);
+      return Envelopes.listing(categoryItems(kind, state.categoryFiltersOf(kind, session.userId())),
+          new JsonObject().put("future_url", null).put("newer_url", null).put("older_url", null));
+    });
   }
 
   private static JsonObject categoryFilters(String kind, List<String> categories) {

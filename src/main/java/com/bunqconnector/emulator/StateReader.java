@@ -104,8 +104,13 @@ final class StateReader {
       state.restoreGrantFilters(new GrantFilters(grant.id(), grant.grantedBy().id(), filters(j)));
     });
     for (String kind : List.of("push", "email")) {
-      optional(json, kind + "Filters", j -> state.replaceCategoryFilters(kind, user(j, "userId").id(),
-          array(j, "categories").stream().map(String::valueOf).toList()));
+      optional(json, kind + "Filters", j -> {
+        long owner = number(j, "ownerId");
+        if (state.user(owner).isEmpty() && !grants.containsKey(owner)) {
+          throw new IllegalArgumentException("\"ownerId\" names no user and no OAuth grant");
+        }
+        state.replaceCategoryFilters(kind, owner, array(j, "categories").stream().map(String::valueOf).toList());
+      });
     }
     each(json, "requestInquiries", j -> {
       RequestInquiry inquiry = inquiry(j);

@@ -262,9 +262,9 @@ final class StateWriter {
         .put("category", f.category()).put("target", f.target()));
   }
 
-  private static JsonArray categoryFilters(Map<Long, List<String>> byUser) {
+  private static JsonArray categoryFilters(Map<Long, List<String>> byOwner) {
     JsonArray array = new JsonArray();
-    byUser.forEach((user, categories) -> array.add(new JsonObject().put("userId", user)
+    byOwner.forEach((owner, categories) -> array.add(new JsonObject().put("ownerId", owner)
         .put("categories", new JsonArray(new ArrayList<>(categories)))));
     return array;
   }

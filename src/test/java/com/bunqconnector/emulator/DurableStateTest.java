@@ -113,6 +113,9 @@ class DurableStateTest {
     TestClient app = TestClient.withSession(emulator.baseUrl(), accessToken);
     String appFilters = "/user/" + app.userId + "/notification-filter-url";
     ResourceCalls.setFilters(app, appFilters, "https://app.example/hook", "PAYMENT");
+    String appPush = "/user/" + app.userId + "/notification-filter-push";
+    assertThat(ResourceCalls.post(app, appPush, new JsonObject().put("notification_filters", new JsonArray()
+        .add(new JsonObject().put("category", "PAYMENT")))).status()).isEqualTo(200);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     TestClient bob = TestClient.withSession(emulator.baseUrl());
     String inquiries = accountPath(alice) + "/request-inquiry";
@@ -140,6 +143,7 @@ class DurableStateTest {
     assertThat(bob.get("/user/" + bob.userId + "/event").items()).isEqualTo(bobEvents);
     assertThat(app.get(appFilters).item(0, "NotificationFilterUrl").getString("notification_target"))
         .isEqualTo("https://app.example/hook");
+    assertThat(app.get(appPush).item(0, "NotificationFilterPush").getString("category")).isEqualTo("PAYMENT");
     JsonObject accepted = emulator.acceptDraftPayment(draft).await(10, TimeUnit.SECONDS);
     assertThat(accepted.getString("status")).isEqualTo("ACCEPTED");
     assertThat(alice.balance()).isEqualTo("95.75");

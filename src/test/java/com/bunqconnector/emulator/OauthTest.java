@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class OauthTest {
   }
 
   @Test
-  void appFiltersAreKeptApartFromTheGrantersOwnAndBothAreCalled(Vertx vertx) throws Exception {
+  void appFiltersAreKeptApartFromTheGrantersOwnAndBothUrlSetsAreCalled(Vertx vertx) throws Exception {
     CallbackReceiver receiver = CallbackReceiver.start(vertx);
     try {
       String code = oauth.code(CLIENT_ID, REDIRECT, "f", Long.toString(granter.userId()));
@@ -72,6 +73,14 @@ class OauthTest {
       assertThat(appFilters.items()).hasSize(1);
       assertThat(appFilters.item(0, "NotificationFilterUrl").getString("notification_target"))
           .isEqualTo(receiver.url("/app"));
+
+      JsonObject push = new JsonObject().put("notification_filters", new JsonArray()
+          .add(new JsonObject().put("category", "MUTATION")));
+      assertThat(ResourceCalls.post(app, "/user/" + app.userId + "/notification-filter-push", push).status())
+          .isEqualTo(200);
+      assertThat(app.get("/user/" + app.userId + "/notification-filter-push").items()).hasSize(1);
+      assertThat(grace.get("/user/" + grace.userId + "/notification-filter-push").items())
+          .as("the app's push filters are its own too").isEmpty();
 
       Reply paid = grace.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "watched").encode());
       assertThat(paid.status()).as(paid.text()).isEqualTo(200);
