@@ -30,9 +30,9 @@ import java.util.Set;
  * to disk, renamed over the old file atomically and the directory forced too, so a crash leaves the
  * old or the new state, never part of one; a leftover temporary file is deleted at start.
  * {@code emulator-journal.jsonl} holds what never changes once made (payments, MasterCard actions,
- * events, installations, ended sessions), one JSON object a line, appended and forced to disk before the state file that vouches
- * for it by its {@code journalLength}; bytes beyond that length are an unfinished save and are cut
- * off. So a save costs the changing state plus what is new, not the whole history. A lock on
+ * events, installations, ended sessions), one JSON object a line, appended and forced to disk
+ * before the state file that vouches for it by its {@code journalLength}; bytes beyond that length
+ * are an unfinished save and are cut off. So a save costs the changing state plus what is new, not the whole history. A lock on
  * {@code emulator-state.lock} keeps a second emulator (in this or another process) out of a
  * directory in use.
  *
