@@ -141,8 +141,8 @@ final class FilterRoutes {
 
   /**
    * Replaces the user's own filters; through an OAuth connection, only the set that connection's app
-   * keeps for the granting user (each app has its own, as bunq keeps an app's callbacks apart from the
-   * user's). Callbacks for the user's events go to all of them.
+   * keeps for the granting user, so an app's POST wipes neither the user's own callbacks nor another
+   * app's. Callbacks for the user's events go to all of them.
    */
   private Future<JsonObject> replaceUserFilters(RoutingContext ctx) {
     return guard.authorise(ctx, false).map(session -> {
