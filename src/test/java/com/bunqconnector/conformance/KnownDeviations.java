@@ -112,6 +112,19 @@ public final class KnownDeviations {
           doc -> Patches.properties(doc, "SessionServerToken")
               .put("created", new JsonObject().put("type", "string"))
               .put("updated", new JsonObject().put("type", "string"))),
+      new Deviation("draft-payment-timestamps",
+          "§11 (SDK callback fixture DraftPayment.json)",
+          Direction.RESPONSE,
+          "a DraftPayment has no created and no updated",
+          "bunq's DraftPayment sample carries both, and a PUT's previous_updated_timestamp needs updated",
+          doc -> !Patches.properties(doc, "DraftPaymentRead").containsKey("updated"),
+          doc -> {
+            for (String schema : List.of("DraftPaymentRead", "DraftPaymentListing")) {
+              Patches.properties(doc, schema)
+                  .put("created", new JsonObject().put("type", "string"))
+                  .put("updated", new JsonObject().put("type", "string"));
+            }
+          }),
       categoryFilters("Push"),
       categoryFilters("Email"),
       // Weakest evidence of the list: SDK fixtures from 2017 carry these fields, the 2025 schema does not.

@@ -42,7 +42,7 @@ class EmulatorConformanceTest {
    * ({@code filters}, a request body) pointing at a local sink that answers 200.
    */
   private record Fixture(String base, TestClient alice, TestClient bob, long paymentId, String filters,
-      long batchId) {
+      long batchId, long draftId, long inquiryId, long responseId) {
 
     String user() {
       return "/user/" + alice.userId;
@@ -95,6 +95,13 @@ class EmulatorConformanceTest {
           f -> f.alice().get(f.account() + "/payment-batch")),
       new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment-batch/{itemId}",
           f -> f.alice().get(f.account() + "/payment-batch/" + f.batchId())),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/draft-payment/{itemId}",
+          f -> f.alice().get(f.account() + "/draft-payment/" + f.draftId())),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/request-inquiry/{itemId}",
+          f -> f.alice().get(f.account() + "/request-inquiry/" + f.inquiryId())),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/request-response/{itemId}",
+          f -> f.bob().get("/user/" + f.bob().userId + "/monetary-account/" + f.bob().accountId
+              + "/request-response/" + f.responseId())),
       new Endpoint("POST", "/user/{userID}/notification-filter-url",
           f -> f.alice().send("POST", f.user() + "/notification-filter-url", f.alice().sessionToken, f.filters(),
               false)),
@@ -159,11 +166,29 @@ class EmulatorConformanceTest {
         filters, false);
     Reply batch = alice.send("POST", "/user/" + alice.userId + "/monetary-account/" + alice.accountId
         + "/payment-batch", alice.sessionToken, batch(bob), true);
-    for (Reply reply : List.of(internal, external, bunqTo, registered, batch)) {
+    String account = "/user/" + alice.userId + "/monetary-account/" + alice.accountId;
+    Reply draft = alice.send("POST", account + "/draft-payment", alice.sessionToken, new JsonObject()
+        .put("number_of_required_accepts", 1)
+        .put("entries", new JsonArray().add(Emulators.payment("0.03", "IBAN", bob.iban, "scheduled")))
+        .put("schedule", new JsonObject().put("time_start", "2031-01-01 08:00:00").put("recurrence_unit", "WEEKLY")
+            .put("recurrence_size", 1)).encode(), false);
+    Reply inquiry = alice.send("POST", account + "/request-inquiry", alice.sessionToken, new JsonObject()
+        .put("amount_inquired", new JsonObject().put("value", "0.04").put("currency", "EUR"))
+        .put("counterparty_alias", new JsonObject().put("type", "IBAN").put("value", bob.iban).put("name", "Bob"))
+        .put("description", "with address").put("allow_bunqme", false).put("require_address", "BILLING").encode(),
+        false);
+    String responses = "/user/" + bob.userId + "/monetary-account/" + bob.accountId + "/request-response";
+    long responseId = bob.get(responses).item(0, "RequestResponse").getLong("id");
+    Reply answered = bob.send("PUT", responses + "/" + responseId, bob.sessionToken, new JsonObject()
+        .put("status", "ACCEPTED").put("address_billing", new JsonObject().put("street", "Naritaweg")
+            .put("house_number", "131").put("postal_code", "1043 BS").put("city", "Amsterdam").put("country", "NL"))
+        .encode(), true);
+    for (Reply reply : List.of(internal, external, bunqTo, registered, batch, draft, inquiry, answered)) {
       assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     }
     fixture = new Fixture(emulator.baseUrl(), alice, bob, external.item(0, "Id").getLong("id"), filters,
-        batch.item(0, "Id").getLong("id"));
+        batch.item(0, "Id").getLong("id"), draft.item(0, "Id").getLong("id"), inquiry.item(0, "Id").getLong("id"),
+        responseId);
   }
 
   @AfterAll
