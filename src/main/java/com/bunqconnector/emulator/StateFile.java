@@ -32,9 +32,9 @@ import java.util.Set;
  * {@code emulator-journal.jsonl} holds what never changes once made (payments, MasterCard actions,
  * events, installations, ended sessions), one JSON object a line, appended and forced to disk
  * before the state file that vouches for it by its {@code journalLength}; bytes beyond that length
- * are an unfinished save and are cut off. So a save costs the changing state plus what is new, not the whole history. A lock on
- * {@code emulator-state.lock} keeps a second emulator (in this or another process) out of a
- * directory in use.
+ * are an unfinished save and are cut off. So a save costs the changing state plus what is new, not
+ * the whole history. A lock on {@code emulator-state.lock} keeps a second emulator (in this or
+ * another process) out of a directory in use.
  *
  * <p>Blocking, and not thread-safe: use it from one worker thread.
  */
