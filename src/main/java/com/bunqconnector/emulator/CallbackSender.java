@@ -92,8 +92,8 @@ final class CallbackSender {
 
   /**
    * Sends {@code object} (wrapped as {@code {objectType: object}}, copied now) under
-   * {@code category}/{@code eventType} to each target of the account owner and of the account for
-   * that category, once the change made in this turn is saved.
+   * {@code category}/{@code eventType} to each target of the account owner, of the OAuth apps the
+   * owner connected and of the account for that category, once the change made in this turn is saved.
    */
   void notify(Account account, String category, String eventType, String objectType, long objectId,
       JsonObject object) {
@@ -104,6 +104,11 @@ final class CallbackSender {
       }
     }
     for (Filter filter : state.accountFiltersOf(account.id)) {
+      if (filter.category().equals(category)) {
+        targets.add(filter.target());
+      }
+    }
+    for (Filter filter : state.appFiltersFor(account.owner.id())) {
       if (filter.category().equals(category)) {
         targets.add(filter.target());
       }

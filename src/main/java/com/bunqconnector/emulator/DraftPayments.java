@@ -1,11 +1,12 @@
 package com.bunqconnector.emulator;
 
-import com.bunqconnector.emulator.Ledger.Booking;
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.DraftPayment;
+import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
+import com.bunqconnector.emulator.ResourceModel.Schedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -19,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Draft payments: parsed and kept PENDING until the account owner answers, as they would in the
  * app (through {@link BunqEmulator#acceptDraftPayment}, the admin route or a signed PUT). Accepting
- * books every entry as a payment (with the usual PAYMENT and MUTATION callbacks) and sends
- * DRAFT_PAYMENT {@code DRAFT_PAYMENT_ACCEPTED}; rejecting sends {@code DRAFT_PAYMENT_REJECTED}
- * (an event type no source shows; a guess). bunq's sources show no callback for a newly created
- * draft, so none is sent. Emulator context only.
+ * books every entry as a payment (with the usual PAYMENT and MUTATION callbacks; several entries
+ * as one payment batch) and sends DRAFT_PAYMENT {@code DRAFT_PAYMENT_ACCEPTED}; rejecting sends
+ * {@code DRAFT_PAYMENT_REJECTED} (an event type no source shows; a guess). bunq's sources show no
+ * callback for a newly created draft, so none is sent. Emulator context only.
  */
 final class DraftPayments {
 
@@ -45,13 +46,20 @@ final class DraftPayments {
    * counterparty pointer and a description; payees are resolved now.
    */
   List<DraftEntry> entries(Account account, JsonObject body) {
-    JsonArray raw = Fields.optionalArray(body, "entries");
+    return entries(account, Fields.optionalArray(body, "entries"), "entries");
+  }
+
+  /**
+   * Reads the payment objects of {@code raw}, the body's field {@code field}, as entries paid out of
+   * {@code account}: what a draft's {@code entries} and a payment batch's {@code payments} hold.
+   */
+  List<DraftEntry> entries(Account account, JsonArray raw, String field) {
     if (raw == null || raw.isEmpty()) {
-      throw ApiError.badRequest("Field \"entries\" is required and must hold at least one entry.");
+      throw ApiError.badRequest("Field \"" + field + "\" is required and must hold at least one entry.");
     }
     List<DraftEntry> entries = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
-      String name = "entries[" + i + "]";
+      String name = field + "[" + i + "]";
       if (!(raw.getValue(i) instanceof JsonObject entry)) {
         throw ApiError.badRequest("Field \"" + name + "\" must be an object.");
       }
@@ -59,8 +67,10 @@ final class DraftPayments {
       Pointer pointer = Fields.pointer(entry, name + ".counterparty_alias");
       Optional<Account> payee = ledger.resolve(pointer);
       if (payee.isPresent() && payee.get() == account) {
-        throw ApiError.badRequest("Field \"" + name + ".counterparty_alias\" names the draft's own monetary account.");
+        throw ApiError.badRequest("Field \"" + name + ".counterparty_alias\" names the paying monetary account"
+            + " itself.");
       }
+      PaymentRoutes.checkBunqTo(entry, name + ".allow_bunqto", pointer, payee);
       String description = PaymentRoutes.description(entry, name + ".description", payee.isPresent());
       String reference = Fields.optionalString(entry, name + ".merchant_reference");
       entries.add(new DraftEntry(state.nextId(), amount, pointer, payee.orElse(null), ledger.label(pointer, payee),
@@ -70,11 +80,12 @@ final class DraftPayments {
   }
 
   /** Keeps a new PENDING draft on the account and shows it in the owner's event feed. */
-  DraftPayment create(Account account, List<DraftEntry> entries) {
+  DraftPayment create(Account account, List<DraftEntry> entries, Schedule schedule) {
     if (!account.isActive()) {
       throw ApiError.badRequest("Monetary account " + account.id + " is not active.");
     }
     DraftPayment draft = new DraftPayment(state.nextId(), state.now(), account, entries);
+    draft.schedule = schedule;
     store.addDraft(draft);
     ledger.recordEvent(account, "DraftPayment", draft.id, () -> ResourceJson.draftPayment(draft),
         () -> "PENDING".equals(draft.status));
@@ -82,15 +93,18 @@ final class DraftPayments {
     return draft;
   }
 
-  /** Replaces the entries of a PENDING draft. */
-  void replaceEntries(DraftPayment draft, List<DraftEntry> entries) {
+  /** Replaces the entries and the schedule (may be null) of a PENDING draft. */
+  void replace(DraftPayment draft, List<DraftEntry> entries, Schedule schedule) {
     checkPending(draft);
     draft.entries = List.copyOf(entries);
+    draft.schedule = schedule;
     draft.updated = state.now();
   }
 
   /**
-   * Accepts as the owner: books every entry, or none when one cannot be paid.
+   * Accepts as the owner: books every entry, or none when one cannot be paid. A draft of one entry
+   * becomes a Payment, one of several a PaymentBatch whose payments carry its {@code batch_id}. A
+   * scheduled draft books nothing (see {@link DraftPaymentRoutes}).
    *
    * @return the draft as bunq renders it now
    * @throws ApiError 400 if the draft is not PENDING or the account cannot pay every entry
@@ -98,22 +112,17 @@ final class DraftPayments {
   JsonObject accept(DraftPayment draft) {
     checkPending(draft);
     Account account = draft.account;
-    BigDecimal total = BigDecimal.ZERO;
-    for (DraftEntry entry : draft.entries) {
-      Ledger.checkParties(account, Optional.ofNullable(entry.payee()));
-      total = total.add(entry.amount());
-    }
-    ledger.checkFunds(account, total);
-    List<JsonObject> payments = new ArrayList<>();
-    for (DraftEntry entry : draft.entries) {
+    if (draft.schedule != null) {
+      log.debug("Draft payment {} is scheduled; the emulator executes no scheduled payments", draft.id);
+    } else if (draft.entries.size() == 1) {
+      DraftEntry entry = draft.entries.get(0);
       Payment payment = ledger.transfer(account, Optional.ofNullable(entry.payee()), entry.counterpartyLabel(),
-          entry.amount(), entry.description(), Booking.payment(entry.type()));
-      payments.add(payment.json());
+          entry.amount(), entry.description(), ledger.booking(entry.pointer(), Optional.ofNullable(entry.payee())));
+      draft.result = Envelopes.wrap("Payment", payment.json());
+    } else {
+      PaymentBatch batch = ledger.transferBatch(account, draft.entries);
+      draft.result = Envelopes.wrap("PaymentBatch", ResourceJson.paymentBatch(batch, state.paymentsOf(account.id)));
     }
-    // TODO(#3): give a batch's payments a batch_id and serve them under payment-batch.
-    draft.result = payments.size() == 1 ? Envelopes.wrap("Payment", payments.get(0))
-        : Envelopes.wrap("PaymentBatch", new JsonObject()
-            .put("payments", new JsonObject().put("Payment", new JsonArray(payments))));
     return answer(draft, "ACCEPTED");
   }
 

@@ -3,6 +3,8 @@ package com.bunqconnector.emulator;
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.Device;
 import com.bunqconnector.emulator.Model.Filter;
+import com.bunqconnector.emulator.Model.Grant;
+import com.bunqconnector.emulator.Model.GrantFilters;
 import com.bunqconnector.emulator.Model.Installation;
 import com.bunqconnector.emulator.Model.Kind;
 import com.bunqconnector.emulator.Model.Payment;
@@ -13,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -70,6 +73,13 @@ final class EmulatorState {
   private final Map<Long, NavigableMap<Long, Payment>> payments = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByUser = new HashMap<>();
   private final Map<Long, List<Filter>> filtersByAccount = new HashMap<>();
+  /** User-level URL filters set through OAuth connections, by grant id. */
+  private final Map<Long, GrantFilters> filtersByGrant = new LinkedHashMap<>();
+  /**
+   * Push and e-mail notification filters: the categories per owner (a user, or for a set made through
+   * an OAuth connection its grant), per kind ("push", "email").
+   */
+  private final Map<String, Map<Long, List<String>>> categoryFilters = new HashMap<>();
   /** How many changes were announced with {@link #changed()}; a durable emulator writes up to this count. */
   private long changes;
   private Runnable changeListener = () -> { };
@@ -281,6 +291,54 @@ final class EmulatorState {
 
   void replaceFilters(long userId, List<Filter> filters) {
     filtersByUser.put(userId, List.copyOf(filters));
+  }
+
+  /** The user-level URL filters an OAuth app set through connection {@code grantId}. */
+  List<Filter> grantFiltersOf(long grantId) {
+    GrantFilters set = filtersByGrant.get(grantId);
+    return set == null ? List.of() : set.filters();
+  }
+
+  /** Replaces what an OAuth app set through {@code grant}; the granting user's own filters stay. */
+  void replaceGrantFilters(Grant grant, List<Filter> filters) {
+    restoreGrantFilters(new GrantFilters(grant.id(), grant.grantedBy().id(), filters));
+  }
+
+  void restoreGrantFilters(GrantFilters set) {
+    filtersByGrant.put(set.grantId(), set);
+  }
+
+  /** The URL filters every OAuth app connected to user {@code userId} set for that user's events. */
+  List<Filter> appFiltersFor(long userId) {
+    List<Filter> filters = new ArrayList<>();
+    for (GrantFilters set : filtersByGrant.values()) {
+      if (set.userId() == userId) {
+        filters.addAll(set.filters());
+      }
+    }
+    return filters;
+  }
+
+  /** Every OAuth app's filter set, in the order first set; read-only. */
+  Collection<GrantFilters> grantFilters() {
+    return Collections.unmodifiableCollection(filtersByGrant.values());
+  }
+
+  /**
+   * The categories of the push or e-mail notification filters ({@code kind} "push" or "email") of
+   * {@code ownerId}: a user's id, or an OAuth grant's for the set its app made.
+   */
+  List<String> categoryFiltersOf(String kind, long ownerId) {
+    return categoryFilters.getOrDefault(kind, Map.of()).getOrDefault(ownerId, List.of());
+  }
+
+  void replaceCategoryFilters(String kind, long ownerId, List<String> categories) {
+    categoryFilters.computeIfAbsent(kind, k -> new HashMap<>()).put(ownerId, List.copyOf(categories));
+  }
+
+  /** A kind's push or e-mail filter categories by owner id (user or grant); read-only. */
+  Map<Long, List<String>> categoryFilters(String kind) {
+    return Collections.unmodifiableMap(categoryFilters.getOrDefault(kind, Map.of()));
   }
 
   /** The URL notification filters set on one monetary account. */

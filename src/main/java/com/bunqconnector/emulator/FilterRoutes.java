@@ -26,6 +26,13 @@ import java.util.TreeMap;
  * category per set), and the callbacks that failed for good ({@code notification-filter-failure}:
  * GET lists them, POST retries the ones named).
  *
+ * <p>Push and e-mail filters of the user ({@code notification-filter-push}, {@code -email}; bunq
+ * documents them on the user only): a POST replaces the set of categories, a GET lists it, each
+ * item {@code {"category": ...}} wrapped as bunq's SDKs read it; through an OAuth connection, the
+ * app's own set (bunq lets those of push filters expire after 90 days; the emulator keeps them). They
+ * are kept (and saved by a durable emulator), but nothing is ever pushed to an app or e-mailed: the
+ * emulator has neither.
+ *
  * <p>A target must be an absolute http or https URL; with {@link EmulatorOptions#isHttpsCallbacksOnly()}
  * on, https only, as bunq demands. bunq's text for an http target is not documented; the emulator names
  * the field and says that https is required.
@@ -40,6 +47,8 @@ final class FilterRoutes {
   /** bunq accepts at most this many callback URLs per category. */
   static final int MAX_URLS_PER_CATEGORY = 2;
   private static final String FAILED_IDS = "notification_filter_failed_ids";
+  private static final String PUSH = "push";
+  private static final String EMAIL = "email";
 
   private final EmulatorState state;
   private final ResourceStore store;
@@ -65,12 +74,64 @@ final class FilterRoutes {
     String failure = "/v1/user/:userID/notification-filter-failure";
     router.get(failure).handler(replies.handler(this::listFailures));
     router.post(failure).handler(replies.handler(this::retryFailures));
-    // TODO(#3): notification-filter-push and -email: push and e-mail delivery are not emulated.
+    for (String kind : List.of(PUSH, EMAIL)) {
+      String path = "/v1/user/:userID/notification-filter-" + kind;
+      router.post(path).handler(replies.handler(ctx -> replaceCategoryFilters(ctx, kind)));
+      router.get(path).handler(replies.handler(ctx -> listCategoryFilters(ctx, kind)));
+    }
   }
 
+  /**
+   * Replaces the user's push or e-mail filters with the categories of the body's
+   * {@code notification_filters} ({@code [{"category": "MUTATION"}, ...]}) and answers the new set.
+   */
+  private Future<JsonObject> replaceCategoryFilters(RoutingContext ctx, String kind) {
+    return guard.authorise(ctx, false).map(session -> {
+      guard.user(ctx, session);
+      JsonArray requested = Bodies.optionalArray(Bodies.object(ctx, false), "notification_filters");
+      if (requested == null) {
+        throw ApiError.badRequest("Field \"notification_filters\" is required.");
+      }
+      List<String> categories = new ArrayList<>();
+      for (int i = 0; i < requested.size(); i++) {
+        String where = "notification_filters[" + i + "]";
+        String category = category(requested.getValue(i), where);
+        if (categories.contains(category)) {
+          throw ApiError.badRequest("Field \"" + where + ".category\" repeats category " + category + ".");
+        }
+        categories.add(category);
+      }
+      state.replaceCategoryFilters(kind, session.userId(), categories);
+      return categoryFilters(kind, categories);
+    });
+  }
+
+  /** Lists the whole set on one page: a set holds each category at most once, so it is never long. */
+  private Future<JsonObject> listCategoryFilters(RoutingContext ctx, String kind) {
+    return guard.authorise(ctx, false).map(session -> {
+      guard.user(ctx, session);
+      return Envelopes.listing(categoryItems(kind, state.categoryFiltersOf(kind, session.userId())),
+          new JsonObject().put("future_url", null).put("newer_url", null).put("older_url", null));
+    });
+  }
+
+  private static JsonObject categoryFilters(String kind, List<String> categories) {
+    return Envelopes.response(categoryItems(kind, categories));
+  }
+
+  /** The filters as bunq's SDKs read them: {@code {"NotificationFilterPush": {"category": ...}}} each. */
+  private static List<JsonObject> categoryItems(String kind, List<String> categories) {
+    String type = PUSH.equals(kind) ? "NotificationFilterPush" : "NotificationFilterEmail";
+    return categories.stream().map(c -> Envelopes.wrap(type, new JsonObject().put("category", c))).toList();
+  }
+
+  /** The user's own filters, or for an OAuth session the ones its app set (see {@link #replaceUserFilters}). */
   private Future<JsonObject> listUserFilters(RoutingContext ctx) {
-    return guard.authorise(ctx, false)
-        .map(session -> listing(ctx, state.filtersOf(guard.user(ctx, session).id())));
+    return guard.authorise(ctx, false).map(session -> {
+      User user = guard.user(ctx, session);
+      return listing(ctx, session.grant() == null ? state.filtersOf(user.id())
+          : state.grantFiltersOf(session.grant().id()));
+    });
   }
 
   private Future<JsonObject> listAccountFilters(RoutingContext ctx) {
@@ -78,12 +139,20 @@ final class FilterRoutes {
         .map(session -> listing(ctx, state.accountFiltersOf(guard.account(ctx, guard.user(ctx, session)).id)));
   }
 
+  /**
+   * Replaces the user's own filters; through an OAuth connection, only the set that connection's app
+   * keeps for the granting user, so an app's POST wipes neither the user's own callbacks nor another
+   * app's. Callbacks for the user's events go to all of them.
+   */
   private Future<JsonObject> replaceUserFilters(RoutingContext ctx) {
     return guard.authorise(ctx, false).map(session -> {
       User user = guard.user(ctx, session);
       List<Filter> filters = filters(Bodies.object(ctx, false));
-      // TODO(#3): an OAuth app's filters replace the granting user's own; keeping them apart needs stored state.
-      state.replaceFilters(user.id(), filters);
+      if (session.grant() == null) {
+        state.replaceFilters(user.id(), filters);
+      } else {
+        state.replaceGrantFilters(session.grant(), filters);
+      }
       return created(filters);
     });
   }
@@ -151,7 +220,8 @@ final class FilterRoutes {
     return filters;
   }
 
-  private Filter filter(Object item, String where) {
+  /** The known category of a filter item; 400 naming {@code where} otherwise. */
+  private static String category(Object item, String where) {
     if (!(item instanceof JsonObject json)) {
       throw ApiError.badRequest("Field \"" + where + "\" must be an object.");
     }
@@ -159,6 +229,12 @@ final class FilterRoutes {
     if (!(category instanceof String name) || !CATEGORIES.contains(name)) {
       throw ApiError.badRequest("Field \"" + where + ".category\" must be a known notification category.");
     }
+    return name;
+  }
+
+  private Filter filter(Object item, String where) {
+    String name = category(item, where);
+    JsonObject json = (JsonObject) item;
     Object target = json.getValue("notification_target");
     if (!(target instanceof String url) || !isCallbackUrl(url)) {
       throw ApiError.badRequest("Field \"" + where + ".notification_target\" must be an absolute http(s) URL.");

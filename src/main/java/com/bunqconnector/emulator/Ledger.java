@@ -2,14 +2,20 @@ package com.bunqconnector.emulator;
 
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.Payment;
+import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.Event;
+import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,7 +40,16 @@ final class Ledger {
    * PAYMENT callbacks go out besides MUTATION ones (bunq sends none for paid requests), and whether
    * each Payment gets its own event (a card payment is shown through its MasterCardAction).
    */
-  record Booking(String type, String subType, boolean paymentCallbacks, boolean ownEvents) {
+  record Booking(String type, String subType, boolean paymentCallbacks, boolean ownEvents, JsonObject payerFields) {
+
+    Booking(String type, String subType, boolean paymentCallbacks, boolean ownEvents) {
+      this(type, subType, paymentCallbacks, ownEvents, new JsonObject());
+    }
+
+    /** This booking with {@code field} set to {@code value} on the payer's Payment (as {@code batch_id}). */
+    Booking with(String field, Object value) {
+      return new Booking(type, subType, paymentCallbacks, ownEvents, payerFields.copy().put(field, value));
+    }
 
     static Booking payment(String type) {
       return new Booking(type, "PAYMENT", true, true);
@@ -45,6 +60,8 @@ final class Ledger {
     }
   }
 
+  /** How long a bunq.to payment waits to be claimed; bunq documents no period, so this is a guess. */
+  static final Duration BUNQTO_VALIDITY = Duration.ofDays(14);
   private static final Logger log = LoggerFactory.getLogger(Ledger.class);
   /** The zone whose midnight starts a new day for {@code daily_limit}. */
   private static final ZoneId BANK_ZONE = ZoneId.of("Europe/Amsterdam");
@@ -70,6 +87,31 @@ final class Ledger {
       return state.accountByIban(pointer.value());
     }
     return state.userByAlias(pointer.type(), pointer.value()).flatMap(state::primaryAccountOf);
+  }
+
+  /**
+   * Whether paying {@code pointer} is a bunq.to payment: to an e-mail address or phone number that no
+   * emulated user has (nor bunq's sandbox Sugar Daddy, a bunq user).
+   */
+  static boolean isBunqTo(Pointer pointer, Optional<Account> payee) {
+    return payee.isEmpty() && !"IBAN".equals(pointer.type()) && !pointer.isSugarDaddy();
+  }
+
+  /**
+   * How a payment to {@code pointer} is booked. A bunq.to payment takes the money from the payer at
+   * once and shows {@code bunqto_status} PENDING, {@code bunqto_sub_status} NONE, a
+   * {@code bunqto_share_url} and a {@code bunqto_expiry} {@link #BUNQTO_VALIDITY} ahead (those values
+   * are guesses: bunq documents none). The emulator never lets anyone claim it, nor expires or
+   * refunds it: the money stays held and the status PENDING.
+   */
+  Booking booking(Pointer pointer, Optional<Account> payee) {
+    Booking booking = Booking.payment(PaymentRoutes.type(pointer, payee));
+    if (!isBunqTo(pointer, payee)) {
+      return booking;
+    }
+    return booking.with("bunqto_status", "PENDING").with("bunqto_sub_status", "NONE")
+        .with("bunqto_share_url", "https://bunq.to/p/" + UUID.randomUUID())
+        .with("bunqto_expiry", Timestamps.format(state.now().plus(BUNQTO_VALIDITY)));
   }
 
   /** The label a pointer shows as counterparty: the emulated account's own, or one built from the pointer. */
@@ -152,19 +194,48 @@ final class Ledger {
     checkTransfer(payer, payee, amount);
     Instant now = state.now();
     JsonObject counterpartyLabel = payee.map(BunqJson::label).orElse(externalLabel);
-    Payment outgoing = book(payer, amount.negate(), counterpartyLabel, description, booking.type(), booking, now);
+    Payment outgoing = book(payer, amount.negate(), counterpartyLabel, description, booking.type(), booking,
+        booking.payerFields(), now);
     notifyBooked(payer, outgoing, "MUTATION_CREATED", "PAYMENT_CREATED", booking);
     payee.ifPresent(target -> {
-      Payment incoming = book(target, amount, BunqJson.label(payer), description, "BUNQ", booking, now);
+      Payment incoming = book(target, amount, BunqJson.label(payer), description, "BUNQ", booking, null, now);
       notifyBooked(target, incoming, "MUTATION_RECEIVED", "PAYMENT_RECEIVED", booking);
     });
     return outgoing;
   }
 
+  /**
+   * Books {@code entries} out of {@code payer} as one PaymentBatch: every payer's Payment carries the
+   * batch's {@code batch_id}. All entries are checked first, their sum against the payer's funds, so
+   * either every entry is booked or none.
+   *
+   * @throws ApiError 400 when a party is not active or the payer cannot pay the sum
+   */
+  PaymentBatch transferBatch(Account payer, List<DraftEntry> entries) {
+    BigDecimal total = BigDecimal.ZERO;
+    for (DraftEntry entry : entries) {
+      checkParties(payer, Optional.ofNullable(entry.payee()));
+      total = total.add(entry.amount());
+    }
+    checkFunds(payer, total);
+    long batchId = state.nextId();
+    List<Long> paymentIds = new ArrayList<>();
+    for (DraftEntry entry : entries) {
+      paymentIds.add(transfer(payer, Optional.ofNullable(entry.payee()), entry.counterpartyLabel(), entry.amount(),
+          entry.description(), booking(entry.pointer(), Optional.ofNullable(entry.payee())).with("batch_id", batchId))
+          .id());
+    }
+    PaymentBatch batch = new PaymentBatch(batchId, payer.id, paymentIds);
+    store.addBatch(batch);
+    log.debug("Booked payment batch {} of {} payments on account {}", batchId, paymentIds.size(), payer.id);
+    return batch;
+  }
+
   /** Credits {@code account} with money from outside the emulated bank; returns the incoming Payment. */
   Payment credit(Account account, BigDecimal amount, JsonObject counterpartyLabel, String description,
       Booking booking) {
-    Payment incoming = book(account, amount, counterpartyLabel, description, booking.type(), booking, state.now());
+    Payment incoming = book(account, amount, counterpartyLabel, description, booking.type(), booking, null,
+        state.now());
     notifyBooked(account, incoming, "MUTATION_RECEIVED", "PAYMENT_RECEIVED", booking);
     return incoming;
   }
@@ -179,12 +250,16 @@ final class Ledger {
   }
 
   private Payment book(Account account, BigDecimal signedAmount, JsonObject counterpartyLabel, String description,
-      String type, Booking booking, Instant now) {
+      String type, Booking booking, JsonObject fields, Instant now) {
     account.balance = account.balance.add(signedAmount);
     account.updated = now;
     long id = state.nextId();
-    Payment payment = new Payment(id, account.id, BunqJson.payment(id, now, account.id, signedAmount,
-        BunqJson.label(account), counterpartyLabel, description, type, booking.subType(), account.balance));
+    JsonObject json = BunqJson.payment(id, now, account.id, signedAmount, BunqJson.label(account), counterpartyLabel,
+        description, type, booking.subType(), account.balance);
+    if (fields != null) {
+      json.mergeIn(fields);
+    }
+    Payment payment = new Payment(id, account.id, json);
     state.addPayment(payment);
     if (booking.ownEvents()) {
       recordEvent(account, "Payment", payment.id(), payment::json, () -> false);

@@ -214,4 +214,15 @@ final class Model {
   /** One NotificationFilterUrl of a user. */
   record Filter(long id, Instant created, String category, String target) {
   }
+
+  /**
+   * The user-level URL filters an OAuth app set through its connection {@code grantId}: kept apart
+   * from the filters of {@code userId}, the user who granted it, and called for that user's events.
+   */
+  record GrantFilters(long grantId, long userId, List<Filter> filters) {
+
+    GrantFilters {
+      filters = List.copyOf(filters);
+    }
+  }
 }

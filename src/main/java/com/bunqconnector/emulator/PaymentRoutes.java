@@ -1,6 +1,5 @@
 package com.bunqconnector.emulator;
 
-import com.bunqconnector.emulator.Ledger.Booking;
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
@@ -14,7 +13,8 @@ import java.util.Optional;
 /**
  * Payments of a monetary account: create (signature required), list with bunq pagination, and
  * read one. A payment to an emulated account moves the money and books the mirror Payment there;
- * any other counterparty means the money leaves the emulated bank.
+ * any other counterparty means the money leaves the emulated bank, through bunq.to for an e-mail
+ * address or phone number that no emulated user has.
  */
 final class PaymentRoutes {
 
@@ -71,19 +71,35 @@ final class PaymentRoutes {
       if (payee.filter(account -> account.owner.id() == session.user().id()).isEmpty()) {
         Guard.refuseForOauth(session, "pay anyone but the granting user's own monetary accounts");
       }
+      checkBunqTo(body, "allow_bunqto", pointer, payee);
       String description = description(body, "description", payee.isPresent());
       Payment outgoing = ledger.transfer(payer, payee, ledger.label(pointer, payee), amount, description,
-          Booking.payment(type(pointer, payee)));
+          ledger.booking(pointer, payee));
       return Envelopes.response(Envelopes.id(outgoing.id()));
     });
   }
 
   /**
-   * The payer's Payment type: BUNQ inside the emulated bank and for e-mail or phone counterparties,
-   * EBA_SCT (a SEPA transfer) for other IBANs.
+   * Refuses a bunq.to payment (see {@link Ledger#booking}) whose body sets {@code allow_bunqto}
+   * ({@code field}) to false. bunq does not document what a missing {@code allow_bunqto} means; the
+   * emulator allows bunq.to then.
+   */
+  static void checkBunqTo(JsonObject json, String field, Pointer pointer, Optional<Account> payee) {
+    Object allowed = json.getValue("allow_bunqto");
+    if (allowed != null && !(allowed instanceof Boolean)) {
+      throw ApiError.badRequest("Field \"" + field + "\" must be a boolean.");
+    }
+    if (Boolean.FALSE.equals(allowed) && Ledger.isBunqTo(pointer, payee)) {
+      throw ApiError.badRequest("The counterparty is not a bunq user: set \"" + field + "\" to true to pay through"
+          + " bunq.to.");
+    }
+  }
+
+  /**
+   * The payer's Payment type: BUNQ inside the emulated bank and for e-mail or phone counterparties
+   * (bunq.to payments when no emulated user has them), EBA_SCT (a SEPA transfer) for other IBANs.
    */
   static String type(Pointer pointer, Optional<Account> payee) {
-    // TODO(#3): unknown EMAIL/PHONE_NUMBER counterparties should become bunq.to payments (bunqto_* fields).
     return payee.isPresent() || !"IBAN".equals(pointer.type()) ? "BUNQ" : "EBA_SCT";
   }
 

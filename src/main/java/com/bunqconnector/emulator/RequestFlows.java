@@ -114,9 +114,12 @@ final class RequestFlows {
    * The payer accepts: the money moves (sub_type REQUEST on both sides, MUTATION callbacks only,
    * as bunq's PAYMENT category leaves out paid requests) and both sides become ACCEPTED.
    *
+   * The payer's addresses (either may be null) are kept on the request, and both sides show them.
+   *
    * @throws ApiError 400 if the response is not PENDING, the amount differs or the money is not there
    */
-  void accept(RequestResponse response, BigDecimal amountResponded) {
+  void accept(RequestResponse response, BigDecimal amountResponded, JsonObject addressBilling,
+      JsonObject addressShipping) {
     checkPending(response);
     RequestInquiry inquiry = response.inquiry;
     BigDecimal amount = amountResponded == null ? inquiry.amountInquired : amountResponded;
@@ -127,6 +130,8 @@ final class RequestFlows {
     ledger.transfer(response.account, Optional.of(inquiry.account), null, amount, inquiry.description,
         Booking.request());
     Instant now = state.now();
+    inquiry.addressBilling = addressBilling;
+    inquiry.addressShipping = addressShipping;
     response.status = "ACCEPTED";
     response.amountResponded = amount;
     response.timeResponded = now;

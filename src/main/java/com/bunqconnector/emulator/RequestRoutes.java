@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.function.Function;
@@ -21,6 +23,11 @@ final class RequestRoutes {
 
   /** bunq's limit for request descriptions. */
   static final int MAX_DESCRIPTION = 9000;
+  /** The writable fields of bunq's Address, in its schema's order. */
+  private static final List<String> ADDRESS_FIELDS = List.of("street", "house_number", "po_box", "postal_code",
+      "city", "country", "extra", "mailbox_name");
+  private static final Set<String> REQUIRED_ADDRESS_FIELDS = Set.of("street", "house_number", "postal_code", "city",
+      "country");
   private static final Set<String> ADDRESS_CHOICES = Set.of("BILLING", "SHIPPING", "BILLING_SHIPPING", "NONE",
       "OPTIONAL");
 
@@ -112,13 +119,54 @@ final class RequestRoutes {
       if ("ACCEPTED".equals(status)) {
         BigDecimal amount = body.getValue("amount_responded") == null ? null
             : Fields.positiveAmount(body, "amount_responded");
-        // TODO(#3): keep address_billing/address_shipping when the request demanded an address.
-        flows.accept(response, amount);
+        String required = response.inquiry.requireAddress;
+        flows.accept(response, amount, address(body, "address_billing", required, "BILLING"),
+            address(body, "address_shipping", required, "SHIPPING"));
       } else {
         flows.reject(response);
       }
       return Envelopes.response(Envelopes.wrap("RequestResponse", ResourceJson.requestResponse(response)));
     });
+  }
+
+  /**
+   * The address the payer gives in {@code field} ({@code address_billing} or {@code address_shipping},
+   * {@code kind} BILLING or SHIPPING) when accepting a request whose {@code require_address} is
+   * {@code required}: needed when the request names that kind (or BILLING_SHIPPING), allowed when it
+   * is OPTIONAL, refused when the request asks for no address. An address needs street, house
+   * number, postal code, city and country, and may add {@code po_box}, {@code extra} and
+   * {@code mailbox_name}.
+   */
+  static JsonObject address(JsonObject body, String field, String required, String kind) {
+    Object value = body.getValue(field);
+    boolean demanded = kind.equals(required) || "BILLING_SHIPPING".equals(required);
+    String what = kind.toLowerCase(Locale.ROOT) + " address";
+    if (value == null) {
+      if (demanded) {
+        throw ApiError.badRequest("Field \"" + field + "\" is required: the request asks for a " + what + ".");
+      }
+      return null;
+    }
+    if (!demanded && !"OPTIONAL".equals(required)) {
+      throw ApiError.badRequest("Field \"" + field + "\" is not allowed: the request asks for no " + what + ".");
+    }
+    if (!(value instanceof JsonObject given)) {
+      throw ApiError.badRequest("Field \"" + field + "\" must be an object.");
+    }
+    JsonObject address = new JsonObject();
+    for (String part : given.fieldNames()) {
+      if (!ADDRESS_FIELDS.contains(part)) {
+        throw ApiError.badRequest("Field \"" + field + "." + part + "\" is not a field of an address.");
+      }
+    }
+    for (String part : ADDRESS_FIELDS) {
+      String text = Fields.optionalString(given, field + "." + part);
+      if (text == null && REQUIRED_ADDRESS_FIELDS.contains(part)) {
+        throw ApiError.badRequest("Field \"" + field + "." + part + "\" is required.");
+      }
+      address.put(part, text);
+    }
+    return address;
   }
 
   private RequestInquiry inquiry(RoutingContext ctx, Model.Session session) {

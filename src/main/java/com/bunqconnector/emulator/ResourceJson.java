@@ -1,19 +1,23 @@
 package com.bunqconnector.emulator;
 
 import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import com.bunqconnector.emulator.ResourceModel.Schedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.NavigableMap;
 
 /**
- * Renders request inquiries and responses, draft payments, events and failed callbacks as bunq
+ * Renders request inquiries and responses, payment batches, draft payments, events and failed callbacks as bunq
  * objects, in the field order of bunq's schemas ({@code RequestInquiryRead},
  * {@code RequestResponseRead}, {@code DraftPaymentRead}, {@code EventListing},
  * {@code NotificationFilterFailureListing}), with explicit {@code null}s for absent values.
@@ -52,8 +56,8 @@ final class ResourceJson {
         .put("require_address", inquiry.requireAddress)
         .put("bunqme_share_url", inquiry.bunqmeShareUrl)
         .put("redirect_url", inquiry.redirectUrl)
-        .put("address_shipping", null)
-        .put("address_billing", null)
+        .put("address_shipping", copy(inquiry.addressShipping))
+        .put("address_billing", copy(inquiry.addressBilling))
         .put("geolocation", null)
         .put("reference_split_the_bill", null);
   }
@@ -84,8 +88,8 @@ final class ResourceJson {
         .put("type", "INTERNAL")
         .put("sub_type", "NONE")
         .put("redirect_url", inquiry.redirectUrl)
-        .put("address_billing", null)
-        .put("address_shipping", null)
+        .put("address_billing", copy(inquiry.addressBilling))
+        .put("address_shipping", copy(inquiry.addressShipping))
         .put("credit_scheme_identifier", null)
         .put("mandate_identifier", null)
         .put("registration_action", null)
@@ -93,6 +97,13 @@ final class ResourceJson {
         .put("request_reference_split_the_bill", new JsonArray())
         .put("event_id", response.eventId)
         .put("monetary_account_preferred_id", response.account.id);
+  }
+
+  /** A PaymentBatch as {@code PaymentBatchRead} has it: the payer's Payments of the batch, nothing else. */
+  static JsonObject paymentBatch(PaymentBatch batch, NavigableMap<Long, Payment> paymentsOfAccount) {
+    JsonArray payments = new JsonArray();
+    batch.paymentIds().forEach(id -> payments.add(paymentsOfAccount.get(id).json()));
+    return new JsonObject().put("payments", new JsonObject().put("Payment", payments));
   }
 
   /**
@@ -115,7 +126,22 @@ final class ResourceJson {
         .put("entries", entries)
         .put("object", draft.result == null ? null : draft.result.copy())
         .put("request_reference_split_the_bill", new JsonArray())
-        .put("schedule", null);
+        .put("schedule", schedule(draft));
+  }
+
+  /** A scheduled draft's Schedule: ACTIVE once accepted (and then for good: nothing runs it), else no status. */
+  private static JsonObject schedule(DraftPayment draft) {
+    Schedule schedule = draft.schedule;
+    if (schedule == null) {
+      return null;
+    }
+    return new JsonObject()
+        .put("time_start", Timestamps.format(schedule.start()))
+        .put("time_end", time(schedule.end()))
+        .put("recurrence_unit", schedule.unit())
+        .put("recurrence_size", schedule.size())
+        .put("status", "ACCEPTED".equals(draft.status) ? "ACTIVE" : null)
+        .put("object", null);
   }
 
   private static JsonObject draftEntry(Account account, DraftEntry entry) {
@@ -167,6 +193,10 @@ final class ResourceJson {
         .put("exception_message", failure.exceptionMessage())
         .put("response_code", failure.responseCode())
         .put("notification_target", failure.target());
+  }
+
+  private static JsonObject copy(JsonObject json) {
+    return json == null ? null : json.copy();
   }
 
   private static String time(Instant instant) {

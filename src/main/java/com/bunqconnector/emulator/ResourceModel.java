@@ -44,6 +44,9 @@ final class ResourceModel {
     Instant updated;
     Instant timeResponded;
     BigDecimal amountResponded;
+    /** The addresses the payer gave on accepting, as bunq's Address objects; null when none. */
+    JsonObject addressBilling;
+    JsonObject addressShipping;
     /** PENDING, ACCEPTED, REJECTED or REVOKED. */
     String status = "PENDING";
     /** The payer's side when the counterparty is an emulated account. */
@@ -98,6 +101,25 @@ final class ResourceModel {
       String description, String merchantReference, String type) {
   }
 
+  /**
+   * A PaymentBatch: payments booked together out of one account, named by their ids (the payer's
+   * Payments, each carrying {@code batch_id}).
+   */
+  record PaymentBatch(long id, long accountId, List<Long> paymentIds) {
+
+    PaymentBatch {
+      paymentIds = List.copyOf(paymentIds);
+    }
+  }
+
+  /**
+   * The schedule of a scheduled draft payment as the client gave it: from {@code start}, every
+   * {@code size} {@code unit}s (ONCE, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY), until {@code end}
+   * ({@code null}: no end).
+   */
+  record Schedule(Instant start, Instant end, String unit, int size) {
+  }
+
   /** A DraftPayment: payments prepared through the API that the account owner accepts or rejects. */
   static final class DraftPayment {
     final long id;
@@ -109,8 +131,10 @@ final class ResourceModel {
     String status = "PENDING";
     /** The owner's answers, as DraftPaymentResponse objects. */
     final List<JsonObject> responses = new ArrayList<>();
-    /** {@code {"Payment":{...}}} or {@code {"PaymentBatch":{...}}} once accepted. */
+    /** {@code {"Payment":{...}}} or {@code {"PaymentBatch":{...}}} once accepted (never for a scheduled one). */
     JsonObject result;
+    /** The schedule of a scheduled draft; {@code null} for one paid on acceptance. */
+    Schedule schedule;
 
     DraftPayment(long id, Instant created, Account account, List<DraftEntry> entries) {
       this.id = id;

@@ -6,9 +6,9 @@ import io.vertx.ext.web.client.WebClient;
 
 /**
  * The bunq resources beyond authentication and users, wired together: monetary accounts,
- * payments, request inquiries and responses, draft payments, card transactions, the event feed,
- * notification filters with their failures, and the emulator-only admin routes that stand in for
- * the bunq app and the card network. Emulator context only.
+ * payments and payment batches, request inquiries and responses, draft payments, card
+ * transactions, the event feed, notification filters with their failures, and the emulator-only
+ * admin routes that stand in for the bunq app and the card network. Emulator context only.
  */
 final class ResourceModule {
 
@@ -35,6 +35,7 @@ final class ResourceModule {
     new AccountRoutes(state, guard).mount(router, replies);
     new FilterRoutes(state, store, guard, callbacks, options.isHttpsCallbacksOnly()).mount(router, replies);
     new PaymentRoutes(state, guard, ledger).mount(router, replies);
+    new PaymentBatchRoutes(state, store, guard, ledger, drafts).mount(router, replies);
     new RequestRoutes(store, guard, new RequestFlows(state, store, ledger, callbacks)).mount(router, replies);
     new DraftPaymentRoutes(store, guard, drafts).mount(router, replies);
     new CardRoutes(store, guard).mount(router, replies);

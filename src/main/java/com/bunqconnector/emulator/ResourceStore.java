@@ -6,6 +6,7 @@ import com.bunqconnector.emulator.ResourceModel.CardAction;
 import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
 import java.util.Collection;
@@ -20,8 +21,8 @@ import java.util.TreeMap;
 import java.util.function.LongFunction;
 
 /**
- * In-memory records of request inquiries and responses, draft payments, cards and card actions,
- * events, callbacks on their way and failed callbacks, each findable by id and listable per owner
+ * In-memory records of request inquiries and responses, draft payments, payment batches, cards and
+ * card actions, events, callbacks on their way and failed callbacks, each findable by id and listable per owner
  * (account or user) in id order. Not thread-safe: used only on the emulator verticle's context.
  */
 final class ResourceStore {
@@ -29,6 +30,7 @@ final class ResourceStore {
   private final Table<RequestInquiry> inquiries = new Table<>();
   private final Table<RequestResponse> responses = new Table<>();
   private final Table<DraftPayment> drafts = new Table<>();
+  private final Table<PaymentBatch> batches = new Table<>();
   private final Table<CardAction> cardActions = new Table<>();
   /** Events per user. */
   private final Table<Event> events = new Table<>();
@@ -75,6 +77,18 @@ final class ResourceStore {
 
   NavigableMap<Long, DraftPayment> draftsOf(long accountId) {
     return drafts.of(accountId);
+  }
+
+  void addBatch(PaymentBatch batch) {
+    batches.put(batch.accountId(), batch.id(), batch);
+  }
+
+  Optional<PaymentBatch> batch(long accountId, long id) {
+    return batches.get(accountId, id);
+  }
+
+  NavigableMap<Long, PaymentBatch> batchesOf(long accountId) {
+    return batches.of(accountId);
   }
 
   void addCardAction(CardAction action) {
@@ -155,6 +169,10 @@ final class ResourceStore {
 
   Collection<DraftPayment> drafts() {
     return drafts.all();
+  }
+
+  Collection<PaymentBatch> batches() {
+    return batches.all();
   }
 
   /** Card actions with an id above {@code id}, in id order. */

@@ -30,11 +30,11 @@ import java.util.Set;
  * to disk, renamed over the old file atomically and the directory forced too, so a crash leaves the
  * old or the new state, never part of one; a leftover temporary file is deleted at start.
  * {@code emulator-journal.jsonl} holds what never changes once made (payments, MasterCard actions,
- * events, installations, ended sessions), one JSON object a line, appended and forced to disk before the state file that vouches
- * for it by its {@code journalLength}; bytes beyond that length are an unfinished save and are cut
- * off. So a save costs the changing state plus what is new, not the whole history. A lock on
- * {@code emulator-state.lock} keeps a second emulator (in this or another process) out of a
- * directory in use.
+ * events, installations, ended sessions), one JSON object a line, appended and forced to disk
+ * before the state file that vouches for it by its {@code journalLength}; bytes beyond that length
+ * are an unfinished save and are cut off. So a save costs the changing state plus what is new, not
+ * the whole history. A lock on {@code emulator-state.lock} keeps a second emulator (in this or
+ * another process) out of a directory in use.
  *
  * <p>Blocking, and not thread-safe: use it from one worker thread.
  */
@@ -44,9 +44,11 @@ final class StateFile {
   static final String FORMAT = "bunq-emulator-state";
   /**
    * The format version written; files of a newer version are refused. Version 2 moved installations
-   * and ended sessions from the state file into the journal; files of version 1 are still read.
+   * and ended sessions from the state file into the journal; version 3 added payment batches, the
+   * URL filters of OAuth apps, push and e-mail filters, the addresses of paid requests and the
+   * schedules of drafts. Files of versions 1 and 2 are still read.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   private static final String TEMP_SUFFIX = ".tmp";
   private static final Set<StandardOpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);

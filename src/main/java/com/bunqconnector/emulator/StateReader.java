@@ -6,6 +6,7 @@ import com.bunqconnector.emulator.Model.AuthorizationCode;
 import com.bunqconnector.emulator.Model.Device;
 import com.bunqconnector.emulator.Model.Filter;
 import com.bunqconnector.emulator.Model.Grant;
+import com.bunqconnector.emulator.Model.GrantFilters;
 import com.bunqconnector.emulator.Model.Installation;
 import com.bunqconnector.emulator.Model.Kind;
 import com.bunqconnector.emulator.Model.OauthClient;
@@ -18,9 +19,11 @@ import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
+import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
+import com.bunqconnector.emulator.ResourceModel.Schedule;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -93,6 +96,22 @@ final class StateReader {
     journal(journal, "endedSession");
     each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));
     each(json, "accountFilters", j -> state.replaceAccountFilters(account(j, "ownerId").id, filters(j)));
+    optional(json, "grantFilters", j -> {
+      Grant grant = grants.get(number(j, "grantId"));
+      if (grant == null || grant.grantedBy().id() != user(j, "userId").id()) {
+        throw new IllegalArgumentException("\"grantId\" names no OAuth grant of user \"userId\"");
+      }
+      state.restoreGrantFilters(new GrantFilters(grant.id(), grant.grantedBy().id(), filters(j)));
+    });
+    for (String kind : List.of("push", "email")) {
+      optional(json, kind + "Filters", j -> {
+        long owner = number(j, "ownerId");
+        if (state.user(owner).isEmpty() && !grants.containsKey(owner)) {
+          throw new IllegalArgumentException("\"ownerId\" names no user and no OAuth grant");
+        }
+        state.replaceCategoryFilters(kind, owner, array(j, "categories").stream().map(String::valueOf).toList());
+      });
+    }
     each(json, "requestInquiries", j -> {
       RequestInquiry inquiry = inquiry(j);
       inquiries.put(inquiry.id, inquiry);
@@ -108,6 +127,7 @@ final class StateReader {
     each(json, "cards", j -> store.restoreCard(account(j, "accountId").id, new Card(number(j, "id"),
         text(j, "uuid"), text(j, "expiryDate"), text(j, "secondLine"))));
     journal(journal, "payment", "cardAction");
+    optional(json, "paymentBatches", j -> store.addBatch(batch(j)));
     journal(journal, "event");
     each(json, "failedCallbacks", j -> store.putFailure(failure(j)));
     optional(json, "pendingCallbacks", j -> store.putPending(pending(j)));
@@ -165,7 +185,11 @@ final class StateReader {
     state.addInstallation(installation);
   }
 
-  /** Like {@link #each} for a section that files of the first format version hold and later ones may not. */
+  /**
+   * Like {@link #each} for a section that some format versions lack: installations and ended sessions,
+   * which only version 1 holds, and what version 3 added (payment batches, OAuth apps' URL filters, push
+   * and e-mail filters).
+   */
   private static void optional(JsonObject json, String section, Consumer<JsonObject> restore) {
     if (json.getValue(section) != null) {
       each(json, section, restore);
@@ -275,6 +299,8 @@ final class StateReader {
     inquiry.updated = time(j, "updated");
     inquiry.timeResponded = optionalTime(j, "timeResponded");
     inquiry.amountResponded = optionalAmount(j, "amountResponded");
+    inquiry.addressBilling = optionalObject(j, "addressBilling");
+    inquiry.addressShipping = optionalObject(j, "addressShipping");
     inquiry.status = text(j, "status");
     return inquiry;
   }
@@ -302,6 +328,11 @@ final class StateReader {
     draft.status = text(j, "status");
     each(j, "responses", draft.responses::add);
     draft.result = j.getJsonObject("result");
+    JsonObject schedule = optionalObject(j, "schedule");
+    if (schedule != null) {
+      draft.schedule = new Schedule(time(schedule, "start"), optionalTime(schedule, "end"), text(schedule, "unit"),
+          (int) number(schedule, "size"));
+    }
     return draft;
   }
 
@@ -312,6 +343,20 @@ final class StateReader {
         new Pointer(text(pointer, "type"), text(pointer, "value"), optionalText(pointer, "name")), payee,
         j.getJsonObject("counterpartyLabel"), optionalText(j, "description"), optionalText(j, "merchantReference"),
         text(j, "type"));
+  }
+
+  private PaymentBatch batch(JsonObject j) {
+    long accountId = account(j, "accountId").id;
+    List<Long> paymentIds = new ArrayList<>();
+    JsonArray ids = array(j, "paymentIds");
+    for (int i = 0; i < ids.size(); i++) {
+      if (!(ids.getValue(i) instanceof Number id) || payments.get(id.longValue()) == null
+          || payments.get(id.longValue()).accountId() != accountId) {
+        throw new IllegalArgumentException("\"paymentIds\"[" + i + "] names no payment of the account");
+      }
+      paymentIds.add(id.longValue());
+    }
+    return new PaymentBatch(number(j, "id"), accountId, paymentIds);
   }
 
   /** An event with the same view of its object that the live emulator gave it. */
@@ -431,6 +476,10 @@ final class StateReader {
       throw new IllegalArgumentException("\"" + field + "\" must be an object");
     }
     return value;
+  }
+
+  private static JsonObject optionalObject(JsonObject j, String field) {
+    return j.getValue(field) == null ? null : object(j, field);
   }
 
   private static JsonArray array(JsonObject j, String field) {

@@ -113,12 +113,18 @@ final class StateWriter {
         .put("sessions", array(state.sessions(), StateWriter::session))
         .put("userFilters", filters(state.userFilters()))
         .put("accountFilters", filters(state.accountFilters()))
+        .put("grantFilters", array(state.grantFilters(), g -> new JsonObject().put("grantId", g.grantId())
+            .put("userId", g.userId()).put("filters", filterArray(g.filters()))))
+        .put("pushFilters", categoryFilters(state.categoryFilters("push")))
+        .put("emailFilters", categoryFilters(state.categoryFilters("email")))
         .put("oauthClients", array(oauth.clients(), StateWriter::client))
         .put("oauthCodes", array(oauth.codes(), StateWriter::code))
         .put("oauthGrants", array(oauth.grants(), StateWriter::grant))
         .put("requestInquiries", array(store.inquiries(), StateWriter::inquiry))
         .put("requestResponses", array(store.responses(), StateWriter::response))
         .put("draftPayments", array(store.drafts(), StateWriter::draft))
+        .put("paymentBatches", array(store.batches(), b -> new JsonObject().put("id", b.id())
+            .put("accountId", b.accountId()).put("paymentIds", new JsonArray(new ArrayList<>(b.paymentIds())))))
         .put("cards", cards())
         .put("failedCallbacks", array(store.failures(), StateWriter::failure))
         .put("pendingCallbacks", array(store.pendingCallbacks(), StateWriter::pending))
@@ -247,8 +253,19 @@ final class StateWriter {
   private static JsonArray filters(Map<Long, List<Filter>> byOwner) {
     JsonArray array = new JsonArray();
     byOwner.forEach((owner, filters) -> array.add(new JsonObject().put("ownerId", owner)
-        .put("filters", array(filters, f -> new JsonObject().put("id", f.id()).put("created", time(f.created()))
-            .put("category", f.category()).put("target", f.target())))));
+        .put("filters", filterArray(filters))));
+    return array;
+  }
+
+  private static JsonArray filterArray(List<Filter> filters) {
+    return array(filters, f -> new JsonObject().put("id", f.id()).put("created", time(f.created()))
+        .put("category", f.category()).put("target", f.target()));
+  }
+
+  private static JsonArray categoryFilters(Map<Long, List<String>> byOwner) {
+    JsonArray array = new JsonArray();
+    byOwner.forEach((owner, categories) -> array.add(new JsonObject().put("ownerId", owner)
+        .put("categories", new JsonArray(new ArrayList<>(categories)))));
     return array;
   }
 
@@ -302,6 +319,8 @@ final class StateWriter {
         .put("bunqmeShareUrl", inquiry.bunqmeShareUrl)
         .put("timeResponded", time(inquiry.timeResponded))
         .put("amountResponded", amount(inquiry.amountResponded))
+        .put("addressBilling", inquiry.addressBilling)
+        .put("addressShipping", inquiry.addressShipping)
         .put("status", inquiry.status);
   }
 
@@ -327,7 +346,12 @@ final class StateWriter {
         .put("status", draft.status)
         .put("entries", array(draft.entries, StateWriter::entry))
         .put("responses", new JsonArray(new ArrayList<>(draft.responses)))
-        .put("result", draft.result);
+        .put("result", draft.result)
+        .put("schedule", draft.schedule == null ? null : new JsonObject()
+            .put("start", time(draft.schedule.start()))
+            .put("end", time(draft.schedule.end()))
+            .put("unit", draft.schedule.unit())
+            .put("size", draft.schedule.size()));
   }
 
   private static JsonObject entry(DraftEntry entry) {

@@ -2,6 +2,7 @@ package com.bunqconnector.conformance;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -111,6 +112,21 @@ public final class KnownDeviations {
           doc -> Patches.properties(doc, "SessionServerToken")
               .put("created", new JsonObject().put("type", "string"))
               .put("updated", new JsonObject().put("type", "string"))),
+      new Deviation("draft-payment-timestamps",
+          "§11 (SDK callback fixture DraftPayment.json)",
+          Direction.RESPONSE,
+          "a DraftPayment has no created and no updated",
+          "bunq's DraftPayment sample carries both, and a PUT's previous_updated_timestamp needs updated",
+          doc -> !Patches.properties(doc, "DraftPaymentRead").containsKey("updated"),
+          doc -> {
+            for (String schema : List.of("DraftPaymentRead", "DraftPaymentListing")) {
+              Patches.properties(doc, schema)
+                  .put("created", new JsonObject().put("type", "string"))
+                  .put("updated", new JsonObject().put("type", "string"));
+            }
+          }),
+      categoryFilters("Push"),
+      categoryFilters("Email"),
       // Weakest evidence of the list: SDK fixtures from 2017 carry these fields, the 2025 schema does not.
       new Deviation("payment-maturity-date-and-allow-chat",
           "§7.4 Example A (SDK fixture Mutation.json)",
@@ -119,7 +135,8 @@ public final class KnownDeviations {
           "bunq's published Payment samples carry maturity_date (a date) and allow_chat (a boolean)",
           doc -> !Patches.properties(doc, "PaymentRead").containsKey("maturity_date"),
           doc -> {
-            for (String schema : List.of("PaymentRead", "PaymentListing")) {
+            // "Payment" is what a PaymentBatch's payments are.
+            for (String schema : List.of("PaymentRead", "PaymentListing", "Payment")) {
               Patches.properties(doc, schema)
                   .put("maturity_date", new JsonObject().put("type", "string"))
                   .put("allow_chat", new JsonObject().put("type", "boolean"));
@@ -146,6 +163,34 @@ public final class KnownDeviations {
         }
       }
     }
+  }
+
+  /**
+   * notification-filter-push or -email ({@code kind} "Push" or "Email"): bunq's document has POST
+   * answer an {@code Id} and GET list {@code notification_filters} arrays whose items are the schema
+   * itself again; the SDKs ({@code NotificationFilterPushUserInternal}, which parses a list of
+   * {@code NotificationFilterPush} objects) read both as a list of {@code {"NotificationFilterPush":
+   * {"category": ...}}}, the item shape of PROTOCOL.md's push filter body. The e-mail one is taken
+   * to answer alike.
+   */
+  private static Deviation categoryFilters(String kind) {
+    String type = "NotificationFilter" + kind;
+    String path = "/user/{userID}/notification-filter-" + kind.toLowerCase(Locale.ROOT);
+    return new Deviation("notification-filter-" + kind.toLowerCase(Locale.ROOT) + "-answers-categories",
+        "§7.1 \"Push filter body\"",
+        Direction.RESPONSE,
+        "POST " + path + " answers " + type + "Create: {\"Id\":{\"id\":N}}; GET lists " + type + "Listing",
+        "both answer the set as a list of {\"" + type + "\":{\"category\":...}} (SDK " + type + "UserInternal)",
+        doc -> !Patches.properties(doc, type + "Create").containsKey(type),
+        doc -> {
+          Patches.addComponent(doc, "Protocol" + type, """
+              {"type": "object", "required": ["category"], "properties": {"category": {"type": "string"}}}""");
+          Patches.addComponent(doc, "Protocol" + type + "Item", "{\"type\": \"object\", \"properties\": {\""
+              + type + "\": {\"$ref\": \"#/components/schemas/Protocol" + type + "\"}}}");
+          Patches.okResponse(doc, "post", path, Patches.ref("Protocol" + type + "Item"));
+          Patches.okResponse(doc, "get", path, new JsonObject().put("type", "array")
+              .put("items", Patches.ref("Protocol" + type + "Item")));
+        });
   }
 
   /** One NotificationFilterUrl item as the SDKs read it (PROTOCOL.md §7.1), wrapped as in a Response. */

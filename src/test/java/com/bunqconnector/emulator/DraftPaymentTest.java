@@ -170,7 +170,17 @@ class DraftPaymentTest {
         Map.entry("entries[1].amount.value", draft(entry("1.00", bob.iban, "x"), entry("-1", bob.iban, "y"))),
         Map.entry("entries[0].counterparty_alias.value", draft(entry("1.00", "NL00BUNQ0000000000", "x"))),
         Map.entry("entries[0].description", draft(entry("1.00", "NL91ABNA0417164300", "x".repeat(141)))),
-        Map.entry("schedule", draft(entry("1.00", bob.iban, "x")).put("schedule", new JsonObject())));
+        Map.entry("schedule.time_start", draft(entry("1.00", bob.iban, "x")).put("schedule", new JsonObject())),
+        Map.entry("schedule.time_start", scheduled(entry("1.00", bob.iban, "x")).put("schedule",
+            schedule().put("time_start", "tomorrow"))),
+        Map.entry("schedule.time_end", scheduled(entry("1.00", bob.iban, "x")).put("schedule",
+            schedule().put("time_end", "2030-01-01 00:00:00"))),
+        Map.entry("schedule.recurrence_unit", scheduled(entry("1.00", bob.iban, "x")).put("schedule",
+            schedule().put("recurrence_unit", "FORTNIGHTLY"))),
+        Map.entry("schedule.recurrence_size", scheduled(entry("1.00", bob.iban, "x")).put("schedule",
+            schedule().put("recurrence_size", 0))),
+        Map.entry("schedule.every", scheduled(entry("1.00", bob.iban, "x")).put("schedule",
+            schedule().put("every", 2))));
     for (Map.Entry<String, JsonObject> entry : cases) {
       Reply reply = post(alice, drafts(account), entry.getValue());
       assertThat(reply.status()).as(entry.getValue().encode()).isEqualTo(400);
@@ -178,6 +188,44 @@ class DraftPaymentTest {
     }
     assertThat(alice.get(drafts(account)).items()).isEmpty();
     assertThat(alice.get(drafts(account) + "/42").status()).isEqualTo(404);
+  }
+
+  @Test
+  void scheduledDraftIsKeptWithItsScheduleAndAcceptingItMovesNoMoney() {
+    long account = shared.openAccount(alice, "10.00");
+    long id = create(alice, drafts(account), scheduled(entry("2.00", bob.iban, "monthly rent")));
+    String path = drafts(account) + "/" + id;
+    JsonObject pending = read(alice, path, "DraftPayment");
+    assertThat(pending.getJsonObject("schedule")).isEqualTo(new JsonObject()
+        .put("time_start", "2031-01-01 08:00:00.000000").put("time_end", "2031-12-31 08:00:00.000000")
+        .put("recurrence_unit", "MONTHLY").put("recurrence_size", 1).put("status", null).put("object", null));
+
+    JsonObject weekly = schedule().put("recurrence_unit", "WEEKLY").put("recurrence_size", 2).put("time_end", null)
+        .put("time_start", "2031-02-01 09:30:00.5");
+    Reply changed = put(alice, path, new JsonObject().put("schedule", weekly), false);
+    assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+    JsonObject now = read(alice, path, "DraftPayment").getJsonObject("schedule");
+    assertThat(now.getString("time_start")).isEqualTo("2031-02-01 09:30:00.500000");
+    assertThat(now.getValue("time_end")).isNull();
+    assertThat(now.getString("recurrence_unit")).isEqualTo("WEEKLY");
+
+    Reply accepted = admin(shared.emulator, "/emulator/admin/draft-payment/" + id + "/accept", "");
+    assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+    JsonObject draft = accepted.item(0, "DraftPayment");
+    assertThat(draft.getString("status")).isEqualTo("ACCEPTED");
+    assertThat(draft.getValue("object")).as("nothing is executed").isNull();
+    assertThat(draft.getJsonObject("schedule").getString("status")).isEqualTo("ACTIVE");
+    assertThat(balance(alice, account)).isEqualTo("10.00");
+  }
+
+  /** A monthly schedule through 2031. */
+  private static JsonObject schedule() {
+    return new JsonObject().put("time_start", "2031-01-01 08:00:00").put("time_end", "2031-12-31 08:00:00")
+        .put("recurrence_unit", "MONTHLY").put("recurrence_size", 1);
+  }
+
+  private static JsonObject scheduled(JsonObject... entries) {
+    return draft(entries).put("schedule", schedule());
   }
 
   private static String drafts(long accountId) {

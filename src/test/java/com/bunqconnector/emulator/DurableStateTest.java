@@ -111,6 +111,11 @@ class DurableStateTest {
     String accessToken = oauth.token(code, REDIRECT, "durable-client", "durable-secret").json()
         .getString("access_token");
     TestClient app = TestClient.withSession(emulator.baseUrl(), accessToken);
+    String appFilters = "/user/" + app.userId + "/notification-filter-url";
+    ResourceCalls.setFilters(app, appFilters, "https://app.example/hook", "PAYMENT");
+    String appPush = "/user/" + app.userId + "/notification-filter-push";
+    assertThat(ResourceCalls.post(app, appPush, new JsonObject().put("notification_filters", new JsonArray()
+        .add(new JsonObject().put("category", "PAYMENT")))).status()).isEqualTo(200);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     TestClient bob = TestClient.withSession(emulator.baseUrl());
     String inquiries = accountPath(alice) + "/request-inquiry";
@@ -136,11 +141,76 @@ class DurableStateTest {
     assertThat(read(alice, cardPath, "MasterCardAction")).isEqualTo(cardBefore);
     assertThat(alice.get("/user/" + alice.userId + "/event").items()).isEqualTo(aliceEvents);
     assertThat(bob.get("/user/" + bob.userId + "/event").items()).isEqualTo(bobEvents);
+    assertThat(app.get(appFilters).item(0, "NotificationFilterUrl").getString("notification_target"))
+        .isEqualTo("https://app.example/hook");
+    assertThat(app.get(appPush).item(0, "NotificationFilterPush").getString("category")).isEqualTo("PAYMENT");
     JsonObject accepted = emulator.acceptDraftPayment(draft).await(10, TimeUnit.SECONDS);
     assertThat(accepted.getString("status")).isEqualTo("ACCEPTED");
     assertThat(alice.balance()).isEqualTo("95.75");
     TestClient secondApp = TestClient.withSession(emulator.baseUrl(), accessToken);
     assertThat(secondApp.userId).as("the access token still opens sessions").isEqualTo(app.userId);
+  }
+
+  /**
+   * What format version 3 added: payment batches, push and e-mail filters, the addresses of paid
+   * requests, the schedules of drafts (OAuth apps' filters: above); and a bunq.to payment, a Payment
+   * like any other in the journal, keeps its bunqto fields.
+   */
+  @Test
+  void restartedEmulatorKeepsPaymentBatchesFiltersAndRequestAddresses() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    String batches = accountPath(alice) + "/payment-batch";
+    Reply batch = alice.send("POST", batches, alice.sessionToken, new JsonObject().put("payments", new JsonArray()
+        .add(Emulators.payment("1.00", "IBAN", bob.iban, "one"))
+        .add(Emulators.payment("2.00", "IBAN", bob.iban, "two"))).encode(), true);
+    assertThat(batch.status()).as(batch.text()).isEqualTo(200);
+    String batchPath = batches + "/" + batch.item(0, "Id").getLong("id");
+    JsonObject batchBefore = read(alice, batchPath, "PaymentBatch");
+    String push = "/user/" + alice.userId + "/notification-filter-push";
+    String email = "/user/" + alice.userId + "/notification-filter-email";
+    JsonObject categories = new JsonObject().put("notification_filters", new JsonArray()
+        .add(new JsonObject().put("category", "MUTATION")));
+    assertThat(ResourceCalls.post(alice, push, categories).status()).isEqualTo(200);
+    assertThat(ResourceCalls.post(alice, email, categories).status()).isEqualTo(200);
+    JsonArray pushBefore = alice.get(push).items();
+    String inquiries = accountPath(alice) + "/request-inquiry";
+    long inquiry = create(alice, inquiries, new JsonObject().put("amount_inquired", amount("1.00"))
+        .put("counterparty_alias", pointer("IBAN", bob.iban, "Bob")).put("description", "with address")
+        .put("allow_bunqme", false).put("require_address", "BILLING"));
+    String response = accountPath(bob) + "/request-response/"
+        + bob.get(accountPath(bob) + "/request-response").item(0, "RequestResponse").getLong("id");
+    Reply accepted = ResourceCalls.put(bob, response, new JsonObject().put("status", "ACCEPTED")
+        .put("address_billing", new JsonObject().put("street", "Naritaweg").put("house_number", "131")
+            .put("postal_code", "1043 BS").put("city", "Amsterdam").put("country", "NL")), true);
+    assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+    JsonObject inquiryBefore = read(alice, inquiries + "/" + inquiry, "RequestInquiry");
+    assertThat(inquiryBefore.getJsonObject("address_billing")).isNotNull();
+    Reply bunqTo = alice.pay(Emulators.payment("0.50", "EMAIL", "stranger@example.com", "bunq.to").encode());
+    String bunqToPath = alice.paymentsPath() + "/" + bunqTo.item(0, "Id").getLong("id");
+    JsonObject bunqToBefore = read(alice, bunqToPath, "Payment");
+    assertThat(bunqToBefore.getString("bunqto_status")).isEqualTo("PENDING");
+    String draftPath = accountPath(alice) + "/draft-payment/" + create(alice, accountPath(alice) + "/draft-payment",
+        new JsonObject().put("number_of_required_accepts", 1)
+            .put("entries", new JsonArray().add(Emulators.payment("1.00", "IBAN", bob.iban, "scheduled")))
+            .put("schedule", new JsonObject().put("time_start", "2031-01-01 08:00:00")
+                .put("recurrence_unit", "DAILY").put("recurrence_size", 3)));
+    JsonObject draftBefore = read(alice, draftPath, "DraftPayment");
+    assertThat(draftBefore.getJsonObject("schedule").getInteger("recurrence_size")).isEqualTo(3);
+
+    emulator = restart(emulator, EmulatorSeed.EMPTY);
+
+    assertThat(read(alice, inquiries + "/" + inquiry, "RequestInquiry")).isEqualTo(inquiryBefore);
+    assertThat(read(alice, bunqToPath, "Payment")).isEqualTo(bunqToBefore);
+    assertThat(read(alice, draftPath, "DraftPayment")).isEqualTo(draftBefore);
+    assertThat(read(bob, response, "RequestResponse").getJsonObject("address_billing"))
+        .isEqualTo(inquiryBefore.getJsonObject("address_billing"));
+
+    assertThat(read(alice, batchPath, "PaymentBatch")).isEqualTo(batchBefore);
+    assertThat(alice.get(batches).items()).hasSize(1);
+    assertThat(alice.get(push).items()).isEqualTo(pushBefore).hasSize(1);
+    assertThat(alice.get(email).items()).hasSize(1);
   }
 
   /**
@@ -382,8 +452,9 @@ class DurableStateTest {
     Files.writeString(file, "{\"users\":[]}");
     assertStartFails("is not a bunq emulator state file");
 
-    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":3}");
-    assertStartFails("format version 3 by a newer emulator");
+    int newer = StateFile.VERSION + 1;
+    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":" + newer + "}");
+    assertStartFails("format version " + newer + " by a newer emulator");
 
     Files.delete(file);
     emulator = start(0, EmulatorSeed.EMPTY);

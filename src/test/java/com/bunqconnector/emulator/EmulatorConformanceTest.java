@@ -41,7 +41,8 @@ class EmulatorConformanceTest {
    * The users the rows call as: alice has paid bob and an outside IBAN, and has callback filters
    * ({@code filters}, a request body) pointing at a local sink that answers 200.
    */
-  private record Fixture(String base, TestClient alice, TestClient bob, long paymentId, String filters) {
+  private record Fixture(String base, TestClient alice, TestClient bob, long paymentId, String filters,
+      long batchId, long draftId, long inquiryId, long responseId) {
 
     String user() {
       return "/user/" + alice.userId;
@@ -60,6 +61,10 @@ class EmulatorConformanceTest {
       return method + " " + template;
     }
   }
+
+  /** A push or e-mail filter body. */
+  private static final String CATEGORIES = new JsonObject().put("notification_filters", new JsonArray()
+      .add(new JsonObject().put("category", "MUTATION"))).encode();
 
   private static final List<Endpoint> ENDPOINTS = List.of(
       new Endpoint("POST", "/sandbox-user-person",
@@ -84,11 +89,34 @@ class EmulatorConformanceTest {
           f -> f.alice().get(f.account() + "/payment")),
       new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment/{itemId}",
           f -> f.alice().get(f.account() + "/payment/" + f.paymentId())),
+      new Endpoint("POST", "/user/{userID}/monetary-account/{monetary-accountID}/payment-batch",
+          f -> f.alice().send("POST", f.account() + "/payment-batch", f.alice().sessionToken, batch(f.bob()), true)),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment-batch",
+          f -> f.alice().get(f.account() + "/payment-batch")),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/payment-batch/{itemId}",
+          f -> f.alice().get(f.account() + "/payment-batch/" + f.batchId())),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/draft-payment/{itemId}",
+          f -> f.alice().get(f.account() + "/draft-payment/" + f.draftId())),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/request-inquiry/{itemId}",
+          f -> f.alice().get(f.account() + "/request-inquiry/" + f.inquiryId())),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/request-response/{itemId}",
+          f -> f.bob().get("/user/" + f.bob().userId + "/monetary-account/" + f.bob().accountId
+              + "/request-response/" + f.responseId())),
       new Endpoint("POST", "/user/{userID}/notification-filter-url",
           f -> f.alice().send("POST", f.user() + "/notification-filter-url", f.alice().sessionToken, f.filters(),
               false)),
       new Endpoint("GET", "/user/{userID}/notification-filter-url",
-          f -> f.alice().get(f.user() + "/notification-filter-url")));
+          f -> f.alice().get(f.user() + "/notification-filter-url")),
+      new Endpoint("POST", "/user/{userID}/notification-filter-push",
+          f -> f.alice().send("POST", f.user() + "/notification-filter-push", f.alice().sessionToken, CATEGORIES,
+              false)),
+      new Endpoint("GET", "/user/{userID}/notification-filter-push",
+          f -> f.alice().get(f.user() + "/notification-filter-push")),
+      new Endpoint("POST", "/user/{userID}/notification-filter-email",
+          f -> f.alice().send("POST", f.user() + "/notification-filter-email", f.alice().sessionToken, CATEGORIES,
+              false)),
+      new Endpoint("GET", "/user/{userID}/notification-filter-email",
+          f -> f.alice().get(f.user() + "/notification-filter-email")));
 
   /** A call bunq refuses, and the 4xx it answers with; its body must be bunq's error envelope. */
   private record Refusal(String what, int status, Function<Fixture, Reply> call) {
@@ -133,12 +161,34 @@ class EmulatorConformanceTest {
     TestClient bob = TestClient.withSession(emulator.baseUrl());
     Reply internal = alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "to bob").encode());
     Reply external = alice.pay(Emulators.payment("2.00", "IBAN", "NL91ABNA0417164300", "to a stranger").encode());
+    Reply bunqTo = alice.pay(Emulators.payment("0.50", "EMAIL", "stranger@example.com", "via bunq.to").encode());
     Reply registered = alice.send("POST", "/user/" + alice.userId + "/notification-filter-url", alice.sessionToken,
         filters, false);
-    for (Reply reply : List.of(internal, external, registered)) {
+    Reply batch = alice.send("POST", "/user/" + alice.userId + "/monetary-account/" + alice.accountId
+        + "/payment-batch", alice.sessionToken, batch(bob), true);
+    String account = "/user/" + alice.userId + "/monetary-account/" + alice.accountId;
+    Reply draft = alice.send("POST", account + "/draft-payment", alice.sessionToken, new JsonObject()
+        .put("number_of_required_accepts", 1)
+        .put("entries", new JsonArray().add(Emulators.payment("0.03", "IBAN", bob.iban, "scheduled")))
+        .put("schedule", new JsonObject().put("time_start", "2031-01-01 08:00:00").put("recurrence_unit", "WEEKLY")
+            .put("recurrence_size", 1)).encode(), false);
+    Reply inquiry = alice.send("POST", account + "/request-inquiry", alice.sessionToken, new JsonObject()
+        .put("amount_inquired", new JsonObject().put("value", "0.04").put("currency", "EUR"))
+        .put("counterparty_alias", new JsonObject().put("type", "IBAN").put("value", bob.iban).put("name", "Bob"))
+        .put("description", "with address").put("allow_bunqme", false).put("require_address", "BILLING").encode(),
+        false);
+    String responses = "/user/" + bob.userId + "/monetary-account/" + bob.accountId + "/request-response";
+    long responseId = bob.get(responses).item(0, "RequestResponse").getLong("id");
+    Reply answered = bob.send("PUT", responses + "/" + responseId, bob.sessionToken, new JsonObject()
+        .put("status", "ACCEPTED").put("address_billing", new JsonObject().put("street", "Naritaweg")
+            .put("house_number", "131").put("postal_code", "1043 BS").put("city", "Amsterdam").put("country", "NL"))
+        .encode(), true);
+    for (Reply reply : List.of(internal, external, bunqTo, registered, batch, draft, inquiry, answered)) {
       assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     }
-    fixture = new Fixture(emulator.baseUrl(), alice, bob, external.item(0, "Id").getLong("id"), filters);
+    fixture = new Fixture(emulator.baseUrl(), alice, bob, external.item(0, "Id").getLong("id"), filters,
+        batch.item(0, "Id").getLong("id"), draft.item(0, "Id").getLong("id"), inquiry.item(0, "Id").getLong("id"),
+        responseId);
   }
 
   @AfterAll
@@ -177,6 +227,13 @@ class EmulatorConformanceTest {
     List<Violation> violations = CONFORMANCE.error(reply.json());
     assertThat(violations).as("%s: the emulator's error breaks bunq's document: %s%nanswer: %s", refusal,
         Violation.describe(violations), reply.text()).isEmpty();
+  }
+
+  /** A payment-batch body as the SDKs send it: two payments, to bob and to an outside IBAN. */
+  private static String batch(TestClient bob) {
+    return new JsonObject().put("payments", new JsonArray()
+        .add(Emulators.payment("0.01", "IBAN", bob.iban, "batch one"))
+        .add(Emulators.payment("0.02", "IBAN", "NL91ABNA0417164300", "batch two"))).encode();
   }
 
   /** A fresh sandbox user with an installation and a device registered for its API key. */

@@ -58,6 +58,40 @@ class NotificationFilterTest {
   }
 
   @Test
+  void pushAndEmailFiltersAreSetsOfCategoriesKeptApartFromEachOtherAndFromUrlFilters() {
+    String push = "/user/" + client.userId + "/notification-filter-push";
+    String email = "/user/" + client.userId + "/notification-filter-email";
+    Reply set = client.send("POST", push, client.sessionToken, categories("MUTATION", "SCHEDULE_RESULT"), false);
+    assertThat(set.status()).as(set.text()).isEqualTo(200);
+    assertThat(set.item(1, "NotificationFilterPush")).isEqualTo(new JsonObject().put("category", "SCHEDULE_RESULT"));
+    assertThat(client.send("POST", email, client.sessionToken, categories("PAYMENT"), false).status()).isEqualTo(200);
+
+    Reply listed = client.get(push);
+    assertThat(listed.status()).isEqualTo(200);
+    assertThat(listed.items()).extracting(i -> ((JsonObject) i).getJsonObject("NotificationFilterPush")
+        .getString("category")).containsExactly("MUTATION", "SCHEDULE_RESULT");
+    assertThat(client.get(email).item(0, "NotificationFilterEmail").getString("category")).isEqualTo("PAYMENT");
+    assertThat(client.get(path).items()).as("no URL filter came of them").isEmpty();
+
+    Reply repeated = client.send("POST", push, client.sessionToken, categories("MUTATION", "MUTATION"), false);
+    assertThat(repeated.status()).isEqualTo(400);
+    assertThat(repeated.text()).contains("notification_filters[1].category");
+    Reply unknown = client.send("POST", email, client.sessionToken, categories("NOPE"), false);
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(client.get(push).items()).as("a refused POST replaces nothing").hasSize(2);
+    assertThat(client.send("POST", push, client.sessionToken, categories(), false).items()).isEmpty();
+    assertThat(client.get(push).items()).isEmpty();
+  }
+
+  private static String categories(String... categories) {
+    JsonArray filters = new JsonArray();
+    for (String category : categories) {
+      filters.add(new JsonObject().put("category", category));
+    }
+    return new JsonObject().put("notification_filters", filters).encode();
+  }
+
+  @Test
   void rejectsAThirdUrlInOneCategory() {
     Reply reply = post(new JsonArray()
         .add(filter("MUTATION", "https://example.com/1"))

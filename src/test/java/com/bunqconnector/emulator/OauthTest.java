@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -50,6 +51,44 @@ class OauthTest {
   @AfterEach
   void stop() throws Exception {
     Emulators.stop(emulator);
+  }
+
+  @Test
+  void appFiltersAreKeptApartFromTheGrantersOwnAndBothUrlSetsAreCalled(Vertx vertx) throws Exception {
+    CallbackReceiver receiver = CallbackReceiver.start(vertx);
+    try {
+      String code = oauth.code(CLIENT_ID, REDIRECT, "f", Long.toString(granter.userId()));
+      TestClient app = TestClient.withSession(emulator.baseUrl(), oauth.token(code, REDIRECT, CLIENT_ID, SECRET)
+          .json().getString("access_token"));
+      TestClient grace = TestClient.withSession(emulator.baseUrl(), granter.apiKey());
+      grace.loadAccount();
+      ResourceCalls.setUserFilters(grace, receiver.url("/grace"), "MUTATION");
+      ResourceCalls.setUserFilters(app, receiver.url("/app"), "MUTATION");
+
+      JsonObject own = grace.get("/user/" + grace.userId + "/notification-filter-url")
+          .item(0, "NotificationFilterUrl");
+      assertThat(own.getString("notification_target")).as("the app replaced nothing of grace's")
+          .isEqualTo(receiver.url("/grace"));
+      Reply appFilters = app.get("/user/" + app.userId + "/notification-filter-url");
+      assertThat(appFilters.items()).hasSize(1);
+      assertThat(appFilters.item(0, "NotificationFilterUrl").getString("notification_target"))
+          .isEqualTo(receiver.url("/app"));
+
+      JsonObject push = new JsonObject().put("notification_filters", new JsonArray()
+          .add(new JsonObject().put("category", "MUTATION")));
+      assertThat(ResourceCalls.post(app, "/user/" + app.userId + "/notification-filter-push", push).status())
+          .isEqualTo(200);
+      assertThat(app.get("/user/" + app.userId + "/notification-filter-push").items()).hasSize(1);
+      assertThat(grace.get("/user/" + grace.userId + "/notification-filter-push").items())
+          .as("the app's push filters are its own too").isEmpty();
+
+      Reply paid = grace.pay(Emulators.payment("1.00", "IBAN", "NL91ABNA0417164300", "watched").encode());
+      assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+      assertThat(receiver.take(2)).extracting(CallbackReceiver.Received::summary).containsExactlyInAnyOrder(
+          "/grace MUTATION MUTATION_CREATED", "/app MUTATION MUTATION_CREATED");
+    } finally {
+      receiver.close();
+    }
   }
 
   @Test

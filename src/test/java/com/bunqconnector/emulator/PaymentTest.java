@@ -82,6 +82,36 @@ class PaymentTest {
   }
 
   @Test
+  void paymentToAnUnknownEmailOrPhoneNumberIsAPendingBunqToPaymentHoldingTheMoney() {
+    Reply byEmail = alice.pay(Emulators.payment("5.00", "EMAIL", "nobody@example.com", "via bunq.to").encode());
+    assertThat(byEmail.status()).as(byEmail.text()).isEqualTo(200);
+    assertThat(alice.balance()).isEqualTo("95.00");
+    JsonObject payment = alice.get(alice.paymentsPath() + "/" + byEmail.item(0, "Id").getLong("id"))
+        .item(0, "Payment");
+    assertThat(payment.getString("type")).isEqualTo("BUNQ");
+    assertThat(payment.getString("bunqto_status")).isEqualTo("PENDING");
+    assertThat(payment.getString("bunqto_sub_status")).isEqualTo("NONE");
+    assertThat(payment.getString("bunqto_share_url")).startsWith("https://bunq.to/");
+    assertThat(payment.getValue("bunqto_time_responded")).isNull();
+    assertThat(payment.getString("bunqto_expiry")).isGreaterThan(payment.getString("created"));
+
+    JsonObject byPhone = Emulators.payment("1.00", "PHONE_NUMBER", "+31600000000", "by phone");
+    Reply refused = alice.pay(byPhone.copy().put("allow_bunqto", false).encode());
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.errorDescription()).contains("\"allow_bunqto\"");
+    assertThat(alice.balance()).isEqualTo("95.00");
+    Reply allowed = alice.pay(byPhone.put("allow_bunqto", true).encode());
+    assertThat(allowed.status()).as(allowed.text()).isEqualTo(200);
+    assertThat(alice.get(alice.paymentsPath()).item(0, "Payment").getString("bunqto_status")).isEqualTo("PENDING");
+    assertThat(alice.get(alice.paymentsPath()).item(1, "Payment").getValue("batch_id")).isNull();
+
+    Reply toBob = alice.pay(Emulators.payment("1.00", "EMAIL", bob.email, "known").put("allow_bunqto", false)
+        .encode());
+    assertThat(toBob.status()).as("a known user is no bunq.to payment").isEqualTo(200);
+    assertThat(alice.get(alice.paymentsPath()).item(0, "Payment").getValue("bunqto_status")).isNull();
+  }
+
+  @Test
   void paymentToAnUnknownIbanLeavesTheBank() {
     Reply created = alice.pay(Emulators.payment("100", "IBAN", "NL91ABNA0417164300", "rent").encode());
     assertThat(created.status()).as(created.text()).isEqualTo(200);

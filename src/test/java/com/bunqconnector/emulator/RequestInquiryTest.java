@@ -152,6 +152,40 @@ class RequestInquiryTest {
   }
 
   @Test
+  void requestDemandingAnAddressIsPaidOnlyWithItAndBothSidesKeepIt() {
+    long requester = shared.openAccount(alice, null);
+    long payer = shared.openAccount(bob, "20.00");
+    long inquiryId = create(alice, inquiries(alice, requester),
+        request("3.00", pointer("IBAN", SharedEmulator.iban(bob, payer), "Bob")).put("require_address", "SHIPPING"));
+    JsonObject response = bob.get(responses(bob, payer)).item(0, "RequestResponse");
+    String responsePath = responses(bob, payer) + "/" + response.getLong("id");
+    JsonObject accept = new JsonObject().put("status", "ACCEPTED");
+    JsonObject address = new JsonObject().put("street", "Naritaweg").put("house_number", "131")
+        .put("postal_code", "1043 BS").put("city", "Amsterdam").put("country", "NL");
+
+    Reply without = put(bob, responsePath, accept, true);
+    assertThat(without.errorDescription()).contains("\"address_shipping\"").contains("shipping address");
+    Reply billing = put(bob, responsePath, accept.copy().put("address_shipping", address)
+        .put("address_billing", address), true);
+    assertThat(billing.errorDescription()).contains("\"address_billing\" is not allowed");
+    Reply incomplete = put(bob, responsePath, accept.copy().put("address_shipping", address.copy()
+        .put("city", null)), true);
+    assertThat(incomplete.errorDescription()).contains("\"address_shipping.city\"");
+    assertThat(balance(bob, payer)).isEqualTo("20.00");
+
+    Reply accepted = put(bob, responsePath, accept.copy().put("address_shipping", address.copy()
+        .put("mailbox_name", "Bob")), true);
+    assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+    JsonObject shipped = accepted.item(0, "RequestResponse").getJsonObject("address_shipping");
+    assertThat(shipped.getString("street")).isEqualTo("Naritaweg");
+    assertThat(shipped.getString("mailbox_name")).isEqualTo("Bob");
+    assertThat(accepted.item(0, "RequestResponse").getValue("address_billing")).isNull();
+    JsonObject inquiry = read(alice, inquiries(alice, requester) + "/" + inquiryId, "RequestInquiry");
+    assertThat(inquiry.getJsonObject("address_shipping")).isEqualTo(shipped);
+    assertThat(balance(bob, payer)).isEqualTo("17.00");
+  }
+
+  @Test
   void requestByEmailReachesThePayersFirstAccountAndCanBeRevoked() {
     long requester = shared.openAccount(alice, null);
     long inquiryId = create(alice, inquiries(alice, requester), request("5.00", pointer("EMAIL", bob.email, "Bob")));
