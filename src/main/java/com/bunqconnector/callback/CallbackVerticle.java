@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * body is stored in the cluster ({@link EventStore}: a duplicate is recognised there) and queued
  * for its user's delivery, on this node or the one that delivers the user's events, and only then
  * answered 200 (so an event bunq sends after it cannot overtake it); the {@link Deliverer} sends it
- * to every consumer address the tenant names for its category, at least once. A source outside the environment's networks gets 403, an unknown
- * tenant, token or user 404, a bad body 400, an oversized one 413, a store that cannot be written
- * 503 (bunq retries). The node also serves {@link Addresses#ADMIN}. Nothing a request carries can
- * make the handler throw.
+ * to every consumer address the tenant names for its category, at least once. A source outside the
+ * environment's networks gets 403, an unknown tenant, token or user 404, a bad body 400, an
+ * oversized one 413, a store that cannot be written 503 (bunq retries). The node also serves
+ * {@link Addresses#ADMIN}. Nothing a request carries can make the handler throw.
  */
 public final class CallbackVerticle extends VerticleBase {
 

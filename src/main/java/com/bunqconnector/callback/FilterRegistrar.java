@@ -73,7 +73,8 @@ public final class FilterRegistrar {
 
   /**
    * Registers every user of the tenant, retrying a user that fails up to {@link #ATTEMPTS} times a
-   * second apart (but not one that bunq refused outright, or that is not served). Completes with {@code {"registered":[users],"failed":{user: reason}}}; never fails.
+   * second apart (but not one that bunq refused outright, or that is not served). Completes with
+   * {@code {"registered":[users],"failed":{user: reason}}}; never fails.
    */
   public Future<JsonObject> registerAll(TenantConfig tenant) {
     return registerUsers(tenant, tenant.users().keySet());

@@ -64,8 +64,8 @@ final class RunCommand implements Callable<Integer> {
           + " (default: run until interrupted)")
   Duration duration;
 
-  @Option(names = "--cluster", description = "join the Hazelcast cluster whatever connector.json says (needs store.type"
-      + " postgresql or memory, and a configured master key)")
+  @Option(names = "--cluster", description = "join the Hazelcast cluster whatever connector.json says (needs"
+      + " store.type postgresql or memory, and a configured master key)")
   boolean cluster;
 
   @Option(names = "--data-dir", paramLabel = "DIR",

@@ -41,7 +41,8 @@ final class CardPayments {
      */
     static CardPayment of(long accountId, String amount, String merchantName, String country, boolean declined) {
       if (amount == null || !AMOUNT.matcher(amount).matches() || new BigDecimal(amount).signum() <= 0) {
-        throw ApiError.badRequest("Field \"amount\" must be a positive amount with at most two decimals, as a string.");
+        throw ApiError.badRequest(
+            "Field \"amount\" must be a positive amount with at most two decimals, as a string.");
       }
       if (merchantName == null || merchantName.isBlank() || merchantName.length() > 100) {
         throw ApiError.badRequest("Field \"merchant_name\" must hold 1 to 100 characters.");

@@ -98,7 +98,8 @@ class EmulatorCommandTest {
           "Team Co B.V.");
       assertThat(users.get(1)[1]).isEqualTo("UserPaymentServiceProvider");
       assertThat(users.get(1)[3]).isEqualTo("-");
-      assertThat(running.lines()).contains("oauth-client " + users.get(1)[2] + " cid csecret http://localhost:3000/cb");
+      assertThat(running.lines())
+          .contains("oauth-client " + users.get(1)[2] + " cid csecret http://localhost:3000/cb");
       ClientProbe.Seen seen = ClientProbe.openSession(running.baseUrl(), key);
       assertThat(seen.userKind()).isEqualTo("UserCompany");
       assertThat(seen.balance()).isEqualTo("10.00");

@@ -41,7 +41,8 @@ class ConfigLoaderTest {
 
   @Test
   void loadsTheShippedDemoConfiguration(Vertx vertx, VertxTestContext test) {
-    new ConfigLoader(vertx, name -> null).load(Path.of("conf")).onComplete(test.succeeding(config -> test.verify(() -> {
+    ConfigLoader loader = new ConfigLoader(vertx, name -> null);
+    loader.load(Path.of("conf")).onComplete(test.succeeding(config -> test.verify(() -> {
       assertThat(config.tenants()).extracting(TenantConfig::id).containsExactly("acme", "globex");
       assertThat(config.userCount()).isEqualTo(6);
       assertThat(config.node().environment()).isEqualTo(Environment.EMULATOR);
@@ -123,7 +124,8 @@ class ConfigLoaderTest {
     tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"zoe\"},{\"id\":\"adam\"},{\"id\":\"mia\"},"
         + "{\"id\":\"bob\"},{\"id\":\"eve\"}]}");
     loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
-      assertThat(config.tenant("a").orElseThrow().users().keySet()).containsExactly("zoe", "adam", "mia", "bob", "eve");
+      assertThat(config.tenant("a").orElseThrow().users().keySet())
+          .containsExactly("zoe", "adam", "mia", "bob", "eve");
       test.completeNow();
     })));
   }

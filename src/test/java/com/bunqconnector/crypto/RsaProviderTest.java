@@ -132,7 +132,8 @@ class RsaProviderTest {
       throw new AssertionError("probed");
     });
     assertThat(chosen.name()).isEqualTo("SunRsaSign");
-    assertThat(chosen.description()).isEqualTo("SunRsaSign " + chosen.provider().getVersionStr() + " (JDK, pure Java)");
+    assertThat(chosen.description())
+        .isEqualTo("SunRsaSign " + chosen.provider().getVersionStr() + " (JDK, pure Java)");
   }
 
   @Test

@@ -42,7 +42,8 @@ class EmulatorSeedTest {
 
   @Test
   void namesTheFieldOfEveryUserMistake() {
-    rejected("{\"users\":[{\"kind\":\"robot\"}]}", "users[0].kind: must be one of person, company, psp, was \"robot\"");
+    rejected("{\"users\":[{\"kind\":\"robot\"}]}",
+        "users[0].kind: must be one of person, company, psp, was \"robot\"");
     rejected("{\"users\":[{}]}", "users[0].kind: must be one of person, company, psp, was nothing");
     rejected("{\"users\":[{\"kind\":\"person\"},{\"kind\":\"person\",\"apiKey\":\"sandbox_123\"}]}",
         "users[1].apiKey: must be \"sandbox_\" followed by 56 lowercase hex characters");
@@ -76,7 +77,8 @@ class EmulatorSeedTest {
     rejected("{" + users + ",\"oauthClients\":[{\"redirectUris\":[],\"owner\":0}]}",
         "oauthClients[0].redirectUris: must list at least one URI");
     rejected("{" + users + ",\"oauthClients\":[{\"redirectUris\":[\"ftp://a.example/x\"],\"owner\":0}]}",
-        "oauthClients[0].redirectUris[0]: must be an absolute http(s) URI without fragment, was \"ftp://a.example/x\"");
+        "oauthClients[0].redirectUris[0]: must be an absolute http(s) URI without fragment, was"
+            + " \"ftp://a.example/x\"");
     rejected("{" + users + ",\"oauthClients\":[{\"redirectUris\":[\"https://a.example\"],\"owner\":0},"
         + "{\"redirectUris\":[\"https://b.example\"],\"owner\":0}]}",
         "oauthClients[1].owner: users[0] already owns oauthClients[0]; bunq allows one OAuth client per user");
