@@ -39,7 +39,7 @@ import java.util.function.Function;
  * ISO-8601. {@link StateReader} reads it back. Emulator context only.
  *
  * <p>Payments, card actions, events, installations and ended sessions never change once made: they go
- * to the journal once, and each snapshot carries only the ones made since the last save. TODO(#5): the
+ * to the journal once, and each snapshot carries only the ones made since the last save. TODO(#3): the
  * rest (accounts, active sessions, requests, drafts, ...) is written whole on every save, and the
  * journal is never compacted; that suits development and demo runs, but an emulator with very many
  * of those would want a change log with compaction for them too.
