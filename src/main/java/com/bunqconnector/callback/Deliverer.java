@@ -65,6 +65,8 @@ final class Deliverer {
     boolean running;
     boolean lost;
     String currentId;
+    /** The queue key ({@code seq/id}) of the event being delivered. */
+    String currentOrder;
     int attempts;
     int verifyFailures;
     boolean verified;
@@ -193,7 +195,9 @@ final class Deliverer {
       queues.remove(userKey, queue);
       return;
     }
-    String id = queue.events.firstEntry().getValue();
+    Map.Entry<String, String> first = queue.events.firstEntry();
+    queue.currentOrder = first.getKey();
+    String id = first.getValue();
     if (!id.equals(queue.currentId)) {
       queue.currentId = id;
       queue.attempts = 0;
@@ -217,8 +221,12 @@ final class Deliverer {
     });
   }
 
+  /**
+   * Takes the event that was being delivered off the queue: by its key, for an event of the user that
+   * was numbered earlier but offered later may have come before it meanwhile, and must not go instead.
+   */
   private void finish(String userKey, UserQueue queue) {
-    queue.events.pollFirstEntry();
+    queue.events.remove(queue.currentOrder);
     queue.currentId = null;
     next(userKey, queue);
   }
