@@ -1,5 +1,7 @@
 package com.bunqconnector.cli;
 
+import com.bunqconnector.crypto.RsaProvider;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,13 +21,42 @@ public final class Main implements Runnable {
     }
   }
 
-  /** The command line as {@code main} runs it: a failure prints one line, not a stack trace, and exits 1. */
+  /**
+   * The command line as {@code main} runs it: a failure prints one line, not a stack trace, and exits 1.
+   * The commands that sign or verify choose the RSA provider first, so that a bad
+   * {@value RsaProvider#PROPERTY} is refused at once and as what it is, not later as whatever failed
+   * to sign.
+   */
   static CommandLine commandLine() {
     return new CommandLine(new Main())
+        .setExecutionStrategy(parseResult -> {
+          if (!helpAsked(parseResult) && parseResult.hasSubcommand()
+              && SIGNING.contains(parseResult.subcommand().commandSpec().name())) {
+            try {
+              RsaProvider.selected();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+              parseResult.commandSpec().commandLine().getErr().println("bunq-connector: " + e.getMessage());
+              return 1;
+            }
+          }
+          return new CommandLine.RunLast().execute(parseResult);
+        })
         .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
           commandLine.getErr().println("bunq-connector: " + e.getMessage());
           return 1;
         });
+  }
+
+  /** The commands that need the RSA provider. */
+  private static final Set<String> SIGNING = Set.of("run", "emulator", "bench");
+
+  private static boolean helpAsked(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult part = parseResult; part != null; part = part.subcommand()) {
+      if (part.isUsageHelpRequested() || part.isVersionHelpRequested()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The version from the jar's manifest, or {@code development} when run from classes. */

@@ -79,4 +79,16 @@ class BenchCommandTest {
         .contains("INFO", "RSA provider: SunRsaSign", "-D" + RsaProvider.PROPERTY + "=jdk");
     assertThat(lines.get(lines.size() - 1)).matches("sign: provider=jdk ops_per_s=\\d+");
   }
+
+  /** In a JVM of its own, as above: the provider is chosen once per JVM. */
+  @Test
+  void anUnknownProviderPropertyIsRefusedAtOnceNamingIt() throws IOException, InterruptedException {
+    try (ChildJvm child = ChildJvm.start(Main.class, null, List.of(RsaProvider.PROPERTY + "=bogus"), "emulator",
+        "--port", "0")) {
+      String output = child.finish(60, TimeUnit.SECONDS);
+      assertThat(child.exitValue()).as(output).isEqualTo(1);
+      assertThat(output.lines().toList()).last().asString()
+          .isEqualTo("bunq-connector: system property " + RsaProvider.PROPERTY + " is 'bogus'; use auto, accp or jdk");
+    }
+  }
 }
