@@ -3,7 +3,10 @@ package com.bunqconnector.cli;
 import com.bunqconnector.bus.Addresses;
 import com.bunqconnector.config.ConfigLoader;
 import com.bunqconnector.config.NodeConfig;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -11,6 +14,7 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -45,6 +49,9 @@ final class ReplayCommand implements Callable<Integer> {
     boolean all;
   }
 
+  /** The member attribute in which Vert.x's Hazelcast cluster manager keeps the Vert.x node id. */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
+
   @Override
   public Integer call() throws Exception {
     Vertx loader = Vertx.vertx();
@@ -60,11 +67,28 @@ final class ReplayCommand implements Callable<Integer> {
     }
     // A lite member holds no partitions: joining and leaving moves no data between the running nodes.
     Config hazelcast = NodeVertx.clusterConfig(node, conf).setLiteMember(true);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(node.clusterHost()).setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(hazelcast))
-        .buildClustered()
-        .await();
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
+    // Vert.x finds its node id in this member attribute on a Hazelcast instance it did not create itself.
+    hazelcast.getMemberAttributeConfig().setAttribute(VERTX_NODE_ID, UUID.randomUUID().toString());
+    HazelcastInstance member = Hazelcast.newHazelcastInstance(hazelcast);
+    if (member.getCluster().getMembers().stream().allMatch(Member::isLiteMember)) {
+      member.shutdown();
+      throw new IllegalStateException("no running node of cluster '" + hazelcast.getClusterName() + "' was found"
+          + " (" + node.clusterConfigFile() + " says where to look): start a node first, or check its members");
+    }
+    Vertx vertx;
+    try {
+      vertx = Vertx.builder()
+          .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(node.clusterHost()).setPort(0)))
+          .withClusterManager(new HazelcastClusterManager(member))
+          .buildClustered()
+          .await();
+    } catch (RuntimeException e) {
+      member.shutdown();
+      throw e;
+    }
     try {
       JsonObject request = new JsonObject().put("action", choice == null ? "list-dead-letters"
           : choice.all ? "replay-all" : "replay");
@@ -80,6 +104,7 @@ final class ReplayCommand implements Callable<Integer> {
       return 0;
     } finally {
       vertx.close().await();
+      member.shutdown();
     }
   }
 

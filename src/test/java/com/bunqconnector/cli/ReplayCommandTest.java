@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +46,11 @@ class ReplayCommandTest {
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    StringWriter err = new StringWriter();
     try {
-      assertThat(Main.commandLine().execute(args)).isZero();
+      CommandLine command = Main.commandLine();
+      command.setErr(new PrintWriter(err, true));
+      assertThat(command.execute(args)).as(err.toString()).isZero();
     } finally {
       System.setOut(original);
     }
@@ -109,5 +115,20 @@ class ReplayCommandTest {
     } finally {
       vertx.close().await(60, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void withNoNodeRunningItSaysSoInOneLine() throws Exception {
+    TestClusters cluster = TestClusters.create();
+    Files.createDirectories(conf.resolve("tenants"));
+    Files.writeString(conf.resolve("cluster.xml"), cluster.xml());
+    Files.writeString(conf.resolve("connector.json"), "{\"cluster\": {\"enabled\": true}}");
+    Files.writeString(conf.resolve("tenants/acme.json"), "{\"id\": \"acme\", \"users\": [{\"id\": \"alice\"}]}");
+    StringWriter err = new StringWriter();
+    CommandLine command = Main.commandLine();
+    command.setErr(new PrintWriter(err, true));
+    assertThat(command.execute("replay", "--conf", conf.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("bunq-connector: no running node of cluster '")
+        .contains("start a node first").doesNotContain("\n");
   }
 }
