@@ -69,8 +69,8 @@ final class EmulatorCommand implements Callable<Integer> {
   boolean noRateLimits;
 
   @Option(names = "--strict-signatures",
-      description = "demand a valid X-Bunq-Client-Signature on every call after the installation, not only where "
-          + "bunq checks it today")
+      description = "check X-Bunq-Client-Signature on every call with a token that carries one (a wrong one gets "
+          + "401); without it, signatures are checked only where bunq requires them")
   boolean strictSignatures;
 
   @Option(names = "--https-callbacks-only",
