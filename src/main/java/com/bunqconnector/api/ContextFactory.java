@@ -16,6 +16,8 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +36,8 @@ public final class ContextFactory implements ContextCreator {
 
   /** Most key pairs kept ready ahead of creations. */
   static final int MAX_SPARE_KEYS = 16;
+  /** Unfinished creations kept at most; beyond that a failed one starts afresh next time. */
+  private static final int MAX_UNFINISHED = 10_000;
 
   private static final List<String> USER_KINDS =
       List.of("UserPerson", "UserCompany", "UserApiKey", "UserPaymentServiceProvider");
@@ -51,6 +55,8 @@ public final class ContextFactory implements ContextCreator {
   private final AtomicLong devices = new AtomicLong();
   private final AtomicLong sessions = new AtomicLong();
   private final AtomicLong sandboxUsers = new AtomicLong();
+  /** Users whose installation and device were made but whose session was not, by user key. */
+  private final Map<String, Unfinished> unfinished = new ConcurrentHashMap<>();
 
   public ContextFactory(BunqHttp http, CryptoWorker crypto) {
     this(http, crypto, Clock.systemUTC());
@@ -79,15 +85,51 @@ public final class ContextFactory implements ContextCreator {
     this.tenantKeys = tenantKeys;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>When only the session could not be opened (bunq's 429 on {@code session-server}, a timeout),
+   * the installation and device are kept for the user's next creation on this factory, which then
+   * only opens the session: a retry makes no new installation.
+   */
   @Override
   public Future<SessionContext> create(UserSpec spec) {
+    Unfinished left = unfinished.remove(spec.key());
+    if (left != null && left.isFor(spec)) {
+      return finish(spec, left);
+    }
     SessionContext.Builder context = SessionContext.builder(spec);
     return apiKey(spec)
         .compose(apiKey -> keyPair(spec)
             .compose(keys -> install(spec, context.apiKey(apiKey), keys))
             .compose(installation -> registerDevice(spec, context, apiKey, installation))
-            .compose(installation -> openSession(spec, context, apiKey, installation)))
-        .map(done -> context.build());
+            .compose(installation -> finish(spec, new Unfinished(spec.baseUrl(), apiKey, context, installation))));
+  }
+
+  /** Opens the session of a registered installation; keeps it for the next try if that may succeed. */
+  private Future<SessionContext> finish(UserSpec spec, Unfinished installed) {
+    return openSession(spec, installed.context(), installed.apiKey(), installed.installation())
+        .map(done -> installed.context().build())
+        .onFailure(e -> {
+          if (isWorthAnotherTry(e) && unfinished.size() < MAX_UNFINISHED) {
+            unfinished.put(spec.key(), installed);
+          }
+        });
+  }
+
+  /** A failure after which the same session-server call may succeed: bunq's limit, a timeout, a 5xx. */
+  private static boolean isWorthAnotherTry(Throwable failure) {
+    return failure instanceof BunqApiException e && (e.code() == ErrorCode.RATE_LIMITED
+        || e.code() == ErrorCode.TIMEOUT || e.code() == ErrorCode.BUNQ_ERROR);
+  }
+
+  /** An installation with its device registered whose session could not be opened yet. */
+  private record Unfinished(String baseUrl, String apiKey, SessionContext.Builder context,
+      Installation installation) {
+    /** Whether the user still has this bunq and (when it names one) this API key. */
+    boolean isFor(UserSpec spec) {
+      return baseUrl.equals(spec.baseUrl()) && (spec.apiKey() == null || spec.apiKey().equals(apiKey));
+    }
   }
 
   @Override

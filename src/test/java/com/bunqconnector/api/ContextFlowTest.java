@@ -8,6 +8,7 @@ import com.bunqconnector.crypto.SecretBox;
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.emulator.EmulatorOptions;
+import com.bunqconnector.emulator.Fault;
 import com.bunqconnector.emulator.RateLimitOptions;
 import com.bunqconnector.session.SessionContext;
 import com.bunqconnector.session.SessionManager;
@@ -60,6 +61,20 @@ class ContextFlowTest {
 
   private UserSpec spec(String user, String apiKey) {
     return new UserSpec("acme", user, emulator.baseUrl(), apiKey, List.of(), true);
+  }
+
+  @Test
+  void aCreationWhoseSessionBunqRateLimitedIsFinishedOnTheSameInstallation() {
+    emulator.faults().add(Fault.tooManyRequests().on("POST", "/v1/session-server").times(1)).await();
+    UserSpec bob = spec("bob", null);
+    assertThatThrownBy(() -> factory.create(bob).await()).isInstanceOfSatisfying(BunqApiException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+    SessionContext context = factory.create(bob).await();
+    assertThat(context.sessionToken()).isNotBlank();
+    assertThat(factory.installationsCreated()).as("the retry opened the session only").isEqualTo(1);
+    assertThat(factory.devicesCreated()).isEqualTo(1);
+    assertThat(factory.sandboxUsersCreated()).as("and did not make another sandbox user").isEqualTo(1);
+    assertThat(factory.sessionsCreated()).isEqualTo(1);
   }
 
   @Test
