@@ -5,6 +5,7 @@ import com.bunqconnector.api.BunqApiException;
 import com.bunqconnector.api.BunqClient;
 import com.bunqconnector.api.BunqResponse;
 import com.bunqconnector.api.ErrorCode;
+import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.session.InvalidUserException;
 import com.bunqconnector.session.UnknownUserException;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Registers a user's callback URL with bunq ({@code notification-filter-url} at user level) for
@@ -54,15 +57,46 @@ public final class FilterRegistrar {
   private final BunqClient client;
   private final String publicBaseUrl;
   private final CallbackTokens tokens;
+  /** Each user's latest change of filters, by {@code tenant/user}, while it runs. */
+  private final Map<String, Future<?>> changes = new ConcurrentHashMap<>();
 
   /**
+   * A registrar whose tenant-file token changes keep the old token valid for the default grace period.
+   *
    * @param publicBaseUrl the base URL at which bunq reaches this connector's callback endpoint
    */
   public FilterRegistrar(Vertx vertx, BunqClient client, String publicBaseUrl) {
+    this(vertx, client, publicBaseUrl, CallbackConfig.defaults().tokenGraceMs());
+  }
+
+  /**
+   * @param publicBaseUrl the base URL at which bunq reaches this connector's callback endpoint
+   * @param tokenGraceMs  how long a tenant's previous token stays valid once {@link #takeToken} changed it
+   */
+  public FilterRegistrar(Vertx vertx, BunqClient client, String publicBaseUrl, long tokenGraceMs) {
     this.vertx = vertx;
     this.client = client;
     this.publicBaseUrl = publicBaseUrl;
-    this.tokens = new CallbackTokens(vertx, 0);
+    this.tokens = new CallbackTokens(vertx, tokenGraceMs);
+  }
+
+  /**
+   * Runs {@code change} of the user's filters once the user's previous change ended (whatever its
+   * outcome): each reads the token and the filters when its turn comes, so a registration that began
+   * before a token change cannot write the old token over the new one.
+   */
+  private <T> Future<T> inTurn(TenantConfig tenant, String user, Supplier<Future<T>> change) {
+    String key = tenant.id() + "/" + user;
+    Promise<T> result = Promise.promise();
+    List<Future<T>> mine = new ArrayList<>(1);
+    changes.compute(key, (k, previous) -> {
+      Future<?> before = previous == null ? Future.succeededFuture() : previous;
+      Future<T> turn = before.transform(ignored -> change.get());
+      mine.add(turn);
+      return turn;
+    });
+    mine.get(0).onComplete(result);
+    return result.future().onComplete(done -> changes.remove(key, mine.get(0)));
   }
 
   /** The URL bunq should post the user's callbacks to. It holds the tenant's secret token: never log it. */
@@ -109,10 +143,10 @@ public final class FilterRegistrar {
    * while the user is still served: the change is a call as that user.
    */
   public Future<Void> remove(TenantConfig tenant, String user) {
-    return callbackUrl(tenant, user)
+    return inTurn(tenant, user, () -> callbackUrl(tenant, user)
         .compose(ours -> replaceSet(tenant, user, FILTERS_PATH, ours, Set.of())
             .compose(done -> tenant.accountFilters() ? registerAccounts(tenant, user, ours, Set.of())
-                : Future.succeededFuture()));
+                : Future.succeededFuture())));
   }
 
   private Future<Integer> registerWithRetries(TenantConfig tenant, String user, int attempt) {
@@ -158,11 +192,11 @@ public final class FilterRegistrar {
    * Completes with the number of categories registered.
    */
   public Future<Integer> register(TenantConfig tenant, String user) {
-    return callbackUrl(tenant, user)
+    return inTurn(tenant, user, () -> callbackUrl(tenant, user)
         .compose(ours -> replaceSet(tenant, user, FILTERS_PATH, ours, tenant.categories())
             .compose(done -> tenant.accountFilters() ? registerAccounts(tenant, user, ours, tenant.categories())
                 : Future.succeededFuture()))
-        .map(done -> tenant.categories().size());
+        .map(done -> tenant.categories().size()));
   }
 
   private Future<Void> registerAccounts(TenantConfig tenant, String user, String ours, Set<String> categories) {

@@ -118,7 +118,7 @@ public final class ConnectorNode {
             new DeploymentOptions().setInstances(node.apiInstances())))
         .compose(id -> vertx.deployVerticle(callbacks))
         .map(id -> {
-          filters = new FilterRegistrar(vertx, client, publicBaseUrl(node));
+          filters = new FilterRegistrar(vertx, client, publicBaseUrl(node), node.callbacks().tokenGraceMs());
           tenants.useFilters(filters);
           NodeConfig.WarmupConfig warm = node.warmup();
           if (warm.enabled()) {

@@ -98,4 +98,14 @@ class CallbackTokensTest {
     return new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, token, Map.of(), Map.of(), false, false,
         false, false);
   }
+
+  @Test
+  void aFileTokenTheRegistrarTakesWhileTheNodeRunsKeepsTheOldOneValidForTheGracePeriod() {
+    FilterRegistrar registrar = new FilterRegistrar(vertx, null, "http://127.0.0.1:1", 3_600_000);
+    registrar.takeToken(acme(FIRST)).await();
+    registrar.takeToken(acme(SECOND)).await();
+    CallbackTokens tokens = new CallbackTokens(vertx, 0);
+    assertThat(tokens.current(acme(SECOND)).await()).isEqualTo(SECOND);
+    assertThat(tokens.accepts(acme(SECOND), FIRST).await()).as("callbacks already on their way").isTrue();
+  }
 }
