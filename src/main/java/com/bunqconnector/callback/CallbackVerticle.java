@@ -46,6 +46,9 @@ public final class CallbackVerticle extends VerticleBase {
   /** Seconds a connection may stay silent before it is closed: a stalled client holds nothing for long. */
   static final int IDLE_TIMEOUT_SECONDS = 30;
 
+  /** How long a callback request may take from its headers to the end of its body. */
+  static final long BODY_DEADLINE_MS = 10_000;
+
   /** Where {@link #screen} leaves the tenant for the handlers after the body is read. */
   private static final String TENANT_KEY = "callback.tenant";
 
@@ -121,7 +124,15 @@ public final class CallbackVerticle extends VerticleBase {
     router.post(PATH_PREFIX + ":tenant/:token")
         .handler((PlatformHandler) this::screen)
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(this::receive);
+        .handler(this::receive)
+        .failureHandler(ctx -> {
+          if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
+            stats.countRejected();
+            log.debug("Callback client went away before its request ended");
+          } else {
+            ctx.next();
+          }
+        });
     router.errorHandler(413, ctx -> reject(ctx, 413, "callback body is larger than " + bodyLimit + " bytes"));
     router.errorHandler(404, ctx -> reject(ctx, 404, "not found"));
     router.errorHandler(405, ctx -> reject(ctx, 405, "callbacks are POSTed"));
@@ -188,6 +199,16 @@ public final class CallbackVerticle extends VerticleBase {
       return;
     }
     ctx.put(TENANT_KEY, tenant);
+    // bunq posts a small body at once; a peer that trickles one in holds a connection, so it gets a deadline.
+    long deadline = vertx.setTimer(BODY_DEADLINE_MS, id -> {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        log.warn("Closed a callback request for tenant {} from {}: its body took longer than {} ms", tenant.id(),
+            peer, BODY_DEADLINE_MS);
+        stats.countRejected();
+        ctx.request().connection().close();
+      }
+    });
+    ctx.addEndHandler(done -> vertx.cancelTimer(deadline));
     ctx.next();
   }
 
@@ -258,7 +279,7 @@ public final class CallbackVerticle extends VerticleBase {
 
   private void reject(RoutingContext ctx, int status, String reason) {
     stats.countRejected();
-    if (!ctx.response().ended()) {
+    if (!ctx.response().ended() && !ctx.response().closed()) {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(reason);
     }
   }

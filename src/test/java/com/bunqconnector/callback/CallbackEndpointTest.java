@@ -6,10 +6,12 @@ import com.bunqconnector.config.CallbackConfig;
 import com.bunqconnector.config.Environment;
 import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.config.UserConfig;
+import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
@@ -217,5 +219,18 @@ class CallbackEndpointTest {
     Eventually.until(vertx, "the refused callback is a dead letter", 5_000, () -> stats.failed() > failed);
     assertThat(stats.failed() - failed).isEqualTo(1);
     assertThat(stats.retried()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aClientThatGoesAwayMidBodyIsNoErrorOfOurs() throws Exception {
+    long rejected = stats.rejected();
+    try (LogCapture log = new LogCapture()) {
+      NetSocket socket = vertx.createNetClient().connect(port, "127.0.0.1").await(5, TimeUnit.SECONDS);
+      socket.write("POST /callbacks/acme/" + TOKEN + "?user=alice HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{").await(5, TimeUnit.SECONDS);
+      socket.close().await(5, TimeUnit.SECONDS);
+      Eventually.until(vertx, "the cut request is counted", 5_000, () -> stats.rejected() > rejected);
+      assertThat(log.text()).doesNotContain("ERROR");
+    }
   }
 }
