@@ -222,6 +222,27 @@ final class Deliverer {
   }
 
   /**
+   * Removes a delivered (or dropped) event from the pending map, then goes on with the user's next.
+   * While the store refuses the removal (a full disk, say) the user's queue waits on this event and
+   * the removal is tried again with back-off: going on would leave the event pending for the sweep to
+   * deliver again, and again.
+   */
+  private void forget(String userKey, UserQueue queue, String id, int attempt) {
+    store.done(id).onComplete(done -> {
+      if (done.succeeded() || stopped) {
+        finish(userKey, queue);
+        return;
+      }
+      if (attempt == 1 || Integer.bitCount(attempt) == 1) {
+        log.warn("Cannot remove delivered callback {} of {} from the pending map (try {}); trying again, and the"
+            + " user's next events wait: {}", id, userKey, attempt, done.cause().getMessage());
+      }
+      long backoff = config.initialBackoffMs() << Math.min(20, attempt - 1);
+      vertx.setTimer(Math.min(config.maxBackoffMs(), backoff), timer -> forget(userKey, queue, id, attempt + 1));
+    });
+  }
+
+  /**
    * Takes the event that was being delivered off the queue: by its key, for an event of the user that
    * was numbered earlier but offered later may have come before it meanwhile, and must not go instead.
    */
@@ -245,7 +266,7 @@ final class Deliverer {
       stats.countUnrouted();
       log.warn("No consumer for {} callback of tenant {} (user {}); configure callbacks.{} or callbacks.*",
           entry.getString("category"), tenant.id(), entry.getString("user"), entry.getString("category"));
-      store.done(id).onComplete(done -> finish(userKey, queue));
+      forget(userKey, queue, id, 1);
       return;
     }
     Future<Boolean> confirmed = tenant.verifyCallbacks() && !queue.verified && verifier != null
@@ -262,7 +283,7 @@ final class Deliverer {
         stats.countUnconfirmed();
         log.warn("Dropped {} callback of {}/{}: bunq does not confirm its {}", entry.getString("category"),
             tenant.id(), entry.getString("user"), entry.getString("objectType"));
-        store.done(id).onComplete(done -> finish(userKey, queue));
+        forget(userKey, queue, id, 1);
       } else {
         queue.verified = true;
         send(userKey, queue, entry, addresses);
@@ -298,7 +319,7 @@ final class Deliverer {
     Future.join(acks).onComplete(all -> {
       if (all.succeeded()) {
         stats.countDelivered();
-        store.done(entry.getString("id")).onComplete(done -> finish(userKey, queue));
+        forget(userKey, queue, entry.getString("id"), 1);
       } else {
         failedAttempt(userKey, queue, entry, addresses, String.join("; ", errors));
       }

@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -172,6 +173,30 @@ class DurableStateTest {
     HazelcastInstance hazelcast = ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager())
         .getHazelcastInstance();
     return hazelcast.getMap(map).getEntryView(key).getExpirationTime();
+  }
+
+  @Test
+  void aDeliveredEventTheStoreCannotForgetIsRetriedThereNotDeliveredAgain() throws Exception {
+    NodeConfig node = node("{}");
+    CallbackConfig quick = new CallbackConfig(CallbackConfig.defaults().allowedNetworks(), List.of(), 60_000, 20, 20,
+        100, 500, 2_000, 100, 0);
+    Database database = Database.embedded(conf.resolve("data"));
+    Vertx vertx = NodeVertx.start(node, conf, false, database, SecretBox.ephemeral());
+    AtomicInteger deliveries = new AtomicInteger();
+    try (LogCapture log = new LogCapture()) {
+      vertx.eventBus().consumer("test.forget", message -> {
+        deliveries.incrementAndGet();
+        database.close();
+        message.reply("ack");
+      }).completion().await(10, TimeUnit.SECONDS);
+      CallbackVerticle endpoint = deploy(vertx, "test.forget", quick, new CallbackStats());
+      assertThat(post(vertx, endpoint.actualPort(), callback("Mutation.json"))).isEqualTo(200);
+      Eventually.until(vertx, "the removal was tried eight times", 20_000,
+          () -> log.text().contains("from the pending map (try 8)"));
+      assertThat(deliveries).as("sweeps ran meanwhile; none delivered it again").hasValue(1);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test
