@@ -105,7 +105,7 @@ public final class Database implements AutoCloseable {
         "PostgreSQL database " + withoutQuery(url));
   }
 
-  private static Database open(String url, String user, String password, Dialect dialect, String description) {
+  static Database open(String url, String user, String password, Dialect dialect, String description) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(user);
@@ -121,6 +121,7 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new StoreException("the " + description + " cannot be opened: " + rootMessage(e), e);
     }
+    refuseReadOnly(pool, description);
     try {
       int applied = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load()
           .migrate().migrationsExecuted;
@@ -130,6 +131,26 @@ public final class Database implements AutoCloseable {
       throw new StoreException("the schema of the " + description + " cannot be migrated: " + rootMessage(e), e);
     }
     return new Database(pool, dialect, description);
+  }
+
+  /**
+   * Refuses a database that can only be read (its file, directory or mount is read-only, or the
+   * server says so): every context a node creates must be stored, and a node that cannot store them
+   * would make new ones at bunq on every try.
+   */
+  private static void refuseReadOnly(HikariDataSource pool, String description) {
+    boolean readOnly;
+    try (Connection connection = pool.getConnection()) {
+      readOnly = connection.getMetaData().isReadOnly() || connection.isReadOnly();
+    } catch (SQLException e) {
+      pool.close();
+      throw new StoreException("the " + description + " cannot be opened: " + e.getMessage(), e);
+    }
+    if (readOnly) {
+      pool.close();
+      throw new StoreException("the " + description + " can only be read (read-only files or mount): a node must"
+          + " store every context it makes; make it writable or use another data directory", null);
+    }
   }
 
   DataSource dataSource() {

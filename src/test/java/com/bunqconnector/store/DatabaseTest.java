@@ -47,4 +47,18 @@ class DatabaseTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.getParent())))
         .isEqualTo("rwx------");
   }
+
+  /** Opened read-only as H2 opens a database whose files it cannot write (as root, permissions do not stop it). */
+  @Test
+  void aDatabaseThatCanOnlyBeReadIsRefusedAtOnce() throws Exception {
+    Path data = temp.resolve("data");
+    try (Database database = Database.embedded(data)) {
+      assertThat(database.count("bunq.sessions")).isZero();
+    }
+    String url = "jdbc:h2:file:" + data.toAbsolutePath().resolve(Database.EMBEDDED_NAME) + ";ACCESS_MODE_DATA=r";
+    assertThatThrownBy(() -> Database.open(url, "sa", "", Database.Dialect.H2, "embedded database in " + data))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("embedded database in " + data)
+        .hasMessageContaining("can only be read");
+  }
 }
