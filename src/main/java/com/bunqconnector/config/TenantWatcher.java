@@ -23,12 +23,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that does not read (bad JSON, a bad field, an id another file already uses) is rejected
  * with a warning naming the file and the field; the tenant it held keeps running as it was, and
- * the same bad text is reported once, not on every read. A file read again without a
+ * the same bad text is reported once, not on every read. A listed entry that is not a regular file
+ * (a dangling symbolic link, a FIFO) or cannot be read is rejected the same way, never taken for a
+ * deleted file, and is never opened. A file read again without a
  * {@code callbackToken} keeps the token its tenant runs with.
  */
 public final class TenantWatcher {
 
   private static final Logger log = LoggerFactory.getLogger(TenantWatcher.class);
+  /** The largest tenant file read; a larger one is rejected unread. */
+  static final long MAX_FILE_BYTES = 1024 * 1024;
 
   /** What one read of the directory changed. */
   public record Changes(List<TenantConfig> added, List<Change> changed, List<TenantConfig> removed) {
@@ -50,6 +54,10 @@ public final class TenantWatcher {
 
   /** A file as last read: its text, and the tenant it holds ({@code null} if it was never accepted). */
   private record Known(String text, TenantConfig tenant) {
+  }
+
+  /** One listed file as read now: its text, or why it could not be read. */
+  private record Read(String text, String problem) {
   }
 
   private final Vertx vertx;
@@ -133,29 +141,49 @@ public final class TenantWatcher {
             : apply.apply(changes).otherwiseEmpty().map(changes));
   }
 
-  /** The text of each listed file by its name; a file gone before it was read is left out. */
-  private Future<Map<String, String>> readAll(List<String> listed) {
-    Map<String, Future<Buffer>> reads = new TreeMap<>();
+  /**
+   * What each listed file holds, by its name. A listed entry that is not a regular file (a dangling
+   * symbolic link, a FIFO, a directory), is larger than {@link #MAX_FILE_BYTES} or cannot be read is a
+   * problem of that file, not a removal; it is never opened unless its properties say it is a regular file.
+   */
+  private Future<Map<String, Read>> readAll(List<String> listed) {
+    Map<String, Future<Read>> reads = new TreeMap<>();
     for (String file : listed) {
-      reads.put(dir.resolve(Path.of(file).getFileName()).toString(), vertx.fileSystem().readFile(file));
+      String name = dir.resolve(Path.of(file).getFileName()).toString();
+      reads.put(name, read(file));
     }
     return Future.join(new ArrayList<>(reads.values())).otherwiseEmpty().map(all -> {
-      Map<String, String> texts = new TreeMap<>();
-      reads.forEach((file, read) -> {
-        if (read.succeeded()) {
-          texts.put(file, read.result().toString(StandardCharsets.UTF_8));
-        }
-      });
-      return texts;
+      Map<String, Read> found = new TreeMap<>();
+      reads.forEach((file, read) -> found.put(file, read.succeeded() ? read.result()
+          : new Read(null, "cannot be read: " + read.cause().getMessage())));
+      return found;
     });
   }
 
-  private Changes compare(Map<String, String> texts) {
+  private Future<Read> read(String file) {
+    return vertx.fileSystem().props(file).transform(props -> {
+      if (props.failed()) {
+        return Future.succeededFuture(new Read(null, "is listed but cannot be read (a dangling symbolic link?): "
+            + props.cause().getMessage()));
+      }
+      if (!props.result().isRegularFile()) {
+        return Future.succeededFuture(new Read(null, "is not a regular file"));
+      }
+      if (props.result().size() > MAX_FILE_BYTES) {
+        return Future.succeededFuture(new Read(null, "is larger than " + MAX_FILE_BYTES + " bytes"));
+      }
+      return vertx.fileSystem().readFile(file)
+          .map(bytes -> new Read(bytes.toString(StandardCharsets.UTF_8), null))
+          .otherwise(e -> new Read(null, "cannot be read: " + e.getMessage()));
+    });
+  }
+
+  private Changes compare(Map<String, Read> reads) {
     List<TenantConfig> added = new ArrayList<>();
     List<Change> changed = new ArrayList<>();
     List<TenantConfig> removed = new ArrayList<>();
     for (String file : List.copyOf(files.keySet())) {
-      if (!texts.containsKey(file)) {
+      if (!reads.containsKey(file)) {
         Known gone = files.remove(file);
         rejections.remove(file);
         if (gone.tenant() != null) {
@@ -163,10 +191,16 @@ public final class TenantWatcher {
         }
       }
     }
-    for (Map.Entry<String, String> entry : texts.entrySet()) {
+    for (Map.Entry<String, Read> entry : reads.entrySet()) {
       String file = entry.getKey();
-      String text = entry.getValue();
       Known known = files.get(file);
+      TenantConfig held = known == null ? null : known.tenant();
+      if (entry.getValue().problem() != null) {
+        files.put(file, new Known(null, held));
+        reject(file, file + ": " + entry.getValue().problem(), held);
+        continue;
+      }
+      String text = entry.getValue().text();
       if (known != null && text.equals(known.text())) {
         continue;
       }
@@ -178,9 +212,7 @@ public final class TenantWatcher {
         check.accept(after);
       } catch (ConfigException e) {
         files.put(file, new Known(text, before));
-        rejections.put(file, e.getMessage());
-        log.warn("Rejected a tenant file: {}; {}", e.getMessage(), before == null
-            ? "it is not applied" : "tenant " + before.id() + " keeps running as it was");
+        reject(file, e.getMessage(), before);
         continue;
       }
       rejections.remove(file);
@@ -195,6 +227,14 @@ public final class TenantWatcher {
       }
     }
     return new Changes(added, changed, removed);
+  }
+
+  /** Records the rejection of a file, logging it when it is not the one already recorded for that file. */
+  private void reject(String file, String problem, TenantConfig held) {
+    if (!problem.equals(rejections.put(file, problem))) {
+      log.warn("Rejected a tenant file: {}; {}", problem, held == null
+          ? "it is not applied" : "tenant " + held.id() + " keeps running as it was");
+    }
   }
 
   private void checkUnique(String file, TenantConfig tenant) {

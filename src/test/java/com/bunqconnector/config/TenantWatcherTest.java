@@ -2,6 +2,7 @@ package com.bunqconnector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Future;
@@ -132,6 +133,40 @@ class TenantWatcherTest {
       assertThat(change.after().users()).containsOnlyKeys("bob");
     });
     assertThat(watcher.rejections()).doesNotContainKey(acme);
+  }
+
+  @Test
+  void aDanglingSymbolicLinkIsARejectionNotARemovalAndItsTenantKeepsRunning() throws Exception {
+    TenantWatcher watcher = watcher();
+    Path acme = conf.resolve("tenants/acme.json");
+    Files.delete(acme);
+    Files.createSymbolicLink(acme, conf.resolve("nowhere.json"));
+    try (LogCapture log = new LogCapture()) {
+      assertThat(scan(watcher).isEmpty()).as("not removed").isTrue();
+      assertThat(watcher.rejections().get(acme.toString())).startsWith(acme + ": is listed but cannot be read");
+      assertThat(log.text()).contains("Rejected a tenant file: " + acme, "tenant acme keeps running as it was")
+          .doesNotContain("removed");
+    }
+    Files.delete(acme);
+    Files.writeString(acme, ACME.replace("alice", "bob"));
+    assertThat(scan(watcher).changed()).singleElement()
+        .satisfies(change -> assertThat(change.after().users()).containsOnlyKeys("bob"));
+    assertThat(watcher.rejections()).isEmpty();
+  }
+
+  @Test
+  void aFifoIsRejectedUnopenedAndLaterEditsStillApply() throws Exception {
+    TenantWatcher watcher = watcher();
+    Path pipe = conf.resolve("tenants/pipe.json");
+    Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+    assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo is available");
+    assertThat(scan(watcher).isEmpty()).isTrue();
+    assertThat(watcher.rejections()).containsEntry(pipe.toString(), pipe + ": is not a regular file");
+    write("globex.json", "{\"id\":\"globex\",\"users\":[{\"id\":\"dave\"}]}");
+    assertThat(scan(watcher).added()).extracting(TenantConfig::id).containsExactly("globex");
+    Files.delete(pipe);
+    assertThat(scan(watcher).isEmpty()).isTrue();
+    assertThat(watcher.rejections()).isEmpty();
   }
 
   @Test
