@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,38 @@ class TenantWatcherTest {
     Files.delete(pipe);
     assertThat(scan(watcher).isEmpty()).isTrue();
     assertThat(watcher.rejections()).isEmpty();
+  }
+
+  @Test
+  void aFileRejectedForAConflictIsAppliedOnceTheConflictIsGoneAndLoggedOnce() throws Exception {
+    AtomicBoolean refuse = new AtomicBoolean(true);
+    TenantWatcher watcher = new TenantWatcher(vertx, new ConfigLoader(vertx, name -> null), conf, config.node(),
+        config.tenants(), tenant -> {
+          if (tenant.id().equals("globex") && refuse.get()) {
+            throw new ConfigException(tenant.file() + ": users[0].id: 'dave' is a user added at run time");
+          }
+        }, changes -> Future.succeededFuture());
+    String other = conf.resolve("tenants/other.json").toString();
+    try (LogCapture log = new LogCapture()) {
+      write("other.json", ACME.replace("alice", "bob"));
+      write("globex.json", "{\"id\":\"globex\",\"users\":[{\"id\":\"dave\"}]}");
+      assertThat(scan(watcher).isEmpty()).isTrue();
+      assertThat(watcher.rejections()).hasSize(2).containsKey(other);
+      int lines = log.lines();
+      assertThat(scan(watcher).isEmpty()).isTrue();
+      assertThat(log.lines()).as("each rejection is logged once").isEqualTo(lines);
+
+      refuse.set(false);
+      assertThat(scan(watcher).added()).extracting(TenantConfig::id).containsExactly("globex");
+      Files.delete(conf.resolve("tenants/acme.json"));
+      TenantWatcher.Changes moved = scan(watcher);
+      assertThat(moved.removed()).extracting(TenantConfig::id).containsExactly("acme");
+      assertThat(moved.added()).singleElement().satisfies(tenant -> {
+        assertThat(tenant.file()).isEqualTo(other);
+        assertThat(tenant.users()).containsOnlyKeys("bob");
+      });
+      assertThat(watcher.rejections()).isEmpty();
+    }
   }
 
   @Test
