@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,11 @@ public final class ConfigLoader {
   /** The node file's name inside the configuration directory. */
   public static final String NODE_FILE = "connector.json";
 
+  /** The largest tenant file read; a larger one is refused unread. */
+  public static final long MAX_TENANT_FILE_BYTES = 1024 * 1024;
+
+  /** A byte order mark, which some editors write at the start of a UTF-8 file; it is not part of the JSON. */
+  private static final String BOM = "\uFEFF";
   private static final Pattern LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
 
   private final Vertx vertx;
@@ -64,11 +70,37 @@ public final class ConfigLoader {
   public TenantConfig parseTenant(String file, String text, NodeConfig node, Function<String, String> knownToken) {
     JsonObject json;
     try {
-      json = new JsonObject(text);
+      json = new JsonObject(text.startsWith(BOM) ? text.substring(BOM.length()) : text);
     } catch (DecodeException | ClassCastException e) {
       throw new ConfigException(file + ": is not a valid JSON object: " + rootMessage(e), e);
     }
     return TenantFile.parse(file, json, node.environment(), env, knownToken);
+  }
+
+  /**
+   * The text of one tenant file, read as UTF-8, at start and while the node runs alike. An entry that
+   * is not a regular file (a dangling symbolic link, a FIFO, a directory) or is larger than
+   * {@link #MAX_TENANT_FILE_BYTES} is refused without being opened.
+   *
+   * @return a future failed with a {@link ConfigException} naming the file when it cannot be read
+   */
+  public Future<String> readTenantText(String file) {
+    return vertx.fileSystem().props(file).transform(props -> {
+      if (props.failed()) {
+        return Future.failedFuture(new ConfigException(file + ": cannot be read (is it a dangling symbolic link?): "
+            + props.cause().getMessage()));
+      }
+      if (!props.result().isRegularFile()) {
+        return Future.failedFuture(new ConfigException(file + ": is not a regular file"));
+      }
+      if (props.result().size() > MAX_TENANT_FILE_BYTES) {
+        return Future.failedFuture(new ConfigException(file + ": is larger than " + MAX_TENANT_FILE_BYTES
+            + " bytes"));
+      }
+      return vertx.fileSystem().readFile(file)
+          .recover(e -> Future.failedFuture(new ConfigException(file + ": cannot be read: " + e.getMessage(), e)))
+          .map(bytes -> bytes.toString(StandardCharsets.UTF_8));
+    });
   }
 
   private Future<List<TenantConfig>> loadTenants(Path dir, NodeConfig node) {
@@ -88,7 +120,7 @@ public final class ConfigLoader {
               .sorted().toList();
           List<Future<TenantConfig>> parsed = new ArrayList<>();
           for (String file : sorted) {
-            parsed.add(readJson(file).map(json -> TenantFile.parse(file, json, node.environment(), env)));
+            parsed.add(readTenantText(file).map(text -> parseTenant(file, text, node, id -> null)));
           }
           return Future.all(parsed).map(all -> checkUnique(dirName, all.list()));
         });

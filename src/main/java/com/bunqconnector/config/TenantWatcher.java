@@ -2,8 +2,6 @@ package com.bunqconnector.config;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class TenantWatcher {
 
   private static final Logger log = LoggerFactory.getLogger(TenantWatcher.class);
-  /** The largest tenant file read; a larger one is rejected unread. */
-  static final long MAX_FILE_BYTES = 1024 * 1024;
 
   /** What one read of the directory changed. */
   public record Changes(List<TenantConfig> added, List<Change> changed, List<TenantConfig> removed) {
@@ -58,7 +54,7 @@ public final class TenantWatcher {
   private record Known(String text, TenantConfig tenant) {
   }
 
-  /** One listed file as read now: its text, or why it could not be read. */
+  /** One listed file as read now: its text, or why it could not be read (naming the file). */
   private record Read(String text, String problem) {
   }
 
@@ -144,39 +140,20 @@ public final class TenantWatcher {
   }
 
   /**
-   * What each listed file holds, by its name. A listed entry that is not a regular file (a dangling
-   * symbolic link, a FIFO, a directory), is larger than {@link #MAX_FILE_BYTES} or cannot be read is a
-   * problem of that file, not a removal; it is never opened unless its properties say it is a regular file.
+   * What each listed file holds, by its name. A listed entry that cannot be read as a regular file is a
+   * problem of that file, not a removal (see {@link ConfigLoader#readTenantText}).
    */
   private Future<Map<String, Read>> readAll(List<String> listed) {
     Map<String, Future<Read>> reads = new TreeMap<>();
     for (String file : listed) {
       String name = dir.resolve(Path.of(file).getFileName()).toString();
-      reads.put(name, read(file));
+      reads.put(name, loader.readTenantText(name).map(text -> new Read(text, null))
+          .otherwise(e -> new Read(null, e.getMessage())));
     }
     return Future.join(new ArrayList<>(reads.values())).otherwiseEmpty().map(all -> {
       Map<String, Read> found = new TreeMap<>();
-      reads.forEach((file, read) -> found.put(file, read.succeeded() ? read.result()
-          : new Read(null, "cannot be read: " + read.cause().getMessage())));
+      reads.forEach((file, read) -> found.put(file, read.result()));
       return found;
-    });
-  }
-
-  private Future<Read> read(String file) {
-    return vertx.fileSystem().props(file).transform(props -> {
-      if (props.failed()) {
-        return Future.succeededFuture(new Read(null, "is listed but cannot be read (a dangling symbolic link?): "
-            + props.cause().getMessage()));
-      }
-      if (!props.result().isRegularFile()) {
-        return Future.succeededFuture(new Read(null, "is not a regular file"));
-      }
-      if (props.result().size() > MAX_FILE_BYTES) {
-        return Future.succeededFuture(new Read(null, "is larger than " + MAX_FILE_BYTES + " bytes"));
-      }
-      return vertx.fileSystem().readFile(file)
-          .map(bytes -> new Read(bytes.toString(StandardCharsets.UTF_8), null))
-          .otherwise(e -> new Read(null, "cannot be read: " + e.getMessage()));
     });
   }
 
@@ -199,7 +176,7 @@ public final class TenantWatcher {
       TenantConfig held = known == null ? null : known.tenant();
       if (entry.getValue().problem() != null) {
         files.put(file, new Known(null, held));
-        reject(file, file + ": " + entry.getValue().problem(), held);
+        reject(file, entry.getValue().problem(), held);
         continue;
       }
       String text = entry.getValue().text();

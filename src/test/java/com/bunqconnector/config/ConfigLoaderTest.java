@@ -107,6 +107,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aTenantFileWithAByteOrderMarkReadsAtStartAndWhenReadAgain(Vertx vertx, VertxTestContext test)
+      throws IOException {
+    String acme = "\uFEFF{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}]}";
+    tenant("acme.json", acme);
+    ConfigLoader loader = loader(vertx);
+    loader.load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+      assertThat(config.tenant("acme")).isPresent();
+      String file = conf.resolve("tenants/acme.json").toString();
+      assertThat(loader.parseTenant(file, acme, config.node(), id -> null).users()).containsOnlyKeys("alice");
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void aTenantEntryThatIsNotARegularFileIsRefusedAtStartWithoutOpeningIt(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}]}");
+    Files.createDirectory(conf.resolve("tenants/folder.json"));
+    assertRejected(vertx, test, conf.resolve("tenants/folder.json") + ": is not a regular file");
+  }
+
+  @Test
   void rejectsMisspeltFieldsInsteadOfIgnoringThem(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apikey\":\"k\"}]}");
     assertRejected(vertx, test, "acme.json", "users[0].apikey: is not a known field", "apiKey");

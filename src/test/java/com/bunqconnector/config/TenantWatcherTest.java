@@ -144,7 +144,7 @@ class TenantWatcherTest {
     Files.createSymbolicLink(acme, conf.resolve("nowhere.json"));
     try (LogCapture log = new LogCapture()) {
       assertThat(scan(watcher).isEmpty()).as("not removed").isTrue();
-      assertThat(watcher.rejections().get(acme.toString())).startsWith(acme + ": is listed but cannot be read");
+      assertThat(watcher.rejections().get(acme.toString())).startsWith(acme + ": cannot be read (is it a dangling symbolic link?)");
       assertThat(log.text()).contains("Rejected a tenant file: " + acme, "tenant acme keeps running as it was")
           .doesNotContain("removed");
     }
@@ -200,6 +200,15 @@ class TenantWatcherTest {
       });
       assertThat(watcher.rejections()).isEmpty();
     }
+  }
+
+  @Test
+  void aFileWithAByteOrderMarkIsReadAsAtStart() throws Exception {
+    TenantWatcher watcher = watcher();
+    write("acme.json", "\uFEFF" + ACME.replace("alice", "bob"));
+    assertThat(scan(watcher).changed()).singleElement()
+        .satisfies(change -> assertThat(change.after().users()).containsOnlyKeys("bob"));
+    assertThat(watcher.rejections()).isEmpty();
   }
 
   @Test
