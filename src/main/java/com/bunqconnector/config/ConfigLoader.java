@@ -1,5 +1,6 @@
 package com.bunqconnector.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -14,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads {@code connector.json} and every {@code *.json} in the tenants directory with vertx-config,
@@ -32,7 +31,6 @@ public final class ConfigLoader {
 
   /** A byte order mark, which some editors write at the start of a UTF-8 file; it is not part of the JSON. */
   private static final String BOM = "\uFEFF";
-  private static final Pattern LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
 
   private final Vertx vertx;
   private final Function<String, String> env;
@@ -72,7 +70,7 @@ public final class ConfigLoader {
     try {
       json = new JsonObject(text.startsWith(BOM) ? text.substring(BOM.length()) : text);
     } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException(file + ": is not a valid JSON object: " + rootMessage(e), e);
+      throw new ConfigException(file + ": " + jsonProblem(e));
     }
     return TenantFile.parse(file, json, node.environment(), env, knownToken);
   }
@@ -134,7 +132,8 @@ public final class ConfigLoader {
     for (TenantConfig tenant : tenants) {
       String other = seen.putIfAbsent(tenant.id(), tenant.file());
       if (other != null) {
-        throw ConfigException.field(tenant.file(), "id", "'" + tenant.id() + "' is already used by " + other);
+        throw ConfigException.field(tenant.file(), "id", ConfigException.quote(tenant.id()) + " is already used by "
+            + other);
       }
     }
     return tenants;
@@ -153,26 +152,26 @@ public final class ConfigLoader {
           new ConfigRetrieverOptions().setScanPeriod(0).setIncludeDefaultStores(false).addStore(store));
       return retriever.getConfig()
           .eventually(retriever::close)
-          .recover(e -> Future.failedFuture(new ConfigException(file + ": is not a valid JSON object: "
-              + rootMessage(e), e)));
+          .recover(e -> Future.failedFuture(new ConfigException(file + ": " + jsonProblem(e))));
     });
   }
 
-  /** The parser's own words, without Jackson's source-location boilerplate but with line and column. */
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+  /**
+   * What is wrong with a text that does not parse as a JSON object, with the line and column where
+   * the parser stopped but without the parser's own words: they quote the text, which may be an API key
+   * written without quotes.
+   */
+  static String jsonProblem(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof JsonProcessingException parse && parse.getLocation() != null) {
+        return "is not valid JSON at line " + parse.getLocation().getLineNr() + " column "
+            + parse.getLocation().getColumnNr();
+      }
+      if (cause instanceof ClassCastException) {
+        return "is not a JSON object";
+      }
     }
-    String message = String.valueOf(root.getMessage()).replaceFirst("^Failed to decode:\\s*", "");
-    int source = message.indexOf(" at [Source:");
-    if (source >= 0) {
-      Matcher where = LOCATION.matcher(message.substring(source));
-      message = message.substring(0, source).strip() + (where.find()
-          ? " (line " + where.group(1) + ", column " + where.group(2) + ")"
-          : "");
-    }
-    return message;
+    return "is not a valid JSON object";
   }
 
   /** The configuration directory {@code node} was loaded from: the directory of its node file. */

@@ -220,7 +220,8 @@ public final class TenantWatcher {
     for (Map.Entry<String, Known> other : files.entrySet()) {
       TenantConfig held = other.getValue().tenant();
       if (!other.getKey().equals(file) && held != null && held.id().equals(tenant.id())) {
-        throw ConfigException.field(file, "id", "'" + tenant.id() + "' is already used by " + other.getKey());
+        throw ConfigException.field(file, "id", ConfigException.quote(tenant.id()) + " is already used by "
+            + other.getKey());
       }
     }
   }

@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,7 +121,7 @@ class TenantWatcherTest {
 
       write("acme.json", "{\"id\":\"acme\",");
       assertThat(scan(watcher).isEmpty()).isTrue();
-      assertThat(watcher.rejections().get(acme)).startsWith(acme + ": is not a valid JSON object:");
+      assertThat(watcher.rejections().get(acme)).isEqualTo(acme + ": is not valid JSON at line 1 column 14");
 
       write("other.json", ACME);
       assertThat(scan(watcher).isEmpty()).isTrue();
@@ -144,7 +145,8 @@ class TenantWatcherTest {
     Files.createSymbolicLink(acme, conf.resolve("nowhere.json"));
     try (LogCapture log = new LogCapture()) {
       assertThat(scan(watcher).isEmpty()).as("not removed").isTrue();
-      assertThat(watcher.rejections().get(acme.toString())).startsWith(acme + ": cannot be read (is it a dangling symbolic link?)");
+      assertThat(watcher.rejections().get(acme.toString()))
+          .startsWith(acme + ": cannot be read (is it a dangling symbolic link?)");
       assertThat(log.text()).contains("Rejected a tenant file: " + acme, "tenant acme keeps running as it was")
           .doesNotContain("removed");
     }
@@ -209,6 +211,36 @@ class TenantWatcherTest {
     assertThat(scan(watcher).changed()).singleElement()
         .satisfies(change -> assertThat(change.after().users()).containsOnlyKeys("bob"));
     assertThat(watcher.rejections()).isEmpty();
+  }
+
+  @Test
+  void anApiKeyInTheWrongPlaceIsNeverLoggedByARejection() throws Exception {
+    String key = "sandbox_31b2" + "0123456789abcdef".repeat(4);
+    String hex = "0123456789abcdef".repeat(4);
+    List<String> texts = List.of(
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apiKey\":" + key + "}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"" + key + "\"}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"" + hex + "\"}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"permittedIps\":[\"" + key + "\"]}]}",
+        "{\"id\":\"acme\",\"environment\":\"" + key + "\",\"users\":[{\"id\":\"alice\"}]}",
+        "{\"id\":\"acme\",\"keyPolicy\":\"" + key + "\",\"users\":[{\"id\":\"alice\"}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],\"callbacks\":{\"" + key + "\":[\"acme.x\"]}}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"" + key + "\":\"x\"}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],\"callbacks\":{\"PAYMENT\":[\"bunq." + key + "\"]}}");
+    TenantWatcher watcher = watcher();
+    String acme = conf.resolve("tenants/acme.json").toString();
+    try (LogCapture log = new LogCapture()) {
+      for (String text : texts) {
+        write("acme.json", text);
+        assertThat(scan(watcher).isEmpty()).isTrue();
+        assertThat(watcher.rejections().get(acme)).as(text).isNotNull().doesNotContain(key.substring(8))
+            .doesNotContain(hex.substring(4));
+      }
+      assertThat(log.text()).contains("is not valid JSON at line 1 column",
+          "users[0].id: must be lower-case", "'sand...' (76 characters)", "'0123...' (64 characters)",
+          "users[0].sand...(76 characters): is not a known field").doesNotContain(key.substring(8))
+          .doesNotContain(hex.substring(4));
+    }
   }
 
   @Test
