@@ -8,6 +8,11 @@ import java.util.regex.Pattern;
  */
 public final class ConfigException extends RuntimeException {
 
+  /** The longest value a message shows in full. */
+  private static final int SHOWN_IN_FULL = 24;
+  /** What looks like a bunq API key or another secret: never shown in full, however short. */
+  private static final Pattern KEY_LIKE = Pattern.compile("(?i).*(sandbox_|[0-9a-f]{32}).*");
+
   public ConfigException(String message) {
     super(message);
   }
@@ -15,11 +20,6 @@ public final class ConfigException extends RuntimeException {
   public ConfigException(String message, Throwable cause) {
     super(message, cause);
   }
-
-  /** The longest value a message shows in full. */
-  private static final int SHOWN_IN_FULL = 24;
-  /** What looks like a bunq API key or another secret: never shown in full, however short. */
-  private static final Pattern KEY_LIKE = Pattern.compile("(?i).*(sandbox_|[0-9a-f]{32}).*");
 
   static ConfigException field(String file, String field, String problem) {
     return new ConfigException(file + ": " + field + ": " + problem);

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads {@code connector.json} and every {@code *.json} in the tenants directory with vertx-config,
- * and validates them. The returned future fails with a {@link ConfigException} that names the file
+ * Reads {@code connector.json} with vertx-config and every {@code *.json} in the tenants directory
+ * as the {@link TenantWatcher} reads them again ({@link #readTenantText}), and validates them. The returned future fails with a {@link ConfigException} that names the file
  * and the field of the first mistake found.
  */
 public final class ConfigLoader {

@@ -116,9 +116,8 @@ final class TenantFile {
       }
       for (String address : addresses) {
         if (address.startsWith(RESERVED_ADDRESS_PREFIX)) {
-          throw callbacks.error(category, ConfigException.quote(address) + " is one of the connector's own addresses"
-              + " ("
-              + RESERVED_ADDRESS_PREFIX + "*); callbacks cannot be sent there");
+          throw callbacks.error(category, ConfigException.quote(address) + " is one of the connector's own"
+              + " addresses (" + RESERVED_ADDRESS_PREFIX + "*); callbacks cannot be sent there");
         }
       }
       consumers.put(category, addresses);

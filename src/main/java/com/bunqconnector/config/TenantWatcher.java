@@ -23,10 +23,9 @@ import org.slf4j.LoggerFactory;
  * with a warning naming the file and the field; the tenant it held keeps running as it was, and
  * the same problem is reported once, not on every read. A rejected file is tried again on every
  * read, so one refused for a conflict (an id another file held, a user added at run time) is applied
- * once the conflict is gone. A listed entry that is not a regular file
- * (a dangling symbolic link, a FIFO) or cannot be read is rejected the same way, never taken for a
- * deleted file, and is never opened. A file read again without a
- * {@code callbackToken} keeps the token its tenant runs with.
+ * once the conflict is gone. A listed entry that is not a regular file (a dangling symbolic link, a
+ * FIFO) or cannot be read is rejected the same way, is never opened, and is not taken for a deleted
+ * file. A file read again without a {@code callbackToken} keeps the token its tenant runs with.
  */
 public final class TenantWatcher {
 
