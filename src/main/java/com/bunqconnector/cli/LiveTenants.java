@@ -116,8 +116,9 @@ final class LiveTenants implements UserAdmin {
     List<String> ids = List.copyOf(tenant.users().keySet());
     for (int i = 0; i < ids.size(); i++) {
       if (added.containsKey(ids.get(i))) {
-        throw new ConfigException(tenant.file() + ": users[" + i + "].id: '" + ids.get(i) + "' is a user added at"
-            + " run time (add-user); remove it with remove-user first, or give this one another id");
+        throw new ConfigException(tenant.file() + ": users[" + i + "].id: " + ConfigException.quote(ids.get(i))
+            + " is a user added at run time (add-user); remove it with remove-user first, or give this one"
+            + " another id");
       }
     }
   }

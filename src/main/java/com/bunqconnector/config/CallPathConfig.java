@@ -48,7 +48,7 @@ public record CallPathConfig(int connectTimeoutMs, int poolSize, boolean http2, 
     client.allowOnly(Set.of("connectTimeoutMs", "poolSize", "httpVersion", "keepAliveSeconds"));
     String version = client.string("httpVersion", "1.1");
     if (!version.equals("1.1") && !version.equals("2")) {
-      throw client.error("httpVersion", "must be \"1.1\" or \"2\", was '" + version + "'");
+      throw client.error("httpVersion", "must be \"1.1\" or \"2\", was " + ConfigException.quote(version));
     }
     JsonFields retry = root.object("retry");
     retry.allowOnly(Set.of("maxAttempts", "baseDelayMs", "maxDelayMs", "deadlineMs"));

@@ -76,8 +76,8 @@ public record CallbackConfig(Map<Environment, List<String>> allowedNetworks, Lis
     List<String> values = fields.strings(key);
     for (int i = 0; i < values.size(); i++) {
       if (!isCidr(values.get(i))) {
-        throw fields.error(key + "[" + i + "]", "must be an IP network such as 185.40.108.0/22 or ::1/128, was '"
-            + values.get(i) + "'");
+        throw fields.error(key + "[" + i + "]", "must be an IP network such as 185.40.108.0/22 or ::1/128, was "
+            + ConfigException.quote(values.get(i)));
       }
     }
     return values;

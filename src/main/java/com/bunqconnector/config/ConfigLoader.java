@@ -1,5 +1,6 @@
 package com.bunqconnector.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -7,18 +8,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Reads {@code connector.json} and every {@code *.json} in the tenants directory with vertx-config,
- * and validates them. The returned future fails with a {@link ConfigException} that names the file
+ * Reads {@code connector.json} with vertx-config and every {@code *.json} in the tenants directory
+ * as the {@link TenantWatcher} reads them again ({@link #readTenantText}), and validates them. The returned future fails with a {@link ConfigException} that names the file
  * and the field of the first mistake found.
  */
 public final class ConfigLoader {
@@ -26,7 +26,11 @@ public final class ConfigLoader {
   /** The node file's name inside the configuration directory. */
   public static final String NODE_FILE = "connector.json";
 
-  private static final Pattern LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
+  /** The largest tenant file read; a larger one is refused unread. */
+  public static final long MAX_TENANT_FILE_BYTES = 1024 * 1024;
+
+  /** A byte order mark, which some editors write at the start of a UTF-8 file; it is not part of the JSON. */
+  private static final String BOM = "\uFEFF";
 
   private final Vertx vertx;
   private final Function<String, String> env;
@@ -64,11 +68,37 @@ public final class ConfigLoader {
   public TenantConfig parseTenant(String file, String text, NodeConfig node, Function<String, String> knownToken) {
     JsonObject json;
     try {
-      json = new JsonObject(text);
+      json = new JsonObject(text.startsWith(BOM) ? text.substring(BOM.length()) : text);
     } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException(file + ": is not a valid JSON object: " + rootMessage(e), e);
+      throw new ConfigException(file + ": " + jsonProblem(e));
     }
     return TenantFile.parse(file, json, node.environment(), env, knownToken);
+  }
+
+  /**
+   * The text of one tenant file, read as UTF-8, at start and while the node runs alike. An entry that
+   * is not a regular file (a dangling symbolic link, a FIFO, a directory) or is larger than
+   * {@link #MAX_TENANT_FILE_BYTES} is refused without being opened.
+   *
+   * @return a future failed with a {@link ConfigException} naming the file when it cannot be read
+   */
+  public Future<String> readTenantText(String file) {
+    return vertx.fileSystem().props(file).transform(props -> {
+      if (props.failed()) {
+        return Future.failedFuture(new ConfigException(file + ": cannot be read (is it a dangling symbolic link?): "
+            + props.cause().getMessage()));
+      }
+      if (!props.result().isRegularFile()) {
+        return Future.failedFuture(new ConfigException(file + ": is not a regular file"));
+      }
+      if (props.result().size() > MAX_TENANT_FILE_BYTES) {
+        return Future.failedFuture(new ConfigException(file + ": is larger than " + MAX_TENANT_FILE_BYTES
+            + " bytes"));
+      }
+      return vertx.fileSystem().readFile(file)
+          .recover(e -> Future.failedFuture(new ConfigException(file + ": cannot be read: " + e.getMessage(), e)))
+          .map(bytes -> bytes.toString(StandardCharsets.UTF_8));
+    });
   }
 
   private Future<List<TenantConfig>> loadTenants(Path dir, NodeConfig node) {
@@ -88,7 +118,7 @@ public final class ConfigLoader {
               .sorted().toList();
           List<Future<TenantConfig>> parsed = new ArrayList<>();
           for (String file : sorted) {
-            parsed.add(readJson(file).map(json -> TenantFile.parse(file, json, node.environment(), env)));
+            parsed.add(readTenantText(file).map(text -> parseTenant(file, text, node, id -> null)));
           }
           return Future.all(parsed).map(all -> checkUnique(dirName, all.list()));
         });
@@ -102,7 +132,8 @@ public final class ConfigLoader {
     for (TenantConfig tenant : tenants) {
       String other = seen.putIfAbsent(tenant.id(), tenant.file());
       if (other != null) {
-        throw ConfigException.field(tenant.file(), "id", "'" + tenant.id() + "' is already used by " + other);
+        throw ConfigException.field(tenant.file(), "id", ConfigException.quote(tenant.id()) + " is already used by "
+            + other);
       }
     }
     return tenants;
@@ -121,26 +152,26 @@ public final class ConfigLoader {
           new ConfigRetrieverOptions().setScanPeriod(0).setIncludeDefaultStores(false).addStore(store));
       return retriever.getConfig()
           .eventually(retriever::close)
-          .recover(e -> Future.failedFuture(new ConfigException(file + ": is not a valid JSON object: "
-              + rootMessage(e), e)));
+          .recover(e -> Future.failedFuture(new ConfigException(file + ": " + jsonProblem(e))));
     });
   }
 
-  /** The parser's own words, without Jackson's source-location boilerplate but with line and column. */
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+  /**
+   * What is wrong with a text that does not parse as a JSON object, with the line and column where
+   * the parser stopped but without the parser's own words: they quote the text, which may be an API key
+   * written without quotes.
+   */
+  static String jsonProblem(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof JsonProcessingException parse && parse.getLocation() != null) {
+        return "is not valid JSON at line " + parse.getLocation().getLineNr() + " column "
+            + parse.getLocation().getColumnNr();
+      }
+      if (cause instanceof ClassCastException) {
+        return "is not a JSON object";
+      }
     }
-    String message = String.valueOf(root.getMessage()).replaceFirst("^Failed to decode:\\s*", "");
-    int source = message.indexOf(" at [Source:");
-    if (source >= 0) {
-      Matcher where = LOCATION.matcher(message.substring(source));
-      message = message.substring(0, source).strip() + (where.find()
-          ? " (line " + where.group(1) + ", column " + where.group(2) + ")"
-          : "");
-    }
-    return message;
+    return "is not a valid JSON object";
   }
 
   /** The configuration directory {@code node} was loaded from: the directory of its node file. */

@@ -37,6 +37,7 @@ public enum Environment {
         return environment;
       }
     }
-    throw ConfigException.field(file, field, "must be one of emulator, sandbox, production, was '" + value + "'");
+    throw ConfigException.field(file, field, "must be one of emulator, sandbox, production, was "
+        + ConfigException.quote(value));
   }
 }

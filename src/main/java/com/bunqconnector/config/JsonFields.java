@@ -37,7 +37,8 @@ final class JsonFields {
   }
 
   String fieldPath(String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    String name = ConfigException.name(key);
+    return path.isEmpty() ? name : path + "." + name;
   }
 
   ConfigException error(String key, String problem) {

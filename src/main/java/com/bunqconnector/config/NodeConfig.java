@@ -149,7 +149,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     pacing.allowOnly(Set.of("enabled", "egressGroup", "intervalMs", "maxWaitMs"));
     String egressGroup = pacing.string("egressGroup", "default");
     if (!egressGroup.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw pacing.error("egressGroup", "must be 1 to 64 letters, digits, '.', '_' or '-', was '" + egressGroup + "'");
+      throw pacing.error("egressGroup", "must be 1 to 64 letters, digits, '.', '_' or '-', was "
+          + ConfigException.quote(egressGroup));
     }
     JsonFields masterKey = root.object("masterKey");
     masterKey.allowOnly(Set.of("env", "file", "ephemeral"));
@@ -168,7 +169,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     demo.allowOnly(Set.of("enabled", "paymentRoundSeconds", "amount"));
     String amount = demo.string("amount", "1.00");
     if (!amount.matches("\\d{1,6}\\.\\d{2}") || amount.equals("0.00")) {
-      throw demo.error("amount", "must be a positive amount with two decimals such as 1.00, was '" + amount + "'");
+      throw demo.error("amount", "must be a positive amount with two decimals such as 1.00, was "
+          + ConfigException.quote(amount));
     }
     return new NodeConfig(
         file,
@@ -219,7 +221,7 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     }
     if (type == null) {
       throw store.error("type", "must be embedded (a database file under dataDir), postgresql (a database shared"
-          + " by a cluster) or memory, was '" + typeName + "'");
+          + " by a cluster) or memory, was " + ConfigException.quote(typeName));
     }
     String dataDir = store.string("dataDir", "data");
     if (dataDir.isBlank()) {
@@ -231,8 +233,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
     if (type == StoreType.POSTGRESQL) {
       if (url == null || !url.startsWith("jdbc:postgresql://")) {
         throw store.error("url", url == null ? "is missing (type postgresql needs jdbc:postgresql://host:5432/db)"
-            : "must be a PostgreSQL JDBC URL such as jdbc:postgresql://db.example.com:5432/connector, was '"
-            + url + "'");
+            : "must be a PostgreSQL JDBC URL such as jdbc:postgresql://db.example.com:5432/connector, was "
+            + ConfigException.quote(url));
       }
       if (user == null || user.isBlank()) {
         throw store.error("user", "is missing (type postgresql)");
@@ -250,7 +252,8 @@ public record NodeConfig(String file, Environment environment, String httpHost, 
   private static String url(JsonFields fields, String key) {
     String url = fields.string(key, null);
     if (url != null && !URL.matcher(url).matches()) {
-      throw fields.error(key, "must be an http(s) URL such as https://connector.example.com, was '" + url + "'");
+      throw fields.error(key, "must be an http(s) URL such as https://connector.example.com, was "
+          + ConfigException.quote(url));
     }
     return url;
   }

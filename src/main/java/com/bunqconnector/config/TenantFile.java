@@ -38,7 +38,7 @@ final class TenantFile {
     root.allowOnly(TENANT_FIELDS);
     String id = root.requiredString("id");
     if (!TenantConfig.isId(id)) {
-      throw root.error("id", TenantConfig.ID_RULE + ", was '" + id + "'");
+      throw root.error("id", TenantConfig.ID_RULE + ", was " + ConfigException.quote(id));
     }
     Environment environment = root.has("environment")
         ? Environment.parse(file, "environment", root.string("environment", null))
@@ -58,7 +58,8 @@ final class TenantFile {
     String keyPolicy = root.string("keyPolicy", TenantConfig.KEY_PER_USER);
     if (!keyPolicy.equals(TenantConfig.KEY_PER_USER) && !keyPolicy.equals(TenantConfig.KEY_PER_TENANT)) {
       throw root.error("keyPolicy", "must be \"" + TenantConfig.KEY_PER_USER + "\" (one key pair per user) or \""
-          + TenantConfig.KEY_PER_TENANT + "\" (one for all users of the tenant), was '" + keyPolicy + "'");
+          + TenantConfig.KEY_PER_TENANT + "\" (one for all users of the tenant), was "
+          + ConfigException.quote(keyPolicy));
     }
     Map<String, UserConfig> users = users(root, environment);
     Map<String, List<String>> consumers = consumers(root.object("callbacks"));
@@ -77,10 +78,10 @@ final class TenantFile {
       entry.allowOnly(USER_FIELDS);
       String userId = entry.requiredString("id");
       if (!TenantConfig.isId(userId)) {
-        throw entry.error("id", TenantConfig.ID_RULE + ", was '" + userId + "'");
+        throw entry.error("id", TenantConfig.ID_RULE + ", was " + ConfigException.quote(userId));
       }
       if (users.containsKey(userId)) {
-        throw entry.error("id", "'" + userId + "' is listed twice");
+        throw entry.error("id", ConfigException.quote(userId) + " is listed twice");
       }
       String apiKey = entry.string("apiKey", null);
       if (apiKey != null && apiKey.isBlank()) {
@@ -92,8 +93,8 @@ final class TenantFile {
       List<String> permittedIps = entry.strings("permittedIps");
       for (int i = 0; i < permittedIps.size(); i++) {
         if (!TenantConfig.isPermittedIp(permittedIps.get(i))) {
-          throw entry.error("permittedIps[" + i + "]", "must be an IPv4 address or *, was '" + permittedIps.get(i)
-              + "'");
+          throw entry.error("permittedIps[" + i + "]", "must be an IPv4 address or *, was "
+              + ConfigException.quote(permittedIps.get(i)));
         }
       }
       users.put(userId, new UserConfig(userId, apiKey, permittedIps));
@@ -115,8 +116,8 @@ final class TenantFile {
       }
       for (String address : addresses) {
         if (address.startsWith(RESERVED_ADDRESS_PREFIX)) {
-          throw callbacks.error(category, "'" + address + "' is one of the connector's own addresses ("
-              + RESERVED_ADDRESS_PREFIX + "*); callbacks cannot be sent there");
+          throw callbacks.error(category, ConfigException.quote(address) + " is one of the connector's own"
+              + " addresses (" + RESERVED_ADDRESS_PREFIX + "*); callbacks cannot be sent there");
         }
       }
       consumers.put(category, addresses);

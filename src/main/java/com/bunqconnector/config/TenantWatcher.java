@@ -2,8 +2,6 @@ package com.bunqconnector.config;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +21,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that does not read (bad JSON, a bad field, an id another file already uses) is rejected
  * with a warning naming the file and the field; the tenant it held keeps running as it was, and
- * the same bad text is reported once, not on every read. A file read again without a
- * {@code callbackToken} keeps the token its tenant runs with.
+ * the same problem is reported once, not on every read. A rejected file is tried again on every
+ * read, so one refused for a conflict (an id another file held, a user added at run time) is applied
+ * once the conflict is gone. A listed entry that is not a regular file (a dangling symbolic link, a
+ * FIFO) or cannot be read is rejected the same way, is never opened, and is not taken for a deleted
+ * file. A file read again without a {@code callbackToken} keeps the token its tenant runs with.
  */
 public final class TenantWatcher {
 
@@ -50,6 +51,10 @@ public final class TenantWatcher {
 
   /** A file as last read: its text, and the tenant it holds ({@code null} if it was never accepted). */
   private record Known(String text, TenantConfig tenant) {
+  }
+
+  /** One listed file as read now: its text, or why it could not be read (naming the file). */
+  private record Read(String text, String problem) {
   }
 
   private final Vertx vertx;
@@ -133,29 +138,30 @@ public final class TenantWatcher {
             : apply.apply(changes).otherwiseEmpty().map(changes));
   }
 
-  /** The text of each listed file by its name; a file gone before it was read is left out. */
-  private Future<Map<String, String>> readAll(List<String> listed) {
-    Map<String, Future<Buffer>> reads = new TreeMap<>();
+  /**
+   * What each listed file holds, by its name. A listed entry that cannot be read as a regular file is a
+   * problem of that file, not a removal (see {@link ConfigLoader#readTenantText}).
+   */
+  private Future<Map<String, Read>> readAll(List<String> listed) {
+    Map<String, Future<Read>> reads = new TreeMap<>();
     for (String file : listed) {
-      reads.put(dir.resolve(Path.of(file).getFileName()).toString(), vertx.fileSystem().readFile(file));
+      String name = dir.resolve(Path.of(file).getFileName()).toString();
+      reads.put(name, loader.readTenantText(name).map(text -> new Read(text, null))
+          .otherwise(e -> new Read(null, e.getMessage())));
     }
     return Future.join(new ArrayList<>(reads.values())).otherwiseEmpty().map(all -> {
-      Map<String, String> texts = new TreeMap<>();
-      reads.forEach((file, read) -> {
-        if (read.succeeded()) {
-          texts.put(file, read.result().toString(StandardCharsets.UTF_8));
-        }
-      });
-      return texts;
+      Map<String, Read> found = new TreeMap<>();
+      reads.forEach((file, read) -> found.put(file, read.result()));
+      return found;
     });
   }
 
-  private Changes compare(Map<String, String> texts) {
+  private Changes compare(Map<String, Read> reads) {
     List<TenantConfig> added = new ArrayList<>();
     List<Change> changed = new ArrayList<>();
     List<TenantConfig> removed = new ArrayList<>();
     for (String file : List.copyOf(files.keySet())) {
-      if (!texts.containsKey(file)) {
+      if (!reads.containsKey(file)) {
         Known gone = files.remove(file);
         rejections.remove(file);
         if (gone.tenant() != null) {
@@ -163,11 +169,17 @@ public final class TenantWatcher {
         }
       }
     }
-    for (Map.Entry<String, String> entry : texts.entrySet()) {
+    for (Map.Entry<String, Read> entry : reads.entrySet()) {
       String file = entry.getKey();
-      String text = entry.getValue();
       Known known = files.get(file);
-      if (known != null && text.equals(known.text())) {
+      TenantConfig held = known == null ? null : known.tenant();
+      if (entry.getValue().problem() != null) {
+        files.put(file, new Known(null, held));
+        reject(file, entry.getValue().problem(), held);
+        continue;
+      }
+      String text = entry.getValue().text();
+      if (known != null && text.equals(known.text()) && !rejections.containsKey(file)) {
         continue;
       }
       TenantConfig before = known == null ? null : known.tenant();
@@ -178,9 +190,7 @@ public final class TenantWatcher {
         check.accept(after);
       } catch (ConfigException e) {
         files.put(file, new Known(text, before));
-        rejections.put(file, e.getMessage());
-        log.warn("Rejected a tenant file: {}; {}", e.getMessage(), before == null
-            ? "it is not applied" : "tenant " + before.id() + " keeps running as it was");
+        reject(file, e.getMessage(), before);
         continue;
       }
       rejections.remove(file);
@@ -197,11 +207,20 @@ public final class TenantWatcher {
     return new Changes(added, changed, removed);
   }
 
+  /** Records the rejection of a file, logging it when it is not the one already recorded for that file. */
+  private void reject(String file, String problem, TenantConfig held) {
+    if (!problem.equals(rejections.put(file, problem))) {
+      log.warn("Rejected a tenant file: {}; {}", problem, held == null
+          ? "it is not applied" : "tenant " + held.id() + " keeps running as it was");
+    }
+  }
+
   private void checkUnique(String file, TenantConfig tenant) {
     for (Map.Entry<String, Known> other : files.entrySet()) {
       TenantConfig held = other.getValue().tenant();
       if (!other.getKey().equals(file) && held != null && held.id().equals(tenant.id())) {
-        throw ConfigException.field(file, "id", "'" + tenant.id() + "' is already used by " + other.getKey());
+        throw ConfigException.field(file, "id", ConfigException.quote(tenant.id()) + " is already used by "
+            + other.getKey());
       }
     }
   }

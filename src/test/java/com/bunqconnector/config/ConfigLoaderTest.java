@@ -100,10 +100,32 @@ class ConfigLoaderTest {
   void namesTheFileAndPlaceOfMalformedJson(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("broken.json", "{\"id\": \"acme\",\n \"users\": [");
     loader(vertx).load(conf).onComplete(test.failing(e -> test.verify(() -> {
-      assertThat(e.getMessage()).contains("broken.json: is not a valid JSON object:").contains("(line 2, column")
+      assertThat(e.getMessage()).contains("broken.json: is not valid JSON at line 2 column")
           .doesNotContain("REDACTED").doesNotContain("[Source");
       test.completeNow();
     })));
+  }
+
+  @Test
+  void aTenantFileWithAByteOrderMarkReadsAtStartAndWhenReadAgain(Vertx vertx, VertxTestContext test)
+      throws IOException {
+    String acme = "\uFEFF{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}]}";
+    tenant("acme.json", acme);
+    ConfigLoader loader = loader(vertx);
+    loader.load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+      assertThat(config.tenant("acme")).isPresent();
+      String file = conf.resolve("tenants/acme.json").toString();
+      assertThat(loader.parseTenant(file, acme, config.node(), id -> null).users()).containsOnlyKeys("alice");
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void aTenantEntryThatIsNotARegularFileIsRefusedAtStartWithoutOpeningIt(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}]}");
+    Files.createDirectory(conf.resolve("tenants/folder.json"));
+    assertRejected(vertx, test, conf.resolve("tenants/folder.json") + ": is not a regular file");
   }
 
   @Test

@@ -2,6 +2,7 @@ package com.bunqconnector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Future;
@@ -9,8 +10,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,7 +121,7 @@ class TenantWatcherTest {
 
       write("acme.json", "{\"id\":\"acme\",");
       assertThat(scan(watcher).isEmpty()).isTrue();
-      assertThat(watcher.rejections().get(acme)).startsWith(acme + ": is not a valid JSON object:");
+      assertThat(watcher.rejections().get(acme)).isEqualTo(acme + ": is not valid JSON at line 1 column 14");
 
       write("other.json", ACME);
       assertThat(scan(watcher).isEmpty()).isTrue();
@@ -132,6 +135,112 @@ class TenantWatcherTest {
       assertThat(change.after().users()).containsOnlyKeys("bob");
     });
     assertThat(watcher.rejections()).doesNotContainKey(acme);
+  }
+
+  @Test
+  void aDanglingSymbolicLinkIsARejectionNotARemovalAndItsTenantKeepsRunning() throws Exception {
+    TenantWatcher watcher = watcher();
+    Path acme = conf.resolve("tenants/acme.json");
+    Files.delete(acme);
+    Files.createSymbolicLink(acme, conf.resolve("nowhere.json"));
+    try (LogCapture log = new LogCapture()) {
+      assertThat(scan(watcher).isEmpty()).as("not removed").isTrue();
+      assertThat(watcher.rejections().get(acme.toString()))
+          .startsWith(acme + ": cannot be read (is it a dangling symbolic link?)");
+      assertThat(log.text()).contains("Rejected a tenant file: " + acme, "tenant acme keeps running as it was")
+          .doesNotContain("removed");
+    }
+    Files.delete(acme);
+    Files.writeString(acme, ACME.replace("alice", "bob"));
+    assertThat(scan(watcher).changed()).singleElement()
+        .satisfies(change -> assertThat(change.after().users()).containsOnlyKeys("bob"));
+    assertThat(watcher.rejections()).isEmpty();
+  }
+
+  @Test
+  void aFifoIsRejectedUnopenedAndLaterEditsStillApply() throws Exception {
+    TenantWatcher watcher = watcher();
+    Path pipe = conf.resolve("tenants/pipe.json");
+    Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+    assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo is available");
+    assertThat(scan(watcher).isEmpty()).isTrue();
+    assertThat(watcher.rejections()).containsEntry(pipe.toString(), pipe + ": is not a regular file");
+    write("globex.json", "{\"id\":\"globex\",\"users\":[{\"id\":\"dave\"}]}");
+    assertThat(scan(watcher).added()).extracting(TenantConfig::id).containsExactly("globex");
+    Files.delete(pipe);
+    assertThat(scan(watcher).isEmpty()).isTrue();
+    assertThat(watcher.rejections()).isEmpty();
+  }
+
+  @Test
+  void aFileRejectedForAConflictIsAppliedOnceTheConflictIsGoneAndLoggedOnce() throws Exception {
+    AtomicBoolean refuse = new AtomicBoolean(true);
+    TenantWatcher watcher = new TenantWatcher(vertx, new ConfigLoader(vertx, name -> null), conf, config.node(),
+        config.tenants(), tenant -> {
+          if (tenant.id().equals("globex") && refuse.get()) {
+            throw new ConfigException(tenant.file() + ": users[0].id: 'dave' is a user added at run time");
+          }
+        }, changes -> Future.succeededFuture());
+    String other = conf.resolve("tenants/other.json").toString();
+    try (LogCapture log = new LogCapture()) {
+      write("other.json", ACME.replace("alice", "bob"));
+      write("globex.json", "{\"id\":\"globex\",\"users\":[{\"id\":\"dave\"}]}");
+      assertThat(scan(watcher).isEmpty()).isTrue();
+      assertThat(watcher.rejections()).hasSize(2).containsKey(other);
+      int lines = log.lines();
+      assertThat(scan(watcher).isEmpty()).isTrue();
+      assertThat(log.lines()).as("each rejection is logged once").isEqualTo(lines);
+
+      refuse.set(false);
+      assertThat(scan(watcher).added()).extracting(TenantConfig::id).containsExactly("globex");
+      Files.delete(conf.resolve("tenants/acme.json"));
+      TenantWatcher.Changes moved = scan(watcher);
+      assertThat(moved.removed()).extracting(TenantConfig::id).containsExactly("acme");
+      assertThat(moved.added()).singleElement().satisfies(tenant -> {
+        assertThat(tenant.file()).isEqualTo(other);
+        assertThat(tenant.users()).containsOnlyKeys("bob");
+      });
+      assertThat(watcher.rejections()).isEmpty();
+    }
+  }
+
+  @Test
+  void aFileWithAByteOrderMarkIsReadAsAtStart() throws Exception {
+    TenantWatcher watcher = watcher();
+    write("acme.json", "\uFEFF" + ACME.replace("alice", "bob"));
+    assertThat(scan(watcher).changed()).singleElement()
+        .satisfies(change -> assertThat(change.after().users()).containsOnlyKeys("bob"));
+    assertThat(watcher.rejections()).isEmpty();
+  }
+
+  @Test
+  void anApiKeyInTheWrongPlaceIsNeverLoggedByARejection() throws Exception {
+    String key = "sandbox_31b2" + "0123456789abcdef".repeat(4);
+    String hex = "0123456789abcdef".repeat(4);
+    List<String> texts = List.of(
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apiKey\":" + key + "}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"" + key + "\"}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"" + hex + "\"}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"permittedIps\":[\"" + key + "\"]}]}",
+        "{\"id\":\"acme\",\"environment\":\"" + key + "\",\"users\":[{\"id\":\"alice\"}]}",
+        "{\"id\":\"acme\",\"keyPolicy\":\"" + key + "\",\"users\":[{\"id\":\"alice\"}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],\"callbacks\":{\"" + key + "\":[\"acme.x\"]}}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"" + key + "\":\"x\"}]}",
+        "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\"}],\"callbacks\":{\"PAYMENT\":[\"bunq." + key + "\"]}}");
+    TenantWatcher watcher = watcher();
+    String acme = conf.resolve("tenants/acme.json").toString();
+    try (LogCapture log = new LogCapture()) {
+      for (String text : texts) {
+        write("acme.json", text);
+        assertThat(scan(watcher).isEmpty()).isTrue();
+        assertThat(watcher.rejections().get(acme)).as(text).isNotNull().doesNotContain(key.substring(8))
+            .doesNotContain(hex.substring(4));
+      }
+      assertThat(log.text()).contains("is not valid JSON at line 1 column",
+          "users[0].id: must be lower-case", "'sand...' (76 characters)", "'0123...' (64 characters)",
+          "users[0].sand...(76 characters): is not a known field").doesNotContain(key.substring(8))
+          .doesNotContain(hex.substring(4));
+    }
   }
 
   @Test
