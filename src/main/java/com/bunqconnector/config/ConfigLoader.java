@@ -18,8 +18,9 @@ import java.util.function.Function;
 
 /**
  * Reads {@code connector.json} with vertx-config and every {@code *.json} in the tenants directory
- * as the {@link TenantWatcher} reads them again ({@link #readTenantText}), and validates them. The returned future fails with a {@link ConfigException} that names the file
- * and the field of the first mistake found.
+ * as the {@link TenantWatcher} reads them again ({@link #readTenantText}), and validates them. The
+ * returned future fails with a {@link ConfigException} that names the file and the field of the first
+ * mistake found.
  */
 public final class ConfigLoader {
 
