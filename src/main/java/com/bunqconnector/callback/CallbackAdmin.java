@@ -36,6 +36,8 @@ final class CallbackAdmin {
   static final String LIST_USERS = "list-users";
   private static final List<String> ACTIONS = List.of(LIST, REPLAY, REPLAY_ALL, ROTATE, REGISTER, ADD_USER,
       REMOVE_USER, LIST_USERS);
+  /** The longest API key add-user takes: bunq's keys and OAuth tokens are 64 to 72 characters. */
+  static final int MAX_API_KEY_LENGTH = 512;
   private static final Set<String> ADD_USER_FIELDS = Set.of("action", "tenant", "user", "apiKey", "permittedIps");
 
   private final Map<String, TenantConfig> tenants;
@@ -118,6 +120,10 @@ final class CallbackAdmin {
     }
     if (!(request.getValue("apiKey") instanceof String apiKey) || apiKey.isBlank()) {
       return Future.failedFuture(new IllegalArgumentException("add-user needs the user's apiKey, a non-empty string"));
+    }
+    if (apiKey.length() > MAX_API_KEY_LENGTH) {
+      return Future.failedFuture(new IllegalArgumentException("add-user's apiKey is " + apiKey.length()
+          + " characters long; a bunq API key or OAuth token has far fewer than " + MAX_API_KEY_LENGTH));
     }
     Object ips = request.getValue("permittedIps", new JsonArray());
     if (!(ips instanceof JsonArray list)) {

@@ -175,6 +175,7 @@ class RuntimeUsersTest {
           new Object[] {addRequest("carol"), "user 'carol' was already added to tenant 'acme' at run time"},
           new Object[] {addRequest("dave").put("apiKey", " "), "add-user needs the user's apiKey"},
           new Object[] {addRequest("dave").put("apiKey", (Object) null), "add-user needs the user's apiKey"},
+          new Object[] {addRequest("dave").put("apiKey", "k".repeat(2_000_000)), "apiKey is 2000000 characters long"},
           new Object[] {addRequest(seeded.apiKey()), "add-user needs a user: an id that must be lower-case"},
           new Object[] {addRequest("dave").put("permittedIps", new JsonArray().add("300.1.1.1")),
               "permittedIps[0] must be an IPv4 address or *"},
