@@ -45,6 +45,11 @@ final class EmulatorVerticle extends VerticleBase {
   private CryptoWorker crypto;
   private ResourceModule resources;
   private volatile Faults faults;
+  /**
+   * Whether the loaded journal holds the installations and ended sessions (format 2 on); a state of
+   * format 1 kept them in the state file, so the first save journals them.
+   */
+  private volatile boolean journalHoldsImmutables = true;
   private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
   private Durability durability = Durability.NONE;
   private WorkerExecutor stateWorker;
@@ -161,6 +166,7 @@ final class EmulatorVerticle extends VerticleBase {
       try {
         return file.load().map(saved -> {
           try {
+            journalHoldsImmutables = saved.state().getInteger("version", 1) >= 2;
             return new StateReader(state, oauth, resources.store()).restore(saved.state(), saved.journal());
           } catch (IllegalArgumentException | IllegalStateException e) {
             throw file.unreadable("is damaged: " + e.getMessage());
@@ -196,7 +202,7 @@ final class EmulatorVerticle extends VerticleBase {
       seeded = Seeder.apply(options.getSeed(), options, state, oauth);
       log.info("No emulator state in {} yet: seeded a fresh one", options.getDataDir());
     }
-    StateWriter writer = new StateWriter(state, oauth, resources.store(), seeded);
+    StateWriter writer = new StateWriter(state, oauth, resources.store(), seeded, journalHoldsImmutables);
     durability = Durability.of(context, stateWorker, state, writer, file);
     state.onChange(durability::schedule);
     state.changed();

@@ -69,8 +69,14 @@ final class StateWriter {
       List<Long> installations, List<Long> endedSessions) {
   }
 
-  /** A writer for a state whose payments, card actions and events are all in the journal already. */
-  StateWriter(EmulatorState state, OauthRegistry oauth, ResourceStore store, Seeder.Result seeded) {
+  /**
+   * A writer for a state whose payments, card actions and events are all in the journal already.
+   *
+   * @param immutablesJournaled whether its installations and ended sessions are in the journal too (not
+   *     for a state read from a format-1 file, which kept them in the state file)
+   */
+  StateWriter(EmulatorState state, OauthRegistry oauth, ResourceStore store, Seeder.Result seeded,
+      boolean immutablesJournaled) {
     this.state = state;
     this.oauth = oauth;
     this.store = store;
@@ -82,8 +88,10 @@ final class StateWriter {
     }
     journaledCardAction = store.lastCardActionId();
     journaledEvent = store.lastEventId();
-    state.installations().forEach(i -> journaledInstallations.add(i.id()));
-    state.endedSessions().forEach(e -> journaledEndedSessions.add(e.id()));
+    if (immutablesJournaled) {
+      state.installations().forEach(i -> journaledInstallations.add(i.id()));
+      state.endedSessions().forEach(e -> journaledEndedSessions.add(e.id()));
+    }
   }
 
   /** Records that {@code snapshot} is on disk: the next one journals only what is newer. */

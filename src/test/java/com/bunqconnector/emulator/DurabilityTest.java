@@ -38,7 +38,7 @@ class DurabilityTest {
     worker = vertx.createSharedWorkerExecutor("durability-test", 1);
     state = new EmulatorState(Clock.systemUTC());
     StateWriter writer = new StateWriter(state, new OauthRegistry(state), new ResourceStore(),
-        new Seeder.Result(List.of(), List.of()));
+        new Seeder.Result(List.of(), List.of()), true);
     StateFile file = new StateFile(dir);
     file.load();
     durability = Durability.of(context, worker, state, writer, file);

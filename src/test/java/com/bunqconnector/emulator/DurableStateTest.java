@@ -389,6 +389,12 @@ class DurableStateTest {
     assertThat(payments.items()).hasSize(1);
     assertThat(new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME))).getInteger("version"))
         .as("saved again in the current format").isEqualTo(StateFile.VERSION);
+
+    Emulators.stop(emulator);
+    emulator = start(port, EmulatorSeed.EMPTY);
+    Reply again = alice.get(alice.paymentsPath());
+    assertThat(again.status()).as("the session of the format-1 installation, after a second restart: "
+        + again.text()).isEqualTo(200);
   }
 
   @Test
