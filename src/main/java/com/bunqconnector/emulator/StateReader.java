@@ -34,21 +34,29 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Puts a {@link StateWriter} snapshot back into a fresh emulator's state, OAuth registry and
  * resource store, references resolved by id. Anything missing, mistyped or pointing nowhere fails
- * with an {@link IllegalArgumentException} naming the section, the entry's index and the field.
+ * with an {@link IllegalArgumentException} naming the section, the entry's index and the field; so
+ * do an id above {@code lastId} or an emulator IBAN above {@code lastAccountNumber} (new objects
+ * would take them and overwrite what holds them) and an id (or IBAN) that two objects of a kind share.
  */
 final class StateReader {
 
   private static final List<String> JOURNAL_KINDS =
       List.of("payment", "cardAction", "event", "installation", "endedSession");
+  /** An IBAN the emulator hands out, its account number in group 1. */
+  private static final Pattern EMULATOR_IBAN = Pattern.compile("NL\\d{2}BUNQ(\\d{10})");
 
   private final EmulatorState state;
   private final OauthRegistry oauth;
@@ -59,6 +67,11 @@ final class StateReader {
   private final Map<Long, RequestInquiry> inquiries = new HashMap<>();
   private final Map<Long, RequestResponse> responses = new HashMap<>();
   private final Map<Long, Payment> payments = new HashMap<>();
+  /** The ids read so far per kind of object kept by id, to refuse a second object under one. */
+  private final Map<String, Set<Long>> idsByKind = new HashMap<>();
+  private final Set<String> ibans = new HashSet<>();
+  private long lastId;
+  private long lastAccountNumber;
 
   StateReader(EmulatorState state, OauthRegistry oauth, ResourceStore store) {
     this.state = state;
@@ -74,7 +87,9 @@ final class StateReader {
    * @throws IllegalArgumentException naming what is wrong
    */
   Seeder.Result restore(JsonObject json, List<JsonObject> journal) {
-    state.restoreCounters(number(json, "lastId"), number(json, "lastAccountNumber"));
+    lastId = number(json, "lastId");
+    lastAccountNumber = number(json, "lastAccountNumber");
+    state.restoreCounters(lastId, lastAccountNumber);
     each(json, "users", j -> state.restoreUser(user(j)));
     each(json, "accounts", j -> state.restoreAccount(account(j)));
     optional(json, "installations", this::restoreInstallation);
@@ -124,8 +139,8 @@ final class StateReader {
       store.addResponse(response);
     });
     each(json, "draftPayments", j -> store.addDraft(draft(j)));
-    each(json, "cards", j -> store.restoreCard(account(j, "accountId").id, new Card(number(j, "id"),
-        text(j, "uuid"), text(j, "expiryDate"), text(j, "secondLine"))));
+    each(json, "cards", j -> store.restoreCard(cardHolder(j).id, new Card(id(j, "card"), text(j, "uuid"),
+        text(j, "expiryDate"), text(j, "secondLine"))));
     journal(journal, "payment", "cardAction");
     optional(json, "paymentBatches", j -> store.addBatch(batch(j)));
     journal(journal, "event");
@@ -166,12 +181,12 @@ final class StateReader {
   private void restoreEntry(String kind, JsonObject j) {
     switch (kind) {
       case "payment" -> {
-        Payment payment = new Payment(number(j, "id"), account(j, "accountId").id, object(j, "json"));
+        Payment payment = new Payment(id(j, "payment"), account(j, "accountId").id, object(j, "json"));
         payments.put(payment.id(), payment);
         state.addPayment(payment);
       }
-      case "cardAction" -> store.addCardAction(new CardAction(number(j, "id"), account(j, "accountId").id,
-          object(j, "json")));
+      case "cardAction" -> store.addCardAction(new CardAction(id(j, "MasterCard action"),
+          account(j, "accountId").id, object(j, "json")));
       case "event" -> store.addEvent(event(j));
       case "installation" -> restoreInstallation(j);
       case "endedSession" -> state.restoreEndedSession(session(j));
@@ -210,14 +225,14 @@ final class StateReader {
     }
   }
 
-  private static User user(JsonObject j) {
+  private User user(JsonObject j) {
     Kind kind = Kind.fromSeedName(text(j, "kind"));
-    return new User(number(j, "id"), time(j, "created"), text(j, "publicUuid"), kind, text(j, "name"),
+    return new User(id(j, "user"), time(j, "created"), text(j, "publicUuid"), kind, text(j, "name"),
         text(j, "email"), text(j, "phone"), text(j, "apiKey"), (int) number(j, "sessionTimeoutSeconds"));
   }
 
   private Account account(JsonObject j) {
-    Account account = new Account(number(j, "id"), time(j, "created"), text(j, "publicUuid"), text(j, "iban"),
+    Account account = new Account(id(j, "monetary account"), time(j, "created"), text(j, "publicUuid"), iban(j),
         user(j, "ownerId"), amount(j, "balance"));
     account.updated = time(j, "updated");
     account.description = text(j, "description");
@@ -230,15 +245,15 @@ final class StateReader {
     return account;
   }
 
-  private static Installation installation(JsonObject j) {
+  private Installation installation(JsonObject j) {
     KeyPair serverKeys = new KeyPair(RsaKeys.publicKeyFromPem(text(j, "serverPublicKey")),
         RsaKeys.privateKeyFromPem(text(j, "serverPrivateKey")));
-    return new Installation(number(j, "id"), number(j, "tokenId"), time(j, "created"), text(j, "token"),
+    return new Installation(id(j, "installation"), issued(j, "tokenId"), time(j, "created"), text(j, "token"),
         RsaKeys.publicKeyFromPem(text(j, "clientPublicKey")), serverKeys);
   }
 
-  private static Device device(JsonObject j) {
-    return new Device(number(j, "id"), time(j, "created"), text(j, "description"), number(j, "installationId"),
+  private Device device(JsonObject j) {
+    return new Device(issued(j, "id"), time(j, "created"), text(j, "description"), number(j, "installationId"),
         text(j, "apiKey"), array(j, "permittedIps").stream().map(String::valueOf).toList());
   }
 
@@ -252,23 +267,29 @@ final class StateReader {
     if (grantId != null && grant == null) {
       throw new IllegalArgumentException("\"grantId\" names no OAuth grant");
     }
-    return new Session(number(j, "id"), time(j, "created"), text(j, "token"), installation, user(j, "userId"),
+    return new Session(issued(j, "id"), time(j, "created"), text(j, "token"), installation, user(j, "userId"),
         time(j, "expiresAt"), grant);
   }
 
-  private static List<Filter> filters(JsonObject j) {
+  private List<Filter> filters(JsonObject j) {
     List<Filter> filters = new ArrayList<>();
-    each(j, "filters", f -> filters.add(new Filter(number(f, "id"), time(f, "created"), text(f, "category"),
+    each(j, "filters", f -> filters.add(new Filter(issued(f, "id"), time(f, "created"), text(f, "category"),
         text(f, "target"))));
     return filters;
   }
 
   private OauthClient client(JsonObject j) {
-    OauthClient client = new OauthClient(number(j, "id"), time(j, "created"), text(j, "clientId"),
+    OauthClient client = new OauthClient(id(j, "OAuth client"), time(j, "created"), text(j, "clientId"),
         text(j, "secret"), user(j, "ownerId"));
     client.updated = time(j, "updated");
     client.status = text(j, "status");
-    each(j, "callbackUrls", u -> client.callbackUrls.put(number(u, "id"), text(u, "url")));
+    each(j, "callbackUrls", u -> {
+      long id = issued(u, "id");
+      if (client.callbackUrls.containsKey(id)) {
+        throw new IllegalArgumentException("\"id\" " + id + " is taken by another callback URL of the client");
+      }
+      client.callbackUrls.put(id, text(u, "url"));
+    });
     return client;
   }
 
@@ -281,7 +302,7 @@ final class StateReader {
   }
 
   private Grant grant(JsonObject j) {
-    return new Grant(number(j, "id"), time(j, "created"), text(j, "accessToken"), client(j, "clientId"),
+    return new Grant(id(j, "OAuth grant"), time(j, "created"), text(j, "accessToken"), client(j, "clientId"),
         user(j, "requestedById"), user(j, "grantedById"));
   }
 
@@ -292,7 +313,7 @@ final class StateReader {
 
   private RequestInquiry inquiry(JsonObject j) {
     Object minimumAge = j.getValue("minimumAge");
-    RequestInquiry inquiry = new RequestInquiry(number(j, "id"), time(j, "created"), account(j, "accountId"),
+    RequestInquiry inquiry = new RequestInquiry(id(j, "request inquiry"), time(j, "created"), account(j, "accountId"),
         amount(j, "amountInquired"), j.getJsonObject("counterpartyLabel"), optionalText(j, "description"),
         optionalText(j, "merchantReference"), minimumAge == null ? null : (int) number(j, "minimumAge"),
         optionalText(j, "requireAddress"), optionalText(j, "redirectUrl"), optionalText(j, "bunqmeShareUrl"));
@@ -310,8 +331,8 @@ final class StateReader {
     if (inquiry == null) {
       throw new IllegalArgumentException("\"inquiryId\" names no request inquiry");
     }
-    RequestResponse response = new RequestResponse(number(j, "id"), time(j, "created"), account(j, "accountId"),
-        inquiry);
+    RequestResponse response = new RequestResponse(id(j, "request response"), time(j, "created"),
+        account(j, "accountId"), inquiry);
     response.updated = time(j, "updated");
     response.timeResponded = optionalTime(j, "timeResponded");
     response.amountResponded = optionalAmount(j, "amountResponded");
@@ -323,7 +344,8 @@ final class StateReader {
   private DraftPayment draft(JsonObject j) {
     List<DraftEntry> entries = new ArrayList<>();
     each(j, "entries", e -> entries.add(entry(e)));
-    DraftPayment draft = new DraftPayment(number(j, "id"), time(j, "created"), account(j, "accountId"), entries);
+    DraftPayment draft = new DraftPayment(id(j, "draft payment"), time(j, "created"), account(j, "accountId"),
+        entries);
     draft.updated = time(j, "updated");
     draft.status = text(j, "status");
     each(j, "responses", draft.responses::add);
@@ -339,7 +361,7 @@ final class StateReader {
   private DraftEntry entry(JsonObject j) {
     JsonObject pointer = object(j, "pointer");
     Account payee = j.getValue("payeeId") == null ? null : account(j, "payeeId");
-    return new DraftEntry(number(j, "id"), amount(j, "amount"),
+    return new DraftEntry(issued(j, "id"), amount(j, "amount"),
         new Pointer(text(pointer, "type"), text(pointer, "value"), optionalText(pointer, "name")), payee,
         j.getJsonObject("counterpartyLabel"), optionalText(j, "description"), optionalText(j, "merchantReference"),
         text(j, "type"));
@@ -356,7 +378,7 @@ final class StateReader {
       }
       paymentIds.add(id.longValue());
     }
-    return new PaymentBatch(number(j, "id"), accountId, paymentIds);
+    return new PaymentBatch(id(j, "payment batch"), accountId, paymentIds);
   }
 
   /** An event with the same view of its object that the live emulator gave it. */
@@ -385,7 +407,7 @@ final class StateReader {
       }
       default -> throw new IllegalArgumentException("\"objectType\" " + type + " is not one the emulator records");
     }
-    return new Event(number(j, "id"), time(j, "created"), user(j, "userId").id(), accountId, type, objectId,
+    return new Event(id(j, "event"), time(j, "created"), user(j, "userId").id(), accountId, type, objectId,
         object, awaitingReply);
   }
 
@@ -399,7 +421,7 @@ final class StateReader {
   private FailedCallback failure(JsonObject j) {
     Object code = j.getValue("responseCode");
     byte[] body = base64(j, "body");
-    return new FailedCallback(number(j, "id"), time(j, "created"), time(j, "updated"), user(j, "userId").id(),
+    return new FailedCallback(id(j, "failed callback"), time(j, "created"), time(j, "updated"), user(j, "userId").id(),
         text(j, "target"), text(j, "category"), text(j, "eventType"), number(j, "objectId"),
         text(j, "exceptionMessage"), code == null ? null : (int) number(j, "responseCode"), Buffer.buffer(body));
   }
@@ -417,6 +439,54 @@ final class StateReader {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("\"" + field + "\" is not base64");
     }
+  }
+
+  /**
+   * The object's {@code "id"}: one that {@code lastId} covers and no other object of the kind (kept by
+   * id, so one would replace the other) holds.
+   */
+  private long id(JsonObject j, String kind) {
+    long id = issued(j, "id");
+    if (!idsByKind.computeIfAbsent(kind, k -> new HashSet<>()).add(id)) {
+      throw new IllegalArgumentException("\"id\" " + id + " is taken by another " + kind);
+    }
+    return id;
+  }
+
+  /** An id the emulator handed out: at most {@code lastId}, which new objects count on from. */
+  private long issued(JsonObject j, String field) {
+    long id = number(j, field);
+    if (id > lastId) {
+      throw new IllegalArgumentException("\"" + field + "\" " + id + " is above \"lastId\" " + lastId
+          + ": new objects would be given ids in use");
+    }
+    return id;
+  }
+
+  /**
+   * The account's {@code "iban"}: one no other account holds and, if the emulator made it, one that
+   * {@code lastAccountNumber} covers, as new accounts' IBANs count on from there.
+   */
+  private String iban(JsonObject j) {
+    String iban = text(j, "iban");
+    Matcher made = EMULATOR_IBAN.matcher(iban);
+    if (made.matches() && Long.parseLong(made.group(1)) > lastAccountNumber) {
+      throw new IllegalArgumentException("\"iban\" " + iban + " has an account number above \"lastAccountNumber\" "
+          + lastAccountNumber + ": new accounts would be given IBANs in use");
+    }
+    if (!ibans.add(iban)) {
+      throw new IllegalArgumentException("\"iban\" " + iban + " is taken by another monetary account");
+    }
+    return iban;
+  }
+
+  /** The account of a card: one that has no other card, as an account keeps one. */
+  private Account cardHolder(JsonObject j) {
+    Account account = account(j, "accountId");
+    if (store.cards().containsKey(account.id)) {
+      throw new IllegalArgumentException("\"accountId\" names a monetary account with another card");
+    }
+    return account;
   }
 
   private User user(JsonObject j, String field) {

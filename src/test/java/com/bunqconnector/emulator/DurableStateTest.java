@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -471,6 +472,63 @@ class DurableStateTest {
     saved.getJsonArray("sessions").getJsonObject(0).put("installationId", 1);
     Files.writeString(file, saved.encode());
     assertStartFails("sessions[0]: \"installationId\" names no installation");
+  }
+
+  /** New objects would take ids (and IBANs) in use and overwrite what holds them: the start fails instead. */
+  @Test
+  void counterBelowAnIdOrIbanInUseFailsTheStartNamingIt() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    TestClient bob = TestClient.withSession(emulator.baseUrl());
+    payOut(alice, "1.00", "out");
+    Emulators.stop(emulator);
+    emulator = null;
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    String intact = Files.readString(file);
+    JsonObject saved = new JsonObject(intact);
+
+    Files.writeString(file, saved.copy().put("lastId", alice.userId - 1).encode());
+    assertStartFails("users[0]: \"id\" " + alice.userId + " is above \"lastId\" " + (alice.userId - 1));
+
+    List<String> journal = Files.readAllLines(dir.resolve(StateFile.JOURNAL_NAME));
+    int line = IntStream.range(0, journal.size()).filter(i -> journal.get(i).startsWith("{\"payment\""))
+        .findFirst().orElseThrow();
+    long paymentId = new JsonObject(journal.get(line)).getJsonObject("payment").getLong("id");
+    Files.writeString(file, saved.copy().put("lastId", paymentId - 1).encode());
+    assertStartFails(StateFile.JOURNAL_NAME + " line " + (line + 1) + ": \"id\" " + paymentId
+        + " is above \"lastId\"");
+
+    long bobsNumber = Long.parseLong(bob.iban.substring(8));
+    Files.writeString(file, saved.copy().put("lastAccountNumber", bobsNumber - 1).encode());
+    assertStartFails("accounts[1]: \"iban\" " + bob.iban + " has an account number above \"lastAccountNumber\" "
+        + (bobsNumber - 1));
+
+    Files.writeString(file, intact);
+    emulator = start(0, EmulatorSeed.EMPTY);
+    assertThat(TestClient.withSession(emulator.baseUrl(), alice.apiKey).userId).isEqualTo(alice.userId);
+  }
+
+  @Test
+  void idTakenByTwoObjectsOfAKindFailsTheStartNamingIt() throws Exception {
+    emulator = start(0, EmulatorSeed.EMPTY);
+    TestClient.withSession(emulator.baseUrl());
+    TestClient.withSession(emulator.baseUrl());
+    Emulators.stop(emulator);
+    emulator = null;
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    JsonObject saved = new JsonObject(Files.readString(file));
+
+    JsonObject accounts = saved.copy();
+    long first = accounts.getJsonArray("accounts").getJsonObject(0).getLong("id");
+    accounts.getJsonArray("accounts").getJsonObject(1).put("id", first);
+    Files.writeString(file, accounts.encode());
+    assertStartFails("accounts[1]: \"id\" " + first + " is taken by another monetary account");
+
+    JsonObject users = saved.copy();
+    long alice = users.getJsonArray("users").getJsonObject(0).getLong("id");
+    users.getJsonArray("users").getJsonObject(1).put("id", alice);
+    Files.writeString(file, users.encode());
+    assertStartFails("users[1]: \"id\" " + alice + " is taken by another user");
   }
 
   @Test
