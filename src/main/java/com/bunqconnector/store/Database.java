@@ -29,6 +29,11 @@ public final class Database implements AutoCloseable {
   /** The file name, without H2's {@code .mv.db} suffix, of the embedded database in the data directory. */
   public static final String EMBEDDED_NAME = "connector";
 
+  /** H2's error code for a statement on a database that has been closed (after a failed write, say). */
+  private static final int H2_DATABASE_CLOSED = 90098;
+  /** H2's error code for a statement on a database that was shut down. */
+  private static final int H2_DATABASE_SHUT_DOWN = 90121;
+
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   private final HikariDataSource pool;
@@ -231,6 +236,11 @@ public final class Database implements AutoCloseable {
     try (Connection connection = pool.getConnection()) {
       return work.apply(connection);
     } catch (SQLException e) {
+      if (e.getErrorCode() == H2_DATABASE_CLOSED || e.getErrorCode() == H2_DATABASE_SHUT_DOWN) {
+        // H2 closes an embedded database whose file it failed to write (a full disk); its connections stay
+        // closed. Evicting them makes the next query open the file again, which works once there is room.
+        pool.getHikariPoolMXBean().softEvictConnections();
+      }
       throw new StoreException("cannot " + what + " in the " + description + ": " + rootMessage(e), e);
     }
   }

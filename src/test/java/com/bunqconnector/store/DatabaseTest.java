@@ -61,4 +61,20 @@ class DatabaseTest {
         .hasMessageContaining("embedded database in " + data)
         .hasMessageContaining("can only be read");
   }
+
+  /**
+   * H2 closes an embedded database whose file it could not write (a full disk: seen on a small tmpfs,
+   * where the next write but one worked again once there was room); here H2's SHUTDOWN closes it.
+   */
+  @Test
+  void aClosedEmbeddedDatabaseIsOpenedAgainByTheNextQuery() throws Exception {
+    try (Database database = Database.embedded(temp.resolve("data"))) {
+      JdbcMapStore store = database.mapStore("bunq.sessions", EntryCheck.ANY);
+      store.store("acme/alice", "sealed");
+      assertThatThrownBy(() -> database.query("shut the database down",
+          connection -> connection.createStatement().execute("SHUTDOWN"))).hasMessageContaining("closed");
+      store.store("acme/carol", "sealed");
+      assertThat(store.loadAllKeys()).containsExactlyInAnyOrder("acme/alice", "acme/carol");
+    }
+  }
 }
