@@ -155,6 +155,15 @@ class CallbackEndpointTest {
         .contains("object is missing");
     assertThat(post(path, "{\"NotificationUrl\":{\"category\":\"PAYMENT\",\"object\":{}}}").bodyAsString())
         .contains("exactly one object");
+    try (LogCapture log = new LogCapture()) {
+      assertThat(post(path, "{\"NotificationUrl\":{\"category\":\"PAYMENT\\nINFO forged\","
+          + "\"object\":{\"Payment\":{}}}}").bodyAsString()).contains("category is not a bunq category");
+      assertThat(post(path, "{\"NotificationUrl\":{\"category\":\"PAYMENT\",\"event_type\":\"X\\rY\","
+          + "\"object\":{\"Payment\":{}}}}").bodyAsString()).contains("event_type is not a bunq event type");
+      assertThat(post(path, "{\"NotificationUrl\":{\"category\":\"PAYMENT\",\"object\":{\"Pay\\nment\":{}}}}")
+          .bodyAsString()).contains("not a bunq object type");
+      assertThat(log.text()).doesNotContain("forged").doesNotContain("Pay\nment");
+    }
     HttpResponse<Buffer> empty = post(path, "");
     assertThat(empty.statusCode()).isEqualTo(400);
     assertThat(empty.bodyAsString()).contains("body is empty");
