@@ -1,5 +1,17 @@
 package com.bunqconnector.emulator;
 
+import static com.bunqconnector.emulator.StateFields.amount;
+import static com.bunqconnector.emulator.StateFields.array;
+import static com.bunqconnector.emulator.StateFields.base64;
+import static com.bunqconnector.emulator.StateFields.number;
+import static com.bunqconnector.emulator.StateFields.object;
+import static com.bunqconnector.emulator.StateFields.optionalAmount;
+import static com.bunqconnector.emulator.StateFields.optionalObject;
+import static com.bunqconnector.emulator.StateFields.optionalText;
+import static com.bunqconnector.emulator.StateFields.optionalTime;
+import static com.bunqconnector.emulator.StateFields.text;
+import static com.bunqconnector.emulator.StateFields.time;
+
 import com.bunqconnector.crypto.RsaKeys;
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.AuthorizationCode;
@@ -27,36 +39,27 @@ import com.bunqconnector.emulator.ResourceModel.Schedule;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
 import java.security.KeyPair;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Puts a {@link StateWriter} snapshot back into a fresh emulator's state, OAuth registry and
  * resource store, references resolved by id. Anything missing, mistyped or pointing nowhere fails
  * with an {@link IllegalArgumentException} naming the section, the entry's index and the field; so
  * do an id above {@code lastId} or an emulator IBAN above {@code lastAccountNumber} (new objects
- * would take them and overwrite what holds them) and an id (or IBAN) that two objects of a kind share.
+ * would take them and overwrite what holds them) and an id (or IBAN) that two objects of a kind share
+ * ({@link IssuedIds}).
  */
 final class StateReader {
 
   private static final List<String> JOURNAL_KINDS =
       List.of("payment", "cardAction", "event", "installation", "endedSession");
-  /** An IBAN the emulator hands out, its account number in group 1. */
-  private static final Pattern EMULATOR_IBAN = Pattern.compile("NL\\d{2}BUNQ(\\d{10})");
 
   private final EmulatorState state;
   private final OauthRegistry oauth;
@@ -67,11 +70,7 @@ final class StateReader {
   private final Map<Long, RequestInquiry> inquiries = new HashMap<>();
   private final Map<Long, RequestResponse> responses = new HashMap<>();
   private final Map<Long, Payment> payments = new HashMap<>();
-  /** The ids read so far per kind of object kept by id, to refuse a second object under one. */
-  private final Map<String, Set<Long>> idsByKind = new HashMap<>();
-  private final Set<String> ibans = new HashSet<>();
-  private long lastId;
-  private long lastAccountNumber;
+  private IssuedIds ids;
 
   StateReader(EmulatorState state, OauthRegistry oauth, ResourceStore store) {
     this.state = state;
@@ -87,8 +86,9 @@ final class StateReader {
    * @throws IllegalArgumentException naming what is wrong
    */
   Seeder.Result restore(JsonObject json, List<JsonObject> journal) {
-    lastId = number(json, "lastId");
-    lastAccountNumber = number(json, "lastAccountNumber");
+    long lastId = number(json, "lastId");
+    long lastAccountNumber = number(json, "lastAccountNumber");
+    ids = new IssuedIds(lastId, lastAccountNumber);
     state.restoreCounters(lastId, lastAccountNumber);
     each(json, "users", j -> state.restoreUser(user(j)));
     each(json, "accounts", j -> state.restoreAccount(account(j)));
@@ -139,7 +139,7 @@ final class StateReader {
       store.addResponse(response);
     });
     each(json, "draftPayments", j -> store.addDraft(draft(j)));
-    each(json, "cards", j -> store.restoreCard(cardHolder(j).id, new Card(id(j, "card"), text(j, "uuid"),
+    each(json, "cards", j -> store.restoreCard(cardHolder(j).id, new Card(ids.id(j, "card"), text(j, "uuid"),
         text(j, "expiryDate"), text(j, "secondLine"))));
     journal(journal, "payment", "cardAction");
     optional(json, "paymentBatches", j -> store.addBatch(batch(j)));
@@ -181,11 +181,11 @@ final class StateReader {
   private void restoreEntry(String kind, JsonObject j) {
     switch (kind) {
       case "payment" -> {
-        Payment payment = new Payment(id(j, "payment"), account(j, "accountId").id, object(j, "json"));
+        Payment payment = new Payment(ids.id(j, "payment"), account(j, "accountId").id, object(j, "json"));
         payments.put(payment.id(), payment);
         state.addPayment(payment);
       }
-      case "cardAction" -> store.addCardAction(new CardAction(id(j, "MasterCard action"),
+      case "cardAction" -> store.addCardAction(new CardAction(ids.id(j, "MasterCard action"),
           account(j, "accountId").id, object(j, "json")));
       case "event" -> store.addEvent(event(j));
       case "installation" -> restoreInstallation(j);
@@ -227,13 +227,13 @@ final class StateReader {
 
   private User user(JsonObject j) {
     Kind kind = Kind.fromSeedName(text(j, "kind"));
-    return new User(id(j, "user"), time(j, "created"), text(j, "publicUuid"), kind, text(j, "name"),
+    return new User(ids.id(j, "user"), time(j, "created"), text(j, "publicUuid"), kind, text(j, "name"),
         text(j, "email"), text(j, "phone"), text(j, "apiKey"), (int) number(j, "sessionTimeoutSeconds"));
   }
 
   private Account account(JsonObject j) {
-    Account account = new Account(id(j, "monetary account"), time(j, "created"), text(j, "publicUuid"), iban(j),
-        user(j, "ownerId"), amount(j, "balance"));
+    Account account = new Account(ids.id(j, "monetary account"), time(j, "created"), text(j, "publicUuid"),
+        ids.iban(j), user(j, "ownerId"), amount(j, "balance"));
     account.updated = time(j, "updated");
     account.description = text(j, "description");
     account.dailyLimit = amount(j, "dailyLimit");
@@ -248,12 +248,12 @@ final class StateReader {
   private Installation installation(JsonObject j) {
     KeyPair serverKeys = new KeyPair(RsaKeys.publicKeyFromPem(text(j, "serverPublicKey")),
         RsaKeys.privateKeyFromPem(text(j, "serverPrivateKey")));
-    return new Installation(id(j, "installation"), issued(j, "tokenId"), time(j, "created"), text(j, "token"),
+    return new Installation(ids.id(j, "installation"), ids.issued(j, "tokenId"), time(j, "created"), text(j, "token"),
         RsaKeys.publicKeyFromPem(text(j, "clientPublicKey")), serverKeys);
   }
 
   private Device device(JsonObject j) {
-    return new Device(issued(j, "id"), time(j, "created"), text(j, "description"), number(j, "installationId"),
+    return new Device(ids.issued(j, "id"), time(j, "created"), text(j, "description"), number(j, "installationId"),
         text(j, "apiKey"), array(j, "permittedIps").stream().map(String::valueOf).toList());
   }
 
@@ -267,24 +267,24 @@ final class StateReader {
     if (grantId != null && grant == null) {
       throw new IllegalArgumentException("\"grantId\" names no OAuth grant");
     }
-    return new Session(issued(j, "id"), time(j, "created"), text(j, "token"), installation, user(j, "userId"),
+    return new Session(ids.issued(j, "id"), time(j, "created"), text(j, "token"), installation, user(j, "userId"),
         time(j, "expiresAt"), grant);
   }
 
   private List<Filter> filters(JsonObject j) {
     List<Filter> filters = new ArrayList<>();
-    each(j, "filters", f -> filters.add(new Filter(issued(f, "id"), time(f, "created"), text(f, "category"),
+    each(j, "filters", f -> filters.add(new Filter(ids.issued(f, "id"), time(f, "created"), text(f, "category"),
         text(f, "target"))));
     return filters;
   }
 
   private OauthClient client(JsonObject j) {
-    OauthClient client = new OauthClient(id(j, "OAuth client"), time(j, "created"), text(j, "clientId"),
+    OauthClient client = new OauthClient(ids.id(j, "OAuth client"), time(j, "created"), text(j, "clientId"),
         text(j, "secret"), user(j, "ownerId"));
     client.updated = time(j, "updated");
     client.status = text(j, "status");
     each(j, "callbackUrls", u -> {
-      long id = issued(u, "id");
+      long id = ids.issued(u, "id");
       if (client.callbackUrls.containsKey(id)) {
         throw new IllegalArgumentException("\"id\" " + id + " is taken by another callback URL of the client");
       }
@@ -302,7 +302,7 @@ final class StateReader {
   }
 
   private Grant grant(JsonObject j) {
-    return new Grant(id(j, "OAuth grant"), time(j, "created"), text(j, "accessToken"), client(j, "clientId"),
+    return new Grant(ids.id(j, "OAuth grant"), time(j, "created"), text(j, "accessToken"), client(j, "clientId"),
         user(j, "requestedById"), user(j, "grantedById"));
   }
 
@@ -313,10 +313,11 @@ final class StateReader {
 
   private RequestInquiry inquiry(JsonObject j) {
     Object minimumAge = j.getValue("minimumAge");
-    RequestInquiry inquiry = new RequestInquiry(id(j, "request inquiry"), time(j, "created"), account(j, "accountId"),
-        amount(j, "amountInquired"), j.getJsonObject("counterpartyLabel"), optionalText(j, "description"),
-        optionalText(j, "merchantReference"), minimumAge == null ? null : (int) number(j, "minimumAge"),
-        optionalText(j, "requireAddress"), optionalText(j, "redirectUrl"), optionalText(j, "bunqmeShareUrl"));
+    RequestInquiry inquiry = new RequestInquiry(ids.id(j, "request inquiry"), time(j, "created"),
+        account(j, "accountId"), amount(j, "amountInquired"), j.getJsonObject("counterpartyLabel"),
+        optionalText(j, "description"), optionalText(j, "merchantReference"),
+        minimumAge == null ? null : (int) number(j, "minimumAge"), optionalText(j, "requireAddress"),
+        optionalText(j, "redirectUrl"), optionalText(j, "bunqmeShareUrl"));
     inquiry.updated = time(j, "updated");
     inquiry.timeResponded = optionalTime(j, "timeResponded");
     inquiry.amountResponded = optionalAmount(j, "amountResponded");
@@ -331,7 +332,7 @@ final class StateReader {
     if (inquiry == null) {
       throw new IllegalArgumentException("\"inquiryId\" names no request inquiry");
     }
-    RequestResponse response = new RequestResponse(id(j, "request response"), time(j, "created"),
+    RequestResponse response = new RequestResponse(ids.id(j, "request response"), time(j, "created"),
         account(j, "accountId"), inquiry);
     response.updated = time(j, "updated");
     response.timeResponded = optionalTime(j, "timeResponded");
@@ -344,7 +345,7 @@ final class StateReader {
   private DraftPayment draft(JsonObject j) {
     List<DraftEntry> entries = new ArrayList<>();
     each(j, "entries", e -> entries.add(entry(e)));
-    DraftPayment draft = new DraftPayment(id(j, "draft payment"), time(j, "created"), account(j, "accountId"),
+    DraftPayment draft = new DraftPayment(ids.id(j, "draft payment"), time(j, "created"), account(j, "accountId"),
         entries);
     draft.updated = time(j, "updated");
     draft.status = text(j, "status");
@@ -361,7 +362,7 @@ final class StateReader {
   private DraftEntry entry(JsonObject j) {
     JsonObject pointer = object(j, "pointer");
     Account payee = j.getValue("payeeId") == null ? null : account(j, "payeeId");
-    return new DraftEntry(issued(j, "id"), amount(j, "amount"),
+    return new DraftEntry(ids.issued(j, "id"), amount(j, "amount"),
         new Pointer(text(pointer, "type"), text(pointer, "value"), optionalText(pointer, "name")), payee,
         j.getJsonObject("counterpartyLabel"), optionalText(j, "description"), optionalText(j, "merchantReference"),
         text(j, "type"));
@@ -370,15 +371,15 @@ final class StateReader {
   private PaymentBatch batch(JsonObject j) {
     long accountId = account(j, "accountId").id;
     List<Long> paymentIds = new ArrayList<>();
-    JsonArray ids = array(j, "paymentIds");
-    for (int i = 0; i < ids.size(); i++) {
-      if (!(ids.getValue(i) instanceof Number id) || payments.get(id.longValue()) == null
+    JsonArray listed = array(j, "paymentIds");
+    for (int i = 0; i < listed.size(); i++) {
+      if (!(listed.getValue(i) instanceof Number id) || payments.get(id.longValue()) == null
           || payments.get(id.longValue()).accountId() != accountId) {
         throw new IllegalArgumentException("\"paymentIds\"[" + i + "] names no payment of the account");
       }
       paymentIds.add(id.longValue());
     }
-    return new PaymentBatch(id(j, "payment batch"), accountId, paymentIds);
+    return new PaymentBatch(ids.id(j, "payment batch"), accountId, paymentIds);
   }
 
   /** An event with the same view of its object that the live emulator gave it. */
@@ -407,7 +408,7 @@ final class StateReader {
       }
       default -> throw new IllegalArgumentException("\"objectType\" " + type + " is not one the emulator records");
     }
-    return new Event(id(j, "event"), time(j, "created"), user(j, "userId").id(), accountId, type, objectId,
+    return new Event(ids.id(j, "event"), time(j, "created"), user(j, "userId").id(), accountId, type, objectId,
         object, awaitingReply);
   }
 
@@ -421,8 +422,8 @@ final class StateReader {
   private FailedCallback failure(JsonObject j) {
     Object code = j.getValue("responseCode");
     byte[] body = base64(j, "body");
-    return new FailedCallback(id(j, "failed callback"), time(j, "created"), time(j, "updated"), user(j, "userId").id(),
-        text(j, "target"), text(j, "category"), text(j, "eventType"), number(j, "objectId"),
+    return new FailedCallback(ids.id(j, "failed callback"), time(j, "created"), time(j, "updated"),
+        user(j, "userId").id(), text(j, "target"), text(j, "category"), text(j, "eventType"), number(j, "objectId"),
         text(j, "exceptionMessage"), code == null ? null : (int) number(j, "responseCode"), Buffer.buffer(body));
   }
 
@@ -433,52 +434,6 @@ final class StateReader {
         optionalTime(j, "failureCreated"), (int) number(j, "attempts"));
   }
 
-  private static byte[] base64(JsonObject j, String field) {
-    try {
-      return Base64.getDecoder().decode(text(j, field));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("\"" + field + "\" is not base64");
-    }
-  }
-
-  /**
-   * The object's {@code "id"}: one that {@code lastId} covers and no other object of the kind (kept by
-   * id, so one would replace the other) holds.
-   */
-  private long id(JsonObject j, String kind) {
-    long id = issued(j, "id");
-    if (!idsByKind.computeIfAbsent(kind, k -> new HashSet<>()).add(id)) {
-      throw new IllegalArgumentException("\"id\" " + id + " is taken by another " + kind);
-    }
-    return id;
-  }
-
-  /** An id the emulator handed out: at most {@code lastId}, which new objects count on from. */
-  private long issued(JsonObject j, String field) {
-    long id = number(j, field);
-    if (id > lastId) {
-      throw new IllegalArgumentException("\"" + field + "\" " + id + " is above \"lastId\" " + lastId
-          + ": new objects would be given ids in use");
-    }
-    return id;
-  }
-
-  /**
-   * The account's {@code "iban"}: one no other account holds and, if the emulator made it, one that
-   * {@code lastAccountNumber} covers, as new accounts' IBANs count on from there.
-   */
-  private String iban(JsonObject j) {
-    String iban = text(j, "iban");
-    Matcher made = EMULATOR_IBAN.matcher(iban);
-    if (made.matches() && Long.parseLong(made.group(1)) > lastAccountNumber) {
-      throw new IllegalArgumentException("\"iban\" " + iban + " has an account number above \"lastAccountNumber\" "
-          + lastAccountNumber + ": new accounts would be given IBANs in use");
-    }
-    if (!ibans.add(iban)) {
-      throw new IllegalArgumentException("\"iban\" " + iban + " is taken by another monetary account");
-    }
-    return iban;
-  }
 
   /** The account of a card: one that has no other card, as an account keeps one. */
   private Account cardHolder(JsonObject j) {
@@ -497,71 +452,5 @@ final class StateReader {
   private Account account(JsonObject j, String field) {
     return state.account(number(j, field))
         .orElseThrow(() -> new IllegalArgumentException("\"" + field + "\" names no monetary account"));
-  }
-
-  private static long number(JsonObject j, String field) {
-    if (!(j.getValue(field) instanceof Number value) || value.doubleValue() != Math.rint(value.doubleValue())) {
-      throw new IllegalArgumentException("\"" + field + "\" must be a whole number, was " + shown(j, field));
-    }
-    return value.longValue();
-  }
-
-  private static String text(JsonObject j, String field) {
-    if (!(j.getValue(field) instanceof String value)) {
-      throw new IllegalArgumentException("\"" + field + "\" must be a string, was " + shown(j, field));
-    }
-    return value;
-  }
-
-  private static String optionalText(JsonObject j, String field) {
-    return j.getValue(field) == null ? null : text(j, field);
-  }
-
-  private static Instant time(JsonObject j, String field) {
-    try {
-      return Instant.parse(text(j, field));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("\"" + field + "\" is not an ISO-8601 instant");
-    }
-  }
-
-  private static Instant optionalTime(JsonObject j, String field) {
-    return j.getValue(field) == null ? null : time(j, field);
-  }
-
-  private static BigDecimal amount(JsonObject j, String field) {
-    try {
-      return new BigDecimal(text(j, field));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("\"" + field + "\" is not a decimal amount");
-    }
-  }
-
-  private static BigDecimal optionalAmount(JsonObject j, String field) {
-    return j.getValue(field) == null ? null : amount(j, field);
-  }
-
-  private static JsonObject object(JsonObject j, String field) {
-    if (!(j.getValue(field) instanceof JsonObject value)) {
-      throw new IllegalArgumentException("\"" + field + "\" must be an object");
-    }
-    return value;
-  }
-
-  private static JsonObject optionalObject(JsonObject j, String field) {
-    return j.getValue(field) == null ? null : object(j, field);
-  }
-
-  private static JsonArray array(JsonObject j, String field) {
-    if (!(j.getValue(field) instanceof JsonArray value)) {
-      throw new IllegalArgumentException("\"" + field + "\" must be an array");
-    }
-    return value;
-  }
-
-  /** A field's value for an error message; strings are not shown, since some hold secrets. */
-  private static String shown(JsonObject j, String field) {
-    Object value = j.getValue(field);
-    return value == null ? "missing" : value instanceof String ? "a string" : value.getClass().getSimpleName();
   }
 }
