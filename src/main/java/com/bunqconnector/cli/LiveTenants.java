@@ -324,12 +324,16 @@ final class LiveTenants implements UserAdmin {
     return filtersOut
         .compose(done -> stored.remove(tenant, user))
         .compose(removed -> {
+          if (!removed) {
+            // A remove-user sent at the same time, to this node or another, took it out of the map first.
+            return Future.succeededFuture(false);
+          }
           unserveRuntime(tenant, user);
           publish(USER_REMOVED, tenant, user);
           log.info("User {}/{} added at run time is removed", tenant, user);
-          return sessions.forget(tenant, user);
+          return sessions.forget(tenant, user).map(forgotten -> true);
         })
-        .map(forgotten -> new JsonObject().put("tenant", tenant).put("user", user).put("removed", true));
+        .map(removed -> new JsonObject().put("tenant", tenant).put("user", user).put("removed", removed));
   }
 
   @Override

@@ -199,6 +199,30 @@ class RuntimeUsersTest {
   }
 
   @Test
+  void ofTwoRemovalsOfOneUserSentTogetherOnlyOneReportsItRemoved() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      node(vertx, SecretBox.ephemeral());
+      admin(vertx, addRequest("carol")).await(30, TimeUnit.SECONDS);
+      JsonObject remove = new JsonObject().put("action", "remove-user").put("tenant", "acme").put("user", "carol");
+      List<Future<JsonObject>> removals = List.of(admin(vertx, remove), admin(vertx, remove));
+      Future.join(removals).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+      long reportedRemoved = removals.stream()
+          .filter(r -> r.succeeded() && r.result().getBoolean("removed")).count();
+      assertThat(reportedRemoved).isEqualTo(1);
+      for (Future<JsonObject> other : removals) {
+        if (other.failed()) {
+          assertThat(other.cause()).hasMessageContaining("no user 'carol' was added to tenant 'acme' at run time");
+        }
+      }
+      assertThat(admin(vertx, new JsonObject().put("action", "list-users")).await(10, TimeUnit.SECONDS)
+          .getJsonArray("users")).hasSize(1);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aTenantFileThatTakesTheIdOfAUserAddedAtRunTimeIsRejected() throws Exception {
     Files.writeString(conf.resolve("connector.json"), Files.readString(conf.resolve("connector.json"))
         .replace("\"tenantsPollMs\": 0", "\"tenantsPollMs\": 50"));
