@@ -7,11 +7,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code bunq-connector} command line: {@code run} (the main job), {@code emulator} (the
- * emulator alone), {@code bench} (benchmarks) and {@code replay} (dead callback letters).
+ * emulator alone), {@code bench} (benchmarks), {@code replay} (dead callback letters) and {@code users}
+ * (the users of a running cluster).
  */
 @Command(name = "bunq-connector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Runs the bunq API for many users at once, with a bunq emulator.",
-    subcommands = {RunCommand.class, EmulatorCommand.class, BenchCommand.class, ReplayCommand.class})
+    subcommands = {RunCommand.class, EmulatorCommand.class, BenchCommand.class, ReplayCommand.class,
+        UsersCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

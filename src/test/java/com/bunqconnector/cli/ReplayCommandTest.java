@@ -42,7 +42,8 @@ class ReplayCommandTest {
   @TempDir
   Path conf;
 
-  private static String run(String... args) {
+  /** Runs the command line as {@code main} would; returns what it printed, asserting it exited 0. */
+  static String run(String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));

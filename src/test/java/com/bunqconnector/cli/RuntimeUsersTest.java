@@ -242,7 +242,7 @@ class RuntimeUsersTest {
   }
 
   @Test
-  void everyNodeOfAClusterServesAnAddedUserAndANodeThatStartsLaterLoadsIt() throws Exception {
+  void everyNodeOfAClusterServesAUserAddedWithTheUsersCommandAndANodeThatStartsLaterLoadsIt() throws Exception {
     TestClusters cluster = TestClusters.create();
     SecretBox box = new SecretBox(new byte[SecretBox.KEY_BYTES]);
     Vertx first = cluster.join();
@@ -251,8 +251,19 @@ class RuntimeUsersTest {
     try {
       node(first, box);
       ConnectorNode other = node(second, box);
-      admin(first, addRequest("carol")).await(30, TimeUnit.SECONDS);
+      Path cli = Files.createDirectories(conf.resolve("cli/tenants"));
+      Files.copy(conf.resolve("tenants/acme.json"), cli.resolve("acme.json"));
+      Files.writeString(cli.resolveSibling("cluster.xml"), cluster.xml());
+      Files.writeString(cli.resolveSibling("connector.json"), "{\"cluster\": {\"enabled\": true}}");
+      Path keyFile = Files.writeString(conf.resolve("carol.key"), seeded.apiKey() + "\n");
+      String cliConf = cli.getParent().toString();
+      assertThat(ReplayCommandTest.run("users", "add", "--conf", cliConf, "--tenant", "acme", "--user", "carol",
+          "--api-key-file", keyFile.toString(), "--permitted-ip", "*"))
+          .contains("added acme/carol; callback filters registered for 1 user(s), failed for 0\n")
+          .doesNotContain(seeded.apiKey());
       until(first, "the other node serves carol", () -> other.tenants().get("acme").users().containsKey("carol"));
+      assertThat(ReplayCommandTest.run("users", "list", "--conf", cliConf))
+          .contains("acme/alice file permittedIps=caller\nacme/carol runtime permittedIps=*\n2 users\n");
       assertThat(bunqUserId(second, "carol")).isEqualTo(seeded.userId());
 
       later = cluster.join();
@@ -260,8 +271,8 @@ class RuntimeUsersTest {
       assertThat(third.tenants().get("acme").users()).containsKeys("alice", "carol");
       assertThat(third.sessions().isUsable("acme", "carol").await(10, TimeUnit.SECONDS)).isTrue();
 
-      admin(later, new JsonObject().put("action", "remove-user").put("tenant", "acme").put("user", "carol"))
-          .await(30, TimeUnit.SECONDS);
+      assertThat(ReplayCommandTest.run("users", "--conf", cliConf, "remove", "--tenant", "acme", "--user", "carol"))
+          .contains("removed acme/carol\n");
       until(first, "no node serves carol", () -> !other.tenants().get("acme").users().containsKey("carol"));
     } finally {
       for (Vertx vertx : new Vertx[] {later, second, first}) {
