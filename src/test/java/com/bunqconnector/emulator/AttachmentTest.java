@@ -1,24 +1,19 @@
 package com.bunqconnector.emulator;
 
 import static com.bunqconnector.emulator.ResourceCalls.accountPath;
+import static com.bunqconnector.emulator.ResourceCalls.image;
+import static com.bunqconnector.emulator.ResourceCalls.pdf;
+import static com.bunqconnector.emulator.ResourceCalls.upload;
+import static com.bunqconnector.emulator.ResourceCalls.uploadHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,7 +133,7 @@ class AttachmentTest {
     byte[] other = png.clone();
     other[other.length - 1] ^= 1;
     Reply refused = alice.sendBytes("POST", PUBLIC, alice.sessionToken, png, TestClient.sign(alice.keys.getPrivate(),
-        other), headers("image/png", "signed over other bytes"));
+        other), uploadHeaders("image/png", "signed over other bytes"));
     assertRefused(refused, 401, "The request signature is invalid.");
     Reply signed = upload(alice, PUBLIC, png, "image/png", "signed over its bytes", true);
     assertThat(signed.status()).as(signed.text()).isEqualTo(200);
@@ -204,24 +199,6 @@ class AttachmentTest {
     }
   }
 
-  /** POSTs {@code body} as it is; a null type or description leaves that header out. */
-  private static Reply upload(TestClient client, String path, byte[] body, String type, String description,
-      boolean sign) {
-    String signature = sign ? TestClient.sign(client.keys.getPrivate(), body) : null;
-    return client.sendBytes("POST", path, client.sessionToken, body, signature, headers(type, description));
-  }
-
-  private static Map<String, String> headers(String type, String description) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    if (type != null) {
-      headers.put("Content-Type", type);
-    }
-    if (description != null) {
-      headers.put("X-Bunq-Attachment-Description", description);
-    }
-    return headers;
-  }
-
   private static String uuid(Reply uploaded) {
     assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(200);
     return uploaded.item(0, "Uuid").getString("uuid");
@@ -230,32 +207,5 @@ class AttachmentTest {
   private static void assertRefused(Reply reply, int status, String description) {
     assertThat(reply.status()).as(reply.text()).isEqualTo(status);
     assertThat(reply.errorDescription()).startsWith(description);
-  }
-
-  /** An image of the given size in {@code format} (png, gif, jpeg), with seeded noise. */
-  static byte[] image(String format, int width, int height) {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Random random = new Random(width * 31L + height);
-    for (int x = 0; x < width; x++) {
-      for (int y = 0; y < height; y++) {
-        image.setRGB(x, y, random.nextInt(0x1000000));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      assertThat(ImageIO.write(image, format, out)).as("a JDK writer for " + format).isTrue();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  /** {@code size} bytes that start as a PDF does. */
-  private static byte[] pdf(int size) {
-    byte[] bytes = new byte[size];
-    Arrays.fill(bytes, (byte) ' ');
-    byte[] header = "%PDF-1.4\n".getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(header, 0, bytes, 0, header.length);
-    return bytes;
   }
 }
