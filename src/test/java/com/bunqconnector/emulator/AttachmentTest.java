@@ -6,12 +6,15 @@ import static com.bunqconnector.emulator.ResourceCalls.pdf;
 import static com.bunqconnector.emulator.ResourceCalls.upload;
 import static com.bunqconnector.emulator.ResourceCalls.uploadHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -193,10 +196,40 @@ class AttachmentTest {
       assertThat(carol.get(accountPath(carol) + "/attachment/" + id + "/content").raw()).isEqualTo(pdf);
       String again = uuid(upload(carol, PUBLIC, jpeg, "image/jpeg", "after the restart", false));
       assertThat(again).isNotEqualTo(image);
+
+      Emulators.stop(emulator);
+      emulator = null;
+      dropJournalEntries(StateReader.PUBLIC_ATTACHMENT);
+      assertThatThrownBy(() -> Emulators.start(vertx, new EmulatorOptions().setDataDir(dir)))
+          .hasMessageContaining("\"attachmentUuid\" names no public attachment");
     } finally {
       Emulators.stop(emulator);
       vertx.close().await(15, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void theStorageBoundIsAnOptionAndNeverNegative() {
+    assertThat(new EmulatorOptions().getAttachmentStorageBytes()).isEqualTo(32L * 1024 * 1024);
+    assertThat(new EmulatorOptions(new EmulatorOptions().setAttachmentStorageBytes(5).toJson())
+        .getAttachmentStorageBytes()).isEqualTo(5);
+    assertThatThrownBy(() -> new EmulatorOptions().setAttachmentStorageBytes(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("attachmentStorageBytes must be >= 0, was -1");
+  }
+
+  /** Removes the journal entries of {@code kind} and makes the state file vouch for what is left. */
+  private void dropJournalEntries(String kind) throws IOException {
+    Path journal = dir.resolve(StateFile.JOURNAL_NAME);
+    StringBuilder kept = new StringBuilder();
+    for (String line : Files.readString(journal).lines().toList()) {
+      if (!new JsonObject(line).containsKey(kind)) {
+        kept.append(line).append('\n');
+      }
+    }
+    Files.writeString(journal, kept);
+    Path state = dir.resolve(StateFile.FILE_NAME);
+    Files.writeString(state, new JsonObject(Files.readString(state)).put("journalLength", Files.size(journal))
+        .encode());
   }
 
   private static String uuid(Reply uploaded) {
