@@ -121,8 +121,8 @@ final class EmulatorVerticle extends VerticleBase {
       router.route().handler(guard::identify);
       BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
       // Bodies only where they belong: on a GET with a form Content-Type over HTTP/2, BodyHandler throws (a 500).
-      // A body declared too large is refused here, once: BodyHandler fails such a call twice (on its length and
-      // again as the bytes come in), and the second failure could answer a plain 413 before a signed 400 is sent.
+      // A body declared too large is refused here: after BodyHandler's own 413, a call whose answer is signed
+      // (so sent a little later) got Vert.x's plain 413 page instead about every other time.
       router.route().handler(ctx -> {
         if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
           ctx.next();
