@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes every emulator response the bunq way: JSON body (or a file's bytes), a fresh
  * {@code X-Bunq-Client-Response-Id}, the echoed {@code X-Bunq-Client-Request-Id}, and, when the
- * request named an installation, an
- * {@code X-Bunq-Server-Signature} over the exact body bytes made on the crypto worker pool with the
- * installation's current server key. A 429 is never signed (bunq does not sign them), and a call
- * marked by a drop-after fault gets its connection closed instead of an answer.
+ * request named an installation, an {@code X-Bunq-Server-Signature} over the exact body bytes made
+ * on the crypto worker pool with the installation's current server key. A 429 is never signed (bunq
+ * does not sign them), and a call marked by a drop-after fault gets its connection closed instead of
+ * an answer.
  */
 final class Replies {
 
@@ -29,10 +29,6 @@ final class Replies {
   static final String SERVER_SIGNATURE = "X-Bunq-Server-Signature";
   /** The header naming the language of {@code error_description_translated}. */
   static final String LANGUAGE = "X-Bunq-Language";
-  /** A file as an answer: its bytes, sent as they are, and their MIME type. */
-  record Raw(String contentType, Buffer bytes) {
-  }
-
   /** Routing-context key of the {@link Installation} whose server key signs the response. */
   static final String INSTALLATION_KEY = "bunq.installation";
 
@@ -44,6 +40,10 @@ final class Replies {
       + " do not repeat it: read the resource to see it.";
   private static final String JSON = "application/json";
   private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+  /** A file as an answer: its bytes, sent as they are, and their MIME type. */
+  record Raw(String contentType, Buffer bytes) {
+  }
 
   private final CryptoWorker crypto;
   private final CredentialFaults credentials;
