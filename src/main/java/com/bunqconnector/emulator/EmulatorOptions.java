@@ -33,6 +33,8 @@ public class EmulatorOptions {
   public static final int DEFAULT_CRYPTO_POOL_SIZE = 2;
   /** Default memory of {@code X-Bunq-Client-Request-Id}s per installation: one hour. */
   public static final int DEFAULT_REQUEST_ID_TTL_SECONDS = 3_600;
+  /** Default bound on the bytes of all uploaded files the emulator holds: 32 MiB. */
+  public static final long DEFAULT_ATTACHMENT_STORAGE_BYTES = 32L * 1024 * 1024;
   private static final Pattern BALANCE = Pattern.compile("\\d{1,12}(\\.\\d{1,2})?");
 
   private String host = DEFAULT_HOST;
@@ -60,6 +62,8 @@ public class EmulatorOptions {
   private boolean httpsCallbacksOnly;
   /** Whether payments are held to their account's daily_limit; off so the demo's endless rounds never stop. */
   private boolean enforceDailyLimits;
+  /** The bytes of uploaded files (attachments) the emulator holds at most. */
+  private long attachmentStorageBytes = DEFAULT_ATTACHMENT_STORAGE_BYTES;
 
   /** Options with every default. */
   public EmulatorOptions() {
@@ -92,6 +96,7 @@ public class EmulatorOptions {
     setDataDir(pathFrom(json.getValue("dataDir")));
     setHttpsCallbacksOnly(json.getBoolean("httpsCallbacksOnly", false));
     setEnforceDailyLimits(json.getBoolean("enforceDailyLimits", false));
+    setAttachmentStorageBytes(json.getLong("attachmentStorageBytes", DEFAULT_ATTACHMENT_STORAGE_BYTES));
   }
 
   /** These options as JSON, readable by {@link #EmulatorOptions(JsonObject)}. */
@@ -111,7 +116,8 @@ public class EmulatorOptions {
         .put("seed", seed.toJson())
         .put("dataDir", dataDir == null ? null : dataDir.toString())
         .put("httpsCallbacksOnly", httpsCallbacksOnly)
-        .put("enforceDailyLimits", enforceDailyLimits);
+        .put("enforceDailyLimits", enforceDailyLimits)
+        .put("attachmentStorageBytes", attachmentStorageBytes);
   }
 
   public String getHost() {
@@ -330,6 +336,23 @@ public class EmulatorOptions {
    */
   public EmulatorOptions setEnforceDailyLimits(boolean enforceDailyLimits) {
     this.enforceDailyLimits = enforceDailyLimits;
+    return this;
+  }
+
+  public long getAttachmentStorageBytes() {
+    return attachmentStorageBytes;
+  }
+
+  /**
+   * Bounds the bytes of all files uploaded as attachments (JSON key {@code attachmentStorageBytes}):
+   * an upload that would take them beyond it is refused with a 400. The files stay for the emulator's
+   * life (in a durable emulator, in its journal), as bunq's do.
+   */
+  public EmulatorOptions setAttachmentStorageBytes(long attachmentStorageBytes) {
+    if (attachmentStorageBytes < 0) {
+      throw new IllegalArgumentException("attachmentStorageBytes must be >= 0, was " + attachmentStorageBytes);
+    }
+    this.attachmentStorageBytes = attachmentStorageBytes;
     return this;
   }
 

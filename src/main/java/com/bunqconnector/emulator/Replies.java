@@ -9,16 +9,18 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes every emulator response the bunq way: JSON body, a fresh {@code X-Bunq-Client-Response-Id},
- * the echoed {@code X-Bunq-Client-Request-Id}, and, when the request named an installation, an
- * {@code X-Bunq-Server-Signature} over the exact body bytes made on the crypto worker pool with the
- * installation's current server key. A 429 is never signed (bunq does not sign them), and a call
- * marked by a drop-after fault gets its connection closed instead of an answer.
+ * Writes every emulator response the bunq way: JSON body (or a file's bytes), a fresh
+ * {@code X-Bunq-Client-Response-Id}, the echoed {@code X-Bunq-Client-Request-Id}, and, when the
+ * request named an installation, an {@code X-Bunq-Server-Signature} over the exact body bytes made
+ * on the crypto worker pool with the installation's current server key. A 429 is never signed (bunq
+ * does not sign them), and a call marked by a drop-after fault gets its connection closed instead of
+ * an answer.
  */
 final class Replies {
 
@@ -36,7 +38,12 @@ final class Replies {
    */
   static final String UNSAVED = "Internal server error: the change was made but could not be saved to disk yet;"
       + " do not repeat it: read the resource to see it.";
+  private static final String JSON = "application/json";
   private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+  /** A file as an answer: its bytes, sent as they are, and their MIME type. */
+  record Raw(String contentType, Buffer bytes) {
+  }
 
   private final CryptoWorker crypto;
   private final CredentialFaults credentials;
@@ -62,7 +69,7 @@ final class Replies {
       if (!ctx.response().ended() && !ctx.response().headWritten()) {
         boolean stopping = failure instanceof Durability.Closed;
         addIdHeaders(ctx);
-        ctx.response().setStatusCode(stopping ? 503 : 500).putHeader("Content-Type", "application/json")
+        ctx.response().setStatusCode(stopping ? 503 : 500).putHeader("Content-Type", JSON)
             .end(Envelopes.error(stopping ? EmulatorVerticle.SHUTTING_DOWN : UNSAVED, language(ctx)).toBuffer());
       }
     });
@@ -73,14 +80,27 @@ final class Replies {
    * envelope, anything else (also when thrown synchronously) a 500 Error envelope.
    */
   Handler<RoutingContext> handler(Function<RoutingContext, Future<JsonObject>> action) {
+    return answering(action, (ctx, body) -> send(ctx, 200, body));
+  }
+
+  /**
+   * Like {@link #handler}, for an action whose success is a file: its bytes are the 200's body as
+   * they are, under their own Content-Type, signed as a JSON body is.
+   */
+  Handler<RoutingContext> rawHandler(Function<RoutingContext, Future<Raw>> action) {
+    return answering(action, (ctx, raw) -> durably(ctx, () -> sendNow(ctx, 200, raw.contentType(), raw.bytes())));
+  }
+
+  private <T> Handler<RoutingContext> answering(Function<RoutingContext, Future<T>> action,
+      BiConsumer<RoutingContext, T> success) {
     return ctx -> {
-      Future<JsonObject> result;
+      Future<T> result;
       try {
         result = action.apply(ctx);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
-      result.onComplete(body -> send(ctx, 200, body), failure -> fail(ctx, failure));
+      result.onComplete(body -> success.accept(ctx, body), failure -> fail(ctx, failure));
     };
   }
 
@@ -115,14 +135,15 @@ final class Replies {
   void send(RoutingContext ctx, int status, JsonObject body) {
     if (status == 429) {
       // Refused before anything was done: nothing to save, and rate-limited floods must not cost a save each.
-      sendNow(ctx, status, body);
+      sendNow(ctx, status, JSON, body.toBuffer());
       return;
     }
     // A call refused (4xx) changed nothing: it causes no write (and waits, as a read does, for earlier ones).
-    durably(ctx, status / 100 != 4 && Durability.changes(ctx.request().method()), () -> sendNow(ctx, status, body));
+    durably(ctx, status / 100 != 4 && Durability.changes(ctx.request().method()),
+        () -> sendNow(ctx, status, JSON, body.toBuffer()));
   }
 
-  private void sendNow(RoutingContext ctx, int status, JsonObject body) {
+  private void sendNow(RoutingContext ctx, int status, String contentType, Buffer bytes) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.headWritten()) {
       return;
@@ -134,8 +155,7 @@ final class Replies {
       return;
     }
     addIdHeaders(ctx);
-    Buffer bytes = body.toBuffer();
-    response.setStatusCode(status).putHeader("Content-Type", "application/json");
+    response.setStatusCode(status).putHeader("Content-Type", contentType);
     Installation installation = status == 429 ? null : ctx.get(INSTALLATION_KEY);
     if (installation == null) {
       response.end(bytes);

@@ -7,12 +7,14 @@ import io.vertx.ext.web.client.WebClient;
 /**
  * The bunq resources beyond authentication and users, wired together: monetary accounts,
  * payments and payment batches, request inquiries and responses, draft payments, card
- * transactions, the event feed, notification filters with their failures, and the emulator-only
- * admin routes that stand in for the bunq app and the card network. Emulator context only.
+ * transactions, the event feed, attachments and avatars, notification filters with their
+ * failures, and the emulator-only admin routes that stand in for the bunq app and the card
+ * network. Emulator context only.
  */
 final class ResourceModule {
 
   private final ResourceStore store = new ResourceStore();
+  private final Vertx vertx;
   private final EmulatorState state;
   private final Guard guard;
   private final CallbackSender callbacks;
@@ -22,6 +24,7 @@ final class ResourceModule {
   private final EmulatorOptions options;
 
   ResourceModule(Vertx vertx, WebClient client, EmulatorState state, EmulatorOptions options, Guard guard) {
+    this.vertx = vertx;
     this.state = state;
     this.guard = guard;
     this.callbacks = new CallbackSender(vertx, client, state, store, options);
@@ -40,6 +43,8 @@ final class ResourceModule {
     new DraftPaymentRoutes(store, guard, drafts).mount(router, replies);
     new CardRoutes(store, guard).mount(router, replies);
     new EventRoutes(store, guard).mount(router, replies);
+    new AttachmentRoutes(vertx, state, store.attachments(), guard, options.getAttachmentStorageBytes())
+        .mount(router, replies);
     new ResourceAdminRoutes(store, drafts, cards).mount(router, replies);
   }
 

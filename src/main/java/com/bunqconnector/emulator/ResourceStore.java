@@ -37,6 +37,8 @@ final class ResourceStore {
   /** Failed callbacks per user. */
   private final Table<FailedCallback> failures = new Table<>();
   private final Map<Long, Card> cardsByAccount = new HashMap<>();
+  /** The uploaded files, kept apart: they are found by uuid, not per owner. */
+  private final Attachments attachments = new Attachments();
   /** Callbacks not yet delivered nor failed for good, by key, oldest first. */
   private final Map<Long, CallbackSender.Pending> pendingCallbacks = new LinkedHashMap<>();
   private long lastPendingKey;
@@ -135,6 +137,11 @@ final class ResourceStore {
 
   void removeFailure(FailedCallback failure) {
     failures.remove(failure.userId(), failure.id());
+  }
+
+  /** The uploaded files: public attachments, avatars and the attachments of accounts. */
+  Attachments attachments() {
+    return attachments;
   }
 
   /** A key for a new pending callback. */

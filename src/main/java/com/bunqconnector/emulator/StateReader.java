@@ -13,6 +13,9 @@ import static com.bunqconnector.emulator.StateFields.text;
 import static com.bunqconnector.emulator.StateFields.time;
 
 import com.bunqconnector.crypto.RsaKeys;
+import com.bunqconnector.emulator.Attachments.AccountAttachment;
+import com.bunqconnector.emulator.Attachments.Avatar;
+import com.bunqconnector.emulator.Attachments.PublicAttachment;
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.AuthorizationCode;
 import com.bunqconnector.emulator.Model.Device;
@@ -58,8 +61,12 @@ import java.util.function.Supplier;
  */
 final class StateReader {
 
-  private static final List<String> JOURNAL_KINDS =
-      List.of("payment", "cardAction", "event", "installation", "endedSession");
+  /** The journal entries of uploaded files and avatars ({@link StateWriter} writes them). */
+  static final String PUBLIC_ATTACHMENT = "attachmentPublic";
+  static final String AVATAR = "avatar";
+  static final String ACCOUNT_ATTACHMENT = "accountAttachment";
+  private static final List<String> JOURNAL_KINDS = List.of("payment", "cardAction", "event", "installation",
+      "endedSession", PUBLIC_ATTACHMENT, AVATAR, ACCOUNT_ATTACHMENT);
 
   private final EmulatorState state;
   private final OauthRegistry oauth;
@@ -142,6 +149,7 @@ final class StateReader {
     each(json, "cards", j -> store.restoreCard(cardHolder(j).id, new Card(ids.id(j, "card"), text(j, "uuid"),
         text(j, "expiryDate"), text(j, "secondLine"))));
     journal(journal, "payment", "cardAction");
+    journal(journal, PUBLIC_ATTACHMENT, AVATAR, ACCOUNT_ATTACHMENT);
     optional(json, "paymentBatches", j -> store.addBatch(batch(j)));
     journal(journal, "event");
     each(json, "failedCallbacks", j -> store.putFailure(failure(j)));
@@ -190,7 +198,30 @@ final class StateReader {
       case "event" -> store.addEvent(event(j));
       case "installation" -> restoreInstallation(j);
       case "endedSession" -> state.restoreEndedSession(session(j));
+      case PUBLIC_ATTACHMENT, AVATAR, ACCOUNT_ATTACHMENT -> restoreAttachment(kind, j);
       default -> throw new IllegalStateException("unhandled journal entry kind " + kind);
+    }
+  }
+
+  /** Restores an uploaded file or an avatar; an avatar's image is a public attachment restored before it. */
+  private void restoreAttachment(String kind, JsonObject j) {
+    Attachments attachments = store.attachments();
+    String uuid = kind.equals(ACCOUNT_ATTACHMENT) ? null : text(j, "uuid");
+    if (attachments.publicAttachment(uuid).isPresent() || attachments.avatar(uuid).isPresent()) {
+      throw new IllegalArgumentException("\"uuid\" " + uuid + " is taken by another attachment or avatar");
+    }
+    switch (kind) {
+      case PUBLIC_ATTACHMENT -> attachments.addPublic(new PublicAttachment(uuid, time(j, "created"),
+          text(j, "contentType"), text(j, "description"), Buffer.buffer(base64(j, "content")),
+          (int) number(j, "width"), (int) number(j, "height")));
+      case AVATAR -> {
+        String image = text(j, "attachmentUuid");
+        attachments.addAvatar(new Avatar(uuid, time(j, "created"), attachments.publicAttachment(image)
+            .orElseThrow(() -> new IllegalArgumentException("\"attachmentUuid\" names no public attachment"))));
+      }
+      default -> attachments.addAccountAttachment(new AccountAttachment(ids.id(j, "attachment"),
+          account(j, "accountId").id, time(j, "created"), text(j, "contentType"), text(j, "description"),
+          Buffer.buffer(base64(j, "content"))));
     }
   }
 

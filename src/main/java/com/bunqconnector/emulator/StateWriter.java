@@ -1,6 +1,9 @@
 package com.bunqconnector.emulator;
 
 import com.bunqconnector.crypto.RsaKeys;
+import com.bunqconnector.emulator.Attachments.AccountAttachment;
+import com.bunqconnector.emulator.Attachments.Avatar;
+import com.bunqconnector.emulator.Attachments.PublicAttachment;
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.AuthorizationCode;
 import com.bunqconnector.emulator.Model.Device;
@@ -60,6 +63,13 @@ final class StateWriter {
    */
   private final Set<Long> journaledInstallations = new HashSet<>();
   private final Set<Long> journaledEndedSessions = new HashSet<>();
+  /** How many of the files and avatars made are in the journal on disk ({@link Attachments#madeCount()}). */
+  private int journaledAttachments;
+  /**
+   * How many were made when the last snapshot was taken; {@link Durability} writes one snapshot at a
+   * time and reports it {@link #saved} before it takes the next.
+   */
+  private int attachmentsInSnapshot;
 
   /**
    * A snapshot: the changing state for the state file, the objects made since the last save for the
@@ -88,6 +98,7 @@ final class StateWriter {
     }
     journaledCardAction = store.lastCardActionId();
     journaledEvent = store.lastEventId();
+    journaledAttachments = store.attachments().madeCount();
     if (immutablesJournaled) {
       state.installations().forEach(i -> journaledInstallations.add(i.id()));
       state.endedSessions().forEach(e -> journaledEndedSessions.add(e.id()));
@@ -101,6 +112,7 @@ final class StateWriter {
     journaledEvent = Math.max(journaledEvent, snapshot.event());
     journaledInstallations.addAll(snapshot.installations());
     journaledEndedSessions.addAll(snapshot.endedSessions());
+    journaledAttachments = Math.max(journaledAttachments, attachmentsInSnapshot);
   }
 
   /**
@@ -174,7 +186,46 @@ final class StateWriter {
       journal.add(new JsonObject().put("event", event(made)));
       event = made.id();
     }
+    journalAttachments(journal);
     return new Snapshot(json, journal, payment, cardAction, event, installations, endedSessions);
+  }
+
+  /**
+   * Adds the files and avatars made since the last save to {@code journal}, in the order they were made:
+   * like payments, they never change once made, so each goes to the journal once.
+   */
+  private void journalAttachments(List<JsonObject> journal) {
+    List<Attachments.Made> made = store.attachments().madeAfter(journaledAttachments);
+    made.forEach(m -> journal.add(attachmentEntry(m)));
+    attachmentsInSnapshot = journaledAttachments + made.size();
+  }
+
+  private static JsonObject attachmentEntry(Attachments.Made made) {
+    Base64.Encoder base64 = Base64.getEncoder();
+    if (made instanceof PublicAttachment file) {
+      return new JsonObject().put(StateReader.PUBLIC_ATTACHMENT, new JsonObject()
+          .put("uuid", file.uuid())
+          .put("created", time(file.created()))
+          .put("contentType", file.contentType())
+          .put("description", file.description())
+          .put("width", file.width())
+          .put("height", file.height())
+          .put("content", base64.encodeToString(file.content().getBytes())));
+    }
+    if (made instanceof Avatar avatar) {
+      return new JsonObject().put(StateReader.AVATAR, new JsonObject()
+          .put("uuid", avatar.uuid())
+          .put("created", time(avatar.created()))
+          .put("attachmentUuid", avatar.image().uuid()));
+    }
+    AccountAttachment file = (AccountAttachment) made;
+    return new JsonObject().put(StateReader.ACCOUNT_ATTACHMENT, new JsonObject()
+        .put("id", file.id())
+        .put("accountId", file.accountId())
+        .put("created", time(file.created()))
+        .put("contentType", file.contentType())
+        .put("description", file.description())
+        .put("content", base64.encodeToString(file.content().getBytes())));
   }
 
   private static <T> JsonArray array(Collection<T> items, Function<T, JsonObject> encoder) {

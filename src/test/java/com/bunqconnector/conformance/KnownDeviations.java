@@ -125,6 +125,20 @@ public final class KnownDeviations {
                   .put("updated", new JsonObject().put("type", "string"));
             }
           }),
+      new Deviation("attachment-public-create-answers-uuid",
+          "§5.1 (\"some UUID-based resources return {\"Uuid\":{\"uuid\":\"...\"}}\")",
+          Direction.RESPONSE,
+          "POST /attachment-public answers AttachmentPublicCreate: {\"Id\":{\"id\":N}}",
+          "it answers {\"Uuid\":{\"uuid\":\"...\"}}: a public attachment is known by its uuid only (Java SDK"
+              + " AttachmentPublicApiObject.create reads a Uuid)",
+          doc -> Patches.properties(doc, "AttachmentPublicCreate").containsKey("Id"),
+          doc -> {
+            Patches.addComponent(doc, "ProtocolUuid", """
+                {"type": "object", "required": ["uuid"], "properties": {"uuid": {"type": "string"}}}""");
+            Patches.addComponent(doc, "ProtocolAttachmentPublicCreate", """
+                {"type": "object", "properties": {"Uuid": {"$ref": "#/components/schemas/ProtocolUuid"}}}""");
+            Patches.okResponse(doc, "post", "/attachment-public", Patches.ref("ProtocolAttachmentPublicCreate"));
+          }),
       categoryFilters("Push"),
       categoryFilters("Email"),
       // Weakest evidence of the list: SDK fixtures from 2017 carry these fields, the 2025 schema does not.

@@ -1,5 +1,8 @@
 package com.bunqconnector.emulator;
 
+import static com.bunqconnector.emulator.ResourceCalls.image;
+import static com.bunqconnector.emulator.ResourceCalls.pdf;
+import static com.bunqconnector.emulator.ResourceCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.conformance.ApiConformance;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -116,7 +120,14 @@ class EmulatorConformanceTest {
           f -> f.alice().send("POST", f.user() + "/notification-filter-email", f.alice().sessionToken, CATEGORIES,
               false)),
       new Endpoint("GET", "/user/{userID}/notification-filter-email",
-          f -> f.alice().get(f.user() + "/notification-filter-email")));
+          f -> f.alice().get(f.user() + "/notification-filter-email")),
+      new Endpoint("POST", "/attachment-public", f -> uploadImage(f.alice())),
+      new Endpoint("GET", "/attachment-public/{itemId}",
+          f -> f.alice().get("/attachment-public/" + uuid(uploadImage(f.alice())))),
+      new Endpoint("POST", "/avatar", f -> avatar(f.alice())),
+      new Endpoint("GET", "/avatar/{itemId}", f -> f.alice().get("/avatar/" + uuid(avatar(f.alice())))),
+      new Endpoint("POST", "/user/{userID}/monetary-account/{monetary-accountID}/attachment",
+          f -> upload(f.alice(), f.account() + "/attachment", pdf(64), "application/pdf", "conformance", true)));
 
   /** A call bunq refuses, and the 4xx it answers with; its body must be bunq's error envelope. */
   private record Refusal(String what, int status, Function<Fixture, Reply> call) {
@@ -227,6 +238,47 @@ class EmulatorConformanceTest {
     List<Violation> violations = CONFORMANCE.error(reply.json());
     assertThat(violations).as("%s: the emulator's error breaks bunq's document: %s%nanswer: %s", refusal,
         Violation.describe(violations), reply.text()).isEmpty();
+  }
+
+  /**
+   * The content endpoints answer the file itself, as their operations' descriptions say ("the binary
+   * representation of a file, without any JSON wrapping"); the JSON schema bunq's document gives them
+   * (an array of empty objects) describes no body at all, so the bytes and their type are checked.
+   */
+  @Test
+  void contentEndpointsAnswerTheRawFile() {
+    byte[] png = image("png", 2, 2);
+    String uuid = uuid(upload(fixture.alice(), "/attachment-public", png, "image/png", "content", false));
+    API.operation("GET", "/attachment-public/{attachment-publicUUID}/content");
+    Reply image = fixture.alice().get("/attachment-public/" + uuid + "/content");
+    assertThat(image.status()).as(image.text()).isEqualTo(200);
+    assertThat(image.raw()).isEqualTo(png);
+    assertThat(image.header("Content-Type")).isEqualTo("image/png");
+
+    byte[] pdf = pdf(64);
+    long id = upload(fixture.alice(), fixture.account() + "/attachment", pdf, "application/pdf", "content", false)
+        .item(0, "Id").getLong("id");
+    API.operation("GET", "/user/{userID}/monetary-account/{monetary-accountID}/attachment/{attachmentID}/content");
+    Reply document = fixture.alice().get(fixture.account() + "/attachment/" + id + "/content");
+    assertThat(document.status()).as(document.text()).isEqualTo(200);
+    assertThat(document.raw()).isEqualTo(pdf);
+    assertThat(document.header("Content-Type")).isEqualTo("application/pdf");
+  }
+
+  /** Uploads a small PNG as a public attachment, signed as the SDKs sign it. */
+  private static Reply uploadImage(TestClient client) {
+    return upload(client, "/attachment-public", image("png", 2, 2), "image/png", "conformance", true);
+  }
+
+  /** An avatar of a freshly uploaded image. */
+  private static Reply avatar(TestClient client) {
+    return client.send("POST", "/avatar", client.sessionToken,
+        new JsonObject().put("attachment_public_uuid", uuid(uploadImage(client))).encode(), true);
+  }
+
+  private static String uuid(Reply created) {
+    assertThat(created.status()).as(created.text()).isEqualTo(200);
+    return created.item(0, "Uuid").getString("uuid");
   }
 
   /** A payment-batch body as the SDKs send it: two payments, to bob and to an outside IBAN. */

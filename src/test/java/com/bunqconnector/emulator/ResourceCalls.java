@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
 
 /** Request helpers for the resource tests, on top of {@link TestClient}; blocking, for test threads. */
 final class ResourceCalls {
@@ -101,5 +108,51 @@ final class ResourceCalls {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** POSTs {@code body} as it is; a null type or description leaves that header out. */
+  static Reply upload(TestClient client, String path, byte[] body, String type, String description,
+      boolean sign) {
+    String signature = sign ? TestClient.sign(client.keys.getPrivate(), body) : null;
+    return client.sendBytes("POST", path, client.sessionToken, body, signature, uploadHeaders(type, description));
+  }
+
+  /** The headers of an upload; a null type or description leaves that header out. */
+  static Map<String, String> uploadHeaders(String type, String description) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (type != null) {
+      headers.put("Content-Type", type);
+    }
+    if (description != null) {
+      headers.put("X-Bunq-Attachment-Description", description);
+    }
+    return headers;
+  }
+
+  /** An image of the given size in {@code format} (png, gif, jpeg), with seeded noise. */
+  static byte[] image(String format, int width, int height) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(width * 31L + height);
+    for (int x = 0; x < width; x++) {
+      for (int y = 0; y < height; y++) {
+        image.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      assertThat(ImageIO.write(image, format, out)).as("a JDK writer for " + format).isTrue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** {@code size} bytes that start as a PDF does. */
+  static byte[] pdf(int size) {
+    byte[] bytes = new byte[size];
+    Arrays.fill(bytes, (byte) ' ');
+    byte[] header = "%PDF-1.4\n".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(header, 0, bytes, 0, header.length);
+    return bytes;
   }
 }

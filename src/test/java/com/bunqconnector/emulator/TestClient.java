@@ -200,15 +200,22 @@ final class TestClient {
   }
 
   Reply send(String method, String path, String token, String body, String signature, Map<String, String> headers) {
+    Map<String, String> withType = new LinkedHashMap<>(headers);
+    withType.putIfAbsent("Content-Type", "application/json");
+    return sendBytes(method, path, token, body.getBytes(StandardCharsets.UTF_8), signature, withType);
+  }
+
+  /** Sends {@code body} as it is, with only the given headers beyond the ones every call has (no Content-Type). */
+  Reply sendBytes(String method, String path, String token, byte[] body, String signature,
+      Map<String, String> headers) {
     boolean fromRoot = path.startsWith("/v1/") || path.startsWith("/emulator/");
     String url = fromRoot ? base.substring(0, base.length() - 3) + path : base + path;
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10))
         .header("Cache-Control", "no-cache")
         .header("User-Agent", "emulator-test")
-        .header("Content-Type", "application/json")
-        .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
+        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) {
       request.header("X-Bunq-Client-Authentication", token);
     }
