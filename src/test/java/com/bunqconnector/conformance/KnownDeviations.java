@@ -214,7 +214,7 @@ public final class KnownDeviations {
         });
   }
 
-  /** {@code type}'s Read and Listing objects carry {@code created} and {@code updated}, which bunq's document omits. */
+  /** {@code type}'s Read and Listing objects carry {@code created} and {@code updated}, which the document omits. */
   private static Deviation timestamps(String type, String protocol, String bunqDoes) {
     String id = type.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT) + "-timestamps";
     return new Deviation(id, protocol, Direction.RESPONSE, "a " + type + " has no created and no updated", bunqDoes,
