@@ -452,7 +452,7 @@ final class StateReader {
     if (!Cards.TYPES.contains(type)) {
       throw new IllegalArgumentException("\"type\" must be one of " + Cards.TYPES);
     }
-    long panId = old ? id : ids.id(j, "card PAN");
+    long panId = old ? id : ids.issued(j, "panId");
     Card card = new Card(id, old ? ordered.created : time(j, "created"), text(j, "uuid"), owner, type,
         old ? "MASTERCARD_DEBIT" : text(j, "productType"),
         old ? Cards.possibleNames(owner).get(0) : text(j, "nameOnCard"), text(j, "expiryDate"), panId,
