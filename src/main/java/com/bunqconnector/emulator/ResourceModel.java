@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * The emulator's money-moving resources beyond payments: request inquiries and their responses,
- * draft payments, card actions, the event feed and failed callbacks. Mutable ones are touched
+ * draft payments, cards and card actions, the event feed and failed callbacks. Mutable ones are touched
  * only on the emulator's context.
  */
 final class ResourceModel {
