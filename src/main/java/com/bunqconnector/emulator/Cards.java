@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * emulator produces it at once); set ACTIVE, it counts as delivered (DELIVERED_TO_CUSTOMER). A card
  * ordered with order status VIRTUAL_DELIVERY is ACTIVE at once. DEACTIVATED is only for a card that
  * was active once; LOST, STOLEN and CANCELLED are for good, as swagger's {@code Card.status} says.
+ * The spending and ATM limits are kept and shown; simulated card payments are not held to them.
  */
 final class Cards {
 
@@ -116,9 +117,7 @@ final class Cards {
     List<PinAssignment> pins = pins(user, body);
     Long fallback = fallback(user, body);
     String orderStatus = Fields.optionalChoice(body, "order_status", ORDER_STATUSES);
-    Account ordered = aliased != null ? aliased : pins == null ? state.primaryAccountOf(user)
-        .orElseThrow(() -> ApiError.badRequest("User " + user.id() + " has no active monetary account to link"
-            + " a card to.")) : state.account(primary(pins)).orElseThrow();
+    Account ordered = aliased != null ? aliased : linkedAccount(user, pins);
     if (pins == null) {
       pins = List.of(new PinAssignment("PRIMARY", "AUTOMATIC", ordered.id));
     }
@@ -287,8 +286,14 @@ final class Cards {
         .id;
   }
 
-  private static long primary(List<PinAssignment> pins) {
-    return pins.stream().filter(p -> "PRIMARY".equals(p.type())).findFirst().orElseThrow().accountId();
+  /** The account a card ordered without alias is on: that of its PRIMARY PIN, else the user's first active one. */
+  private Account linkedAccount(User user, List<PinAssignment> pins) {
+    if (pins != null) {
+      long primary = pins.stream().filter(p -> "PRIMARY".equals(p.type())).findFirst().orElseThrow().accountId();
+      return state.account(primary).orElseThrow();
+    }
+    return state.primaryAccountOf(user).orElseThrow(() -> ApiError.badRequest("User " + user.id()
+        + " has no active monetary account to link a card to."));
   }
 
   /** The card as bunq shows it, in {@code CardRead} order, to be wrapped as {@code CardDebit}. */
