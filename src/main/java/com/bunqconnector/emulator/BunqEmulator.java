@@ -121,8 +121,9 @@ public final class BunqEmulator {
   }
 
   /**
-   * Simulates a payment with the card of a monetary account at a merchant: a MasterCardAction that
-   * is declined ({@code COUNTRY_NOT_PERMITTED}) when {@code declined} is set or
+   * Simulates a payment with the card that pays from a monetary account at a merchant: a
+   * MasterCardAction that is declined ({@code CARD_NOT_ACTIVE}) when that card is not active,
+   * ({@code COUNTRY_NOT_PERMITTED}) when {@code declined} is set or
    * ({@code INSUFFICIENT_BALANCE}) when the balance is too low, and otherwise debits the account with
    * a Payment of type MASTERCARD. Callbacks: CARD_TRANSACTION_SUCCESSFUL or CARD_TRANSACTION_FAILED
    * with the MasterCardAction, and MUTATION for the debit.
@@ -139,7 +140,7 @@ public final class BunqEmulator {
       String country, boolean declined) {
     CardPayment payment;
     try {
-      payment = CardPayment.of(monetaryAccountId, amount, merchantName, country, declined);
+      payment = CardPayment.of(monetaryAccountId, null, amount, merchantName, country, declined);
     } catch (ApiError e) {
       throw new IllegalArgumentException(e.description());
     }

@@ -8,18 +8,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Card payments at a merchant, as the card network would bring them in: each becomes a
- * MasterCardAction on the account's (one, emulated) card. An allowed one debits the account with a
- * Payment of type MASTERCARD (MUTATION {@code MUTATION_CREATED}) and sends CARD_TRANSACTION_SUCCESSFUL;
+ * MasterCardAction on a card of the account's owner that pays from the account ({@link Cards}). An
+ * allowed one debits the account with a Payment of type MASTERCARD (MUTATION {@code MUTATION_CREATED})
+ * and sends CARD_TRANSACTION_SUCCESSFUL;
  * a declined one moves nothing and sends CARD_TRANSACTION_FAILED. No source shows the event types of
  * these callbacks; the emulator uses the category names. Emulator context only.
  */
@@ -31,15 +29,20 @@ final class CardPayments {
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
   private static final Logger log = LoggerFactory.getLogger(CardPayments.class);
 
-  /** A card payment to simulate; {@link #of} checks it. */
-  record CardPayment(long accountId, BigDecimal amount, String merchantName, String country, boolean declined) {
+  /**
+   * A card payment to simulate; {@link #of} checks it. {@code cardId} names the card paid with;
+   * {@code null} takes the card that pays from the account.
+   */
+  record CardPayment(long accountId, Long cardId, BigDecimal amount, String merchantName, String country,
+      boolean declined) {
 
     /**
      * A checked card payment.
      *
      * @throws ApiError 400 naming the field ({@code amount}, {@code merchant_name}, {@code country})
      */
-    static CardPayment of(long accountId, String amount, String merchantName, String country, boolean declined) {
+    static CardPayment of(long accountId, Long cardId, String amount, String merchantName, String country,
+        boolean declined) {
       if (amount == null || !AMOUNT.matcher(amount).matches() || new BigDecimal(amount).signum() <= 0) {
         throw ApiError.badRequest(
             "Field \"amount\" must be a positive amount with at most two decimals, as a string.");
@@ -50,7 +53,8 @@ final class CardPayments {
       if (country == null || !COUNTRY.matcher(country).matches()) {
         throw ApiError.badRequest("Field \"country\" must be an ISO 3166-1 alpha-2 code such as \"NL\".");
       }
-      return new CardPayment(accountId, new BigDecimal(amount).setScale(2), merchantName, country, declined);
+      return new CardPayment(accountId, cardId, new BigDecimal(amount).setScale(2), merchantName, country,
+          declined);
     }
   }
 
@@ -58,21 +62,26 @@ final class CardPayments {
   private final ResourceStore store;
   private final Ledger ledger;
   private final CallbackSender callbacks;
+  private final Cards cards;
 
-  CardPayments(EmulatorState state, ResourceStore store, Ledger ledger, CallbackSender callbacks) {
+  CardPayments(EmulatorState state, ResourceStore store, Ledger ledger, CallbackSender callbacks, Cards cards) {
     this.state = state;
     this.store = store;
     this.ledger = ledger;
     this.callbacks = callbacks;
+    this.cards = cards;
   }
 
   /**
-   * Runs the card payment. It is declined as COUNTRY_NOT_PERMITTED when {@code declined} is set,
-   * and as INSUFFICIENT_BALANCE (a decision value guessed, not documented) when the money is not
-   * there.
+   * Runs the card payment with the card it names, or else the one that pays from the account (made
+   * when there is none, see {@link Cards#emulatedCard}). It is declined as CARD_NOT_ACTIVE when the
+   * card is not ACTIVE, as COUNTRY_NOT_PERMITTED when {@code declined} is set, and as
+   * INSUFFICIENT_BALANCE when the money is not there (CARD_NOT_ACTIVE and INSUFFICIENT_BALANCE are
+   * decision values guessed, not documented).
    *
    * @return the MasterCardAction as the GET endpoints render it
-   * @throws ApiError 404 for an unknown account, 400 for one that is not active
+   * @throws ApiError 404 for an unknown account, 400 for one that is not active or a card that is
+   *     not the owner's or does not pay from the account
    */
   JsonObject simulate(CardPayment payment) {
     Account account = state.account(payment.accountId())
@@ -80,8 +89,9 @@ final class CardPayments {
     if (!account.isActive()) {
       throw ApiError.badRequest("Monetary account " + account.id + " is not active.");
     }
-    Card card = store.cardOf(account, accountId -> newCard(account));
-    String decision = payment.declined() ? "COUNTRY_NOT_PERMITTED"
+    Card card = card(account, payment.cardId());
+    String decision = !"ACTIVE".equals(card.status) ? "CARD_NOT_ACTIVE"
+        : payment.declined() ? "COUNTRY_NOT_PERMITTED"
         : account.balance.compareTo(payment.amount()) < 0 ? "INSUFFICIENT_BALANCE" : "ALLOWED";
     boolean allowed = "ALLOWED".equals(decision);
     String description = payment.merchantName() + ", " + payment.country();
@@ -101,10 +111,16 @@ final class CardPayments {
     return json.copy();
   }
 
-  private Card newCard(Account account) {
-    YearMonth expiry = YearMonth.from(state.now().atZone(ZoneOffset.UTC)).plusYears(4);
-    return new Card(state.nextId(), UUID.randomUUID().toString(), expiry.atEndOfMonth().toString(),
-        account.owner.displayName());
+  private Card card(Account account, Long cardId) {
+    if (cardId == null) {
+      return store.cardPayingFrom(account).orElseGet(() -> cards.emulatedCard(account));
+    }
+    Card card = store.card(account.owner.id(), cardId)
+        .orElseThrow(() -> ApiError.badRequest("Field \"card_id\" names no card of the account's owner."));
+    if (!card.paysFrom(account.id)) {
+      throw ApiError.badRequest("Card " + card.id + " does not pay from monetary account " + account.id + ".");
+    }
+    return card;
   }
 
   private static JsonObject merchantLabel(CardPayment payment) {
@@ -126,6 +142,7 @@ final class CardPayments {
     String explanation = switch (decision) {
       case "ALLOWED" -> "";
       case "INSUFFICIENT_BALANCE" -> "The card payment was declined: the account's balance is too low.";
+      case "CARD_NOT_ACTIVE" -> "The card payment was declined: the card is not active.";
       default -> "The card payment was declined: the card settings do not allow payments in this country.";
     };
     JsonObject amount = BunqJson.amount(payment.amount());
@@ -134,7 +151,7 @@ final class CardPayments {
         .put("created", time)
         .put("updated", time)
         .put("monetary_account_id", account.id)
-        .put("card_id", card.id())
+        .put("card_id", card.id)
         .put("amount_local", amount.copy())
         .put("amount_converted", amount.copy())
         .put("amount_billing", amount.copy())
@@ -158,11 +175,11 @@ final class CardPayments {
         .put("alias", BunqJson.label(account))
         .put("counterparty_alias", merchant.copy())
         .put("label_card", new JsonObject()
-            .put("uuid", card.uuid())
-            .put("type", "MASTERCARD")
-            .put("second_line", card.secondLine())
-            .put("expiry_date", card.expiryDate())
-            .put("status", "ACTIVE")
+            .put("uuid", card.publicUuid)
+            .put("type", card.type)
+            .put("second_line", card.secondLine)
+            .put("expiry_date", card.expiryDate)
+            .put("status", card.status)
             .put("label_user", BunqJson.labelUser(account.owner)))
         .put("merchant_id", "EMU" + Integer.toUnsignedString(payment.merchantName().hashCode()))
         .put("token_status", null)

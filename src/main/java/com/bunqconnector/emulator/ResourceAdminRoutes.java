@@ -13,8 +13,9 @@ import java.util.function.Function;
  * cannot call {@link BunqEmulator} from Java. No bunq authentication; answers use bunq's envelopes.
  * <ul>
  *   <li>{@code POST /emulator/admin/card-payment} with {@code {"monetary_account_id": N,
- *       "amount": "12.50", "merchant_name": "...", "country": "NL", "declined": false}}
- *       ({@code country} defaults to NL, {@code declined} to false): answers the MasterCardAction.</li>
+ *       "amount": "12.50", "merchant_name": "...", "country": "NL", "declined": false, "card_id": N}}
+ *       ({@code country} defaults to NL, {@code declined} to false, {@code card_id} to the card that
+ *       pays from the account): answers the MasterCardAction.</li>
  *   <li>{@code POST /emulator/admin/draft-payment/{id}/accept} and {@code .../reject}: the owner's
  *       answer to a draft payment, as in the app; answers the DraftPayment.</li>
  * </ul>
@@ -49,8 +50,13 @@ final class ResourceAdminRoutes {
     if (!(declined instanceof Boolean flag)) {
       throw ApiError.badRequest("Field \"declined\" must be true or false.");
     }
+    Object card = body.getValue("card_id");
+    if (card != null && !(card instanceof Integer || card instanceof Long)) {
+      throw ApiError.badRequest("Field \"card_id\" must be the id of a card.");
+    }
     String country = Fields.optionalString(body, "country");
-    CardPayment payment = CardPayment.of(((Number) account).longValue(), Fields.optionalString(body, "amount"),
+    CardPayment payment = CardPayment.of(((Number) account).longValue(), card == null ? null
+        : ((Number) card).longValue(), Fields.optionalString(body, "amount"),
         Fields.optionalString(body, "merchant_name"), country == null ? BunqJson.COUNTRY : country, flag);
     return Future.succeededFuture(Envelopes.response(Envelopes.wrap("MasterCardAction", cards.simulate(payment))));
   }

@@ -1,6 +1,7 @@
 package com.bunqconnector.emulator;
 
 import com.bunqconnector.emulator.Model.Account;
+import com.bunqconnector.emulator.Model.User;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * The emulator's money-moving resources beyond payments: request inquiries and their responses,
- * draft payments, card actions, the event feed and failed callbacks. Mutable ones are touched
+ * draft payments, cards and card actions, the event feed and failed callbacks. Mutable ones are touched
  * only on the emulator's context.
  */
 final class ResourceModel {
@@ -145,8 +146,73 @@ final class ResourceModel {
     }
   }
 
-  /** The one emulated card of an account: what a MasterCardAction's {@code label_card} shows. */
-  record Card(long id, String uuid, String expiryDate, String secondLine) {
+  /**
+   * A PIN of a card ({@code type} PRIMARY, SECONDARY or TERTIARY) and the monetary account it pays
+   * from; {@code routingType} is MANUAL or AUTOMATIC. The PIN itself is not kept.
+   */
+  record PinAssignment(String type, String routingType, long accountId) {
+  }
+
+  /**
+   * A debit card of a user: one ordered through {@code card-debit}, or the card the emulator makes
+   * for an account's first simulated card payment when no card of the owner pays from it. Card
+   * payments are made with it (a MasterCardAction's {@code card_id} and {@code label_card}); its
+   * status, limits, PIN assignments, fallback account and lines change through {@code PUT card}.
+   */
+  static final class Card {
+    final long id;
+    final Instant created;
+    final String publicUuid;
+    final User owner;
+    /** MASTERCARD or MAESTRO. */
+    final String type;
+    final String productType;
+    final String nameOnCard;
+    /** The last day of the month the card expires in, {@code yyyy-MM-dd}. */
+    final String expiryDate;
+    /** The id of its primary account number (PAN) and that number's last four digits. */
+    final long panId;
+    final String fourDigit;
+    /** The account the card was ordered on. */
+    final long orderedAccountId;
+    Instant updated;
+    String secondLine;
+    String preferredNameOnCard;
+    /** ACTIVE, DEACTIVATED, LOST, STOLEN, CANCELLED, EXPIRED or PIN_TRIES_EXCEEDED. */
+    String status;
+    String orderStatus;
+    /** The PIN assignments, one of them PRIMARY. */
+    List<PinAssignment> pins;
+    Long fallbackAccountId;
+    BigDecimal limit;
+    BigDecimal limitAtm;
+
+    Card(long id, Instant created, String publicUuid, User owner, String type, String productType, String nameOnCard,
+        String expiryDate, long panId, String fourDigit, long orderedAccountId) {
+      this.id = id;
+      this.created = created;
+      this.updated = created;
+      this.publicUuid = publicUuid;
+      this.owner = owner;
+      this.type = type;
+      this.productType = productType;
+      this.nameOnCard = nameOnCard;
+      this.expiryDate = expiryDate;
+      this.panId = panId;
+      this.fourDigit = fourDigit;
+      this.orderedAccountId = orderedAccountId;
+    }
+
+    /** The account the PRIMARY PIN pays from. */
+    long primaryAccountId() {
+      return pins.stream().filter(p -> "PRIMARY".equals(p.type())).findFirst()
+          .map(PinAssignment::accountId).orElse(orderedAccountId);
+    }
+
+    /** Whether one of its PINs pays from the account. */
+    boolean paysFrom(long accountId) {
+      return pins.stream().anyMatch(p -> p.accountId() == accountId);
+    }
   }
 
   /** A MasterCardAction as the GET endpoints render it; {@code json} is frozen at creation. */

@@ -6,7 +6,7 @@ import io.vertx.ext.web.client.WebClient;
 
 /**
  * The bunq resources beyond authentication and users, wired together: monetary accounts,
- * payments and payment batches, request inquiries and responses, draft payments, card
+ * payments and payment batches, request inquiries and responses, draft payments, cards and card
  * transactions, the event feed, attachments and avatars, notification filters with their
  * failures, and the emulator-only admin routes that stand in for the bunq app and the card
  * network. Emulator context only.
@@ -20,6 +20,7 @@ final class ResourceModule {
   private final CallbackSender callbacks;
   private final Ledger ledger;
   private final DraftPayments drafts;
+  private final Cards cardModel;
   private final CardPayments cards;
   private final EmulatorOptions options;
 
@@ -30,7 +31,8 @@ final class ResourceModule {
     this.callbacks = new CallbackSender(vertx, client, state, store, options);
     this.ledger = new Ledger(state, store, callbacks, options.isEnforceDailyLimits());
     this.drafts = new DraftPayments(state, store, ledger, callbacks);
-    this.cards = new CardPayments(state, store, ledger, callbacks);
+    this.cardModel = new Cards(state, store);
+    this.cards = new CardPayments(state, store, ledger, callbacks, cardModel);
     this.options = options;
   }
 
@@ -41,7 +43,7 @@ final class ResourceModule {
     new PaymentBatchRoutes(state, store, guard, ledger, drafts).mount(router, replies);
     new RequestRoutes(store, guard, new RequestFlows(state, store, ledger, callbacks)).mount(router, replies);
     new DraftPaymentRoutes(store, guard, drafts).mount(router, replies);
-    new CardRoutes(store, guard).mount(router, replies);
+    new CardRoutes(store, guard, cardModel).mount(router, replies);
     new EventRoutes(store, guard).mount(router, replies);
     new AttachmentRoutes(vertx, state, store.attachments(), guard, options.getAttachmentStorageBytes())
         .mount(router, replies);

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.LongFunction;
 
 /**
  * In-memory records of request inquiries and responses, draft payments, payment batches, cards and
@@ -36,7 +35,8 @@ final class ResourceStore {
   private final Table<Event> events = new Table<>();
   /** Failed callbacks per user. */
   private final Table<FailedCallback> failures = new Table<>();
-  private final Map<Long, Card> cardsByAccount = new HashMap<>();
+  /** Cards per owning user. */
+  private final Table<Card> cards = new Table<>();
   /** The uploaded files, kept apart: they are found by uuid, not per owner. */
   private final Attachments attachments = new Attachments();
   /** Callbacks not yet delivered nor failed for good, by key, oldest first. */
@@ -105,9 +105,28 @@ final class ResourceStore {
     return cardActions.of(accountId);
   }
 
-  /** The account's card, made with {@code factory} the first time it is asked for. */
-  Card cardOf(Account account, LongFunction<Card> factory) {
-    return cardsByAccount.computeIfAbsent(account.id, factory::apply);
+  void addCard(Card card) {
+    cards.put(card.owner.id(), card.id, card);
+  }
+
+  /** The user's card with this id. */
+  Optional<Card> card(long userId, long id) {
+    return cards.get(userId, id);
+  }
+
+  NavigableMap<Long, Card> cardsOf(long userId) {
+    return cards.of(userId);
+  }
+
+  /**
+   * The card that pays from the account: the newest ACTIVE one of those with a PIN on it, else the
+   * newest of those; empty when no card pays from it.
+   */
+  Optional<Card> cardPayingFrom(Account account) {
+    List<Card> paying = cards.of(account.owner.id()).descendingMap().values().stream()
+        .filter(c -> c.paysFrom(account.id))
+        .toList();
+    return paying.stream().filter(c -> "ACTIVE".equals(c.status)).findFirst().or(() -> paying.stream().findFirst());
   }
 
   void addEvent(Event event) {
@@ -204,13 +223,9 @@ final class ResourceStore {
     return failures.all();
   }
 
-  /** Every card by its account id; read-only. */
-  Map<Long, Card> cards() {
-    return Collections.unmodifiableMap(cardsByAccount);
-  }
-
-  void restoreCard(long accountId, Card card) {
-    cardsByAccount.put(accountId, card);
+  /** Every card in id order; a copy. */
+  Collection<Card> cards() {
+    return cards.all();
   }
 
   /** Objects by id, and per owner ordered by id. */

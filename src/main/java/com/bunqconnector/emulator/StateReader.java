@@ -35,6 +35,7 @@ import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
 import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
+import com.bunqconnector.emulator.ResourceModel.PinAssignment;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
@@ -146,8 +147,7 @@ final class StateReader {
       store.addResponse(response);
     });
     each(json, "draftPayments", j -> store.addDraft(draft(j)));
-    each(json, "cards", j -> store.restoreCard(cardHolder(j).id, new Card(ids.id(j, "card"), text(j, "uuid"),
-        text(j, "expiryDate"), text(j, "secondLine"))));
+    each(json, "cards", j -> store.addCard(card(j)));
     journal(journal, "payment", "cardAction");
     journal(journal, PUBLIC_ATTACHMENT, AVATAR, ACCOUNT_ATTACHMENT);
     optional(json, "paymentBatches", j -> store.addBatch(batch(j)));
@@ -466,13 +466,45 @@ final class StateReader {
   }
 
 
-  /** The account of a card: one that has no other card, as an account keeps one. */
-  private Account cardHolder(JsonObject j) {
-    Account account = account(j, "accountId");
-    if (store.cards().containsKey(account.id)) {
-      throw new IllegalArgumentException("\"accountId\" names a monetary account with another card");
+  /**
+   * A card. One of an older file (no {@code ownerId}: the emulated card of an account, all there was)
+   * comes back as the active card {@link Cards#emulatedCard} makes, with its id, uuid, expiry date and
+   * second line.
+   */
+  private Card card(JsonObject j) {
+    Account ordered = account(j, "accountId");
+    boolean old = j.getValue("ownerId") == null;
+    User owner = old ? ordered.owner : user(j, "ownerId");
+    if (ordered.owner.id() != owner.id()) {
+      throw new IllegalArgumentException("\"accountId\" names a monetary account of another user");
     }
-    return account;
+    long id = ids.id(j, "card");
+    String type = old ? "MASTERCARD" : text(j, "type");
+    if (!Cards.TYPES.contains(type)) {
+      throw new IllegalArgumentException("\"type\" must be one of " + Cards.TYPES);
+    }
+    long panId = old ? id : ids.issued(j, "panId");
+    Card card = new Card(id, old ? ordered.created : time(j, "created"), text(j, "uuid"), owner, type,
+        old ? "MASTERCARD_DEBIT" : text(j, "productType"),
+        old ? Cards.possibleNames(owner).get(0) : text(j, "nameOnCard"), text(j, "expiryDate"), panId,
+        old ? Cards.fourDigit(panId) : text(j, "fourDigit"), ordered.id);
+    card.secondLine = text(j, "secondLine");
+    card.updated = old ? card.created : time(j, "updated");
+    card.preferredNameOnCard = optionalText(j, "preferredNameOnCard");
+    card.status = old ? "ACTIVE" : text(j, "status");
+    card.orderStatus = old ? "VIRTUAL_DELIVERY" : text(j, "orderStatus");
+    List<PinAssignment> pins = new ArrayList<>();
+    if (old) {
+      pins.add(new PinAssignment("PRIMARY", "AUTOMATIC", ordered.id));
+    } else {
+      each(j, "pins", p -> pins.add(new PinAssignment(text(p, "type"), text(p, "routingType"),
+          account(p, "accountId").id)));
+    }
+    card.pins = List.copyOf(pins);
+    card.fallbackAccountId = j.getValue("fallbackAccountId") == null ? null : account(j, "fallbackAccountId").id;
+    card.limit = old ? Cards.DEFAULT_LIMIT : amount(j, "limit");
+    card.limitAtm = old ? Cards.DEFAULT_LIMIT : amount(j, "limitAtm");
+    return card;
   }
 
   private User user(JsonObject j, String field) {

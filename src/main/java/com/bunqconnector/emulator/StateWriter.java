@@ -427,18 +427,38 @@ final class StateWriter {
   }
 
   private JsonArray cards() {
-    JsonArray array = new JsonArray();
-    store.cards().forEach((accountId, card) -> array.add(card(accountId, card)));
-    return array;
+    return array(store.cards(), StateWriter::card);
   }
 
-  private static JsonObject card(long accountId, Card card) {
+  /**
+   * A card; {@code accountId} is the account it was ordered on ({@link StateReader} also reads the
+   * cards of older files, which had only that, the id, the uuid, the expiry date and the second line).
+   */
+  private static JsonObject card(Card card) {
+    JsonArray pins = new JsonArray();
+    card.pins.forEach(p -> pins.add(new JsonObject().put("type", p.type()).put("routingType", p.routingType())
+        .put("accountId", p.accountId())));
     return new JsonObject()
-        .put("accountId", accountId)
-        .put("id", card.id())
-        .put("uuid", card.uuid())
-        .put("expiryDate", card.expiryDate())
-        .put("secondLine", card.secondLine());
+        .put("accountId", card.orderedAccountId)
+        .put("id", card.id)
+        .put("uuid", card.publicUuid)
+        .put("expiryDate", card.expiryDate)
+        .put("secondLine", card.secondLine)
+        .put("created", time(card.created))
+        .put("updated", time(card.updated))
+        .put("ownerId", card.owner.id())
+        .put("type", card.type)
+        .put("productType", card.productType)
+        .put("nameOnCard", card.nameOnCard)
+        .put("preferredNameOnCard", card.preferredNameOnCard)
+        .put("panId", card.panId)
+        .put("fourDigit", card.fourDigit)
+        .put("status", card.status)
+        .put("orderStatus", card.orderStatus)
+        .put("pins", pins)
+        .put("fallbackAccountId", card.fallbackAccountId)
+        .put("limit", amount(card.limit))
+        .put("limitAtm", amount(card.limitAtm));
   }
 
   private static JsonObject cardAction(CardAction action) {

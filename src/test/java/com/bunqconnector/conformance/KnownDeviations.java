@@ -44,6 +44,7 @@ public final class KnownDeviations {
   }
 
   private static final String NOTIFICATION_FILTER_URL = "/user/{userID}/notification-filter-url";
+  private static final String CARD = "/user/{userID}/card";
 
   private static final List<Deviation> ALL = List.of(
       new Deviation("sandbox-user-person-api-key",
@@ -112,18 +113,38 @@ public final class KnownDeviations {
           doc -> Patches.properties(doc, "SessionServerToken")
               .put("created", new JsonObject().put("type", "string"))
               .put("updated", new JsonObject().put("type", "string"))),
-      new Deviation("draft-payment-timestamps",
-          "§11 (SDK callback fixture DraftPayment.json)",
+      timestamps("DraftPayment", "§11 (SDK callback fixture DraftPayment.json)",
+          "bunq's DraftPayment sample carries both, and a PUT's previous_updated_timestamp needs updated"),
+      timestamps("MasterCardAction", "§7.4 Example C (SDK fixture MasterCardAction.json)",
+          "bunq's MasterCardAction sample carries both, after the id"),
+      new Deviation("card-answers-are-card-debit-objects",
+          "§5.1 (the Java SDK takes a wrapper that starts with the expected name)",
           Direction.RESPONSE,
-          "a DraftPayment has no created and no updated",
-          "bunq's DraftPayment sample carries both, and a PUT's previous_updated_timestamp needs updated",
-          doc -> !Patches.properties(doc, "DraftPaymentRead").containsKey("updated"),
+          "GET card answers CardRead/CardListing (wrapper Card); POST card-debit and PUT card answer an Id",
+          "every one answers the card as {\"CardDebit\":{...}} (bunq's \"bunq API Objects: Card\" example; the"
+              + " Java SDK's CardDebitApiObject.create and CardApiObject.update read the card back)",
+          doc -> !Patches.properties(doc, "CardDebitCreate").containsKey("CardDebit"),
           doc -> {
-            for (String schema : List.of("DraftPaymentRead", "DraftPaymentListing")) {
-              Patches.properties(doc, schema)
-                  .put("created", new JsonObject().put("type", "string"))
-                  .put("updated", new JsonObject().put("type", "string"));
-            }
+            Patches.addComponent(doc, "ProtocolCardDebitItem", """
+                {"type": "object", "properties": {"CardDebit": {"$ref": "#/components/schemas/CardRead"}}}""");
+            Patches.okResponse(doc, "post", "/user/{userID}/card-debit", Patches.ref("ProtocolCardDebitItem"));
+            Patches.okResponse(doc, "get", CARD + "/{itemId}", Patches.ref("ProtocolCardDebitItem"));
+            Patches.okResponse(doc, "put", CARD + "/{itemId}", Patches.ref("ProtocolCardDebitItem"));
+            Patches.okResponse(doc, "get", CARD, new JsonObject().put("type", "array")
+                .put("items", Patches.ref("ProtocolCardDebitItem")));
+          }),
+      new Deviation("card-name-wrapper",
+          "§5.1 (the wrapper is the type name bunq gives the object)",
+          Direction.RESPONSE,
+          "GET card-name lists CardNameListing objects (wrapper CardName)",
+          "the wrapper is CardUserNameArray (the Java, C# and Python SDKs' CardName object type)",
+          doc -> !Patches.properties(doc, "CardNameListing").containsKey("CardUserNameArray"),
+          doc -> {
+            Patches.addComponent(doc, "ProtocolCardNameItem", """
+                {"type": "object",
+                 "properties": {"CardUserNameArray": {"$ref": "#/components/schemas/CardNameListing"}}}""");
+            Patches.okResponse(doc, "get", "/user/{userID}/card-name", new JsonObject().put("type", "array")
+                .put("items", Patches.ref("ProtocolCardNameItem")));
           }),
       new Deviation("attachment-public-create-answers-uuid",
           "§5.1 (\"some UUID-based resources return {\"Uuid\":{\"uuid\":\"...\"}}\")",
@@ -204,6 +225,20 @@ public final class KnownDeviations {
           Patches.okResponse(doc, "post", path, Patches.ref("Protocol" + type + "Item"));
           Patches.okResponse(doc, "get", path, new JsonObject().put("type", "array")
               .put("items", Patches.ref("Protocol" + type + "Item")));
+        });
+  }
+
+  /** {@code type}'s Read and Listing objects carry {@code created} and {@code updated}, which the document omits. */
+  private static Deviation timestamps(String type, String protocol, String bunqDoes) {
+    String id = type.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT) + "-timestamps";
+    return new Deviation(id, protocol, Direction.RESPONSE, "a " + type + " has no created and no updated", bunqDoes,
+        doc -> !Patches.properties(doc, type + "Read").containsKey("updated"),
+        doc -> {
+          for (String schema : List.of(type + "Read", type + "Listing")) {
+            Patches.properties(doc, schema)
+                .put("created", new JsonObject().put("type", "string"))
+                .put("updated", new JsonObject().put("type", "string"));
+          }
         });
   }
 

@@ -11,6 +11,7 @@ import com.bunqconnector.conformance.Operation;
 import com.bunqconnector.conformance.Violation;
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,6 +71,12 @@ class EmulatorConformanceTest {
   private static final String CATEGORIES = new JsonObject().put("notification_filters", new JsonArray()
       .add(new JsonObject().put("category", "MUTATION"))).encode();
 
+  /** A PUT card body: activate, with limits and a new second line. */
+  private static final String CARD_UPDATE = new JsonObject().put("status", "ACTIVE")
+      .put("card_limit", new JsonObject().put("value", "250.00").put("currency", "EUR"))
+      .put("card_limit_atm", new JsonObject().put("value", "50.00").put("currency", "EUR"))
+      .put("second_line", "Conformance").encode();
+
   private static final List<Endpoint> ENDPOINTS = List.of(
       new Endpoint("POST", "/sandbox-user-person",
           f -> new TestClient(f.base()).send("POST", "/sandbox-user-person", null, "", false)),
@@ -127,7 +134,35 @@ class EmulatorConformanceTest {
       new Endpoint("POST", "/avatar", f -> avatar(f.alice())),
       new Endpoint("GET", "/avatar/{itemId}", f -> f.alice().get("/avatar/" + uuid(avatar(f.alice())))),
       new Endpoint("POST", "/user/{userID}/monetary-account/{monetary-accountID}/attachment",
-          f -> upload(f.alice(), f.account() + "/attachment", pdf(64), "application/pdf", "conformance", true)));
+          f -> upload(f.alice(), f.account() + "/attachment", pdf(64), "application/pdf", "conformance", true)),
+      new Endpoint("GET", "/user/{userID}/card-name", f -> f.alice().get(f.user() + "/card-name")),
+      new Endpoint("POST", "/user/{userID}/card-debit", f -> orderCard(f)),
+      new Endpoint("GET", "/user/{userID}/card", f -> {
+        orderCard(f);
+        return f.alice().get(f.user() + "/card");
+      }),
+      new Endpoint("GET", "/user/{userID}/card/{itemId}", f -> f.alice().get(card(f))),
+      new Endpoint("PUT", "/user/{userID}/card/{itemId}",
+          f -> f.alice().send("PUT", card(f), f.alice().sessionToken, CARD_UPDATE, false)),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/mastercard-action/{itemId}",
+          f -> f.alice().get(f.account() + "/mastercard-action/" + cardPayment(f))),
+      new Endpoint("GET", "/user/{userID}/monetary-account/{monetary-accountID}/mastercard-action", f -> {
+        cardPayment(f);
+        return f.alice().get(f.account() + "/mastercard-action");
+      }));
+
+  /** A request body the emulator takes (a 200), which must be valid against the operation's request schema. */
+  private record RequestBody(String method, String template, Function<Fixture, String> body) {
+
+    @Override
+    public String toString() {
+      return method + " " + template;
+    }
+  }
+
+  private static final List<RequestBody> REQUEST_BODIES = List.of(
+      new RequestBody("POST", "/user/{userID}/card-debit", f -> cardOrder(f).encode()),
+      new RequestBody("PUT", "/user/{userID}/card/{itemId}", f -> CARD_UPDATE));
 
   /** A call bunq refuses, and the 4xx it answers with; its body must be bunq's error envelope. */
   private record Refusal(String what, int status, Function<Fixture, Reply> call) {
@@ -148,7 +183,10 @@ class EmulatorConformanceTest {
       new Refusal("a payment beyond the balance", 400,
           f -> f.alice().pay(Emulators.payment("99999.00", "IBAN", f.bob().iban, "too much").encode())),
       new Refusal("an unsigned payment", 466, f -> f.alice().send("POST", f.account() + "/payment",
-          f.alice().sessionToken, Emulators.payment("0.01", "IBAN", f.bob().iban, "unsigned").encode(), false)));
+          f.alice().sessionToken, Emulators.payment("0.01", "IBAN", f.bob().iban, "unsigned").encode(), false)),
+      new Refusal("an unknown card", 404, f -> f.alice().get(f.user() + "/card/1")),
+      new Refusal("a name card-name does not offer", 400, f -> f.alice().send("POST", f.user() + "/card-debit",
+          f.alice().sessionToken, cardOrder(f).put("name_on_card", "Nobody Known").encode(), false)));
 
   private static final BunqOpenApi API = BunqOpenApi.shared();
   private static final ApiConformance CONFORMANCE = new ApiConformance(API);
@@ -279,6 +317,47 @@ class EmulatorConformanceTest {
   private static String uuid(Reply created) {
     assertThat(created.status()).as(created.text()).isEqualTo(200);
     return created.item(0, "Uuid").getString("uuid");
+  }
+
+  static List<RequestBody> requestBodies() {
+    return REQUEST_BODIES;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("requestBodies")
+  void requestBodyTheEmulatorTakesConformsToBunqsDocument(RequestBody request) {
+    Operation operation = API.operation(request.method(), request.template());
+    List<Violation> violations = CONFORMANCE.request(operation, Buffer.buffer(request.body().apply(fixture)));
+    assertThat(violations).as("%s: the body breaks bunq's document: %s", request, Violation.describe(violations))
+        .isEmpty();
+  }
+
+  /** A card-debit body for alice: a name card-name offers, and her first account's PIN. */
+  private static JsonObject cardOrder(Fixture f) {
+    String name = f.alice().get(f.user() + "/card-name").item(0, "CardUserNameArray")
+        .getJsonArray("possible_card_name_array").getString(0);
+    return new JsonObject().put("second_line", "Conformance").put("name_on_card", name).put("type", "MASTERCARD")
+        .put("product_type", "MASTERCARD_DEBIT").put("pin_code_assignment", new JsonArray().add(new JsonObject()
+            .put("type", "PRIMARY").put("routing_type", "MANUAL").put("monetary_account_id", f.alice().accountId)));
+  }
+
+  private static Reply orderCard(Fixture f) {
+    return f.alice().send("POST", f.user() + "/card-debit", f.alice().sessionToken, cardOrder(f).encode(), false);
+  }
+
+  /** The path of a card alice has just ordered. */
+  private static String card(Fixture f) {
+    return f.user() + "/card/" + orderCard(f).item(0, "CardDebit").getLong("id");
+  }
+
+  /** Simulates a card payment on alice's first account; returns the MasterCardAction's id. */
+  private static long cardPayment(Fixture f) {
+    try {
+      return emulator.simulateCardPayment(f.alice().accountId, "0.05", "Conformance Shop", "NL", false)
+          .await(15, TimeUnit.SECONDS).getLong("id");
+    } catch (Exception e) {
+      throw new IllegalStateException("the card payment failed", e);
+    }
   }
 
   /** A payment-batch body as the SDKs send it: two payments, to bob and to an outside IBAN. */
