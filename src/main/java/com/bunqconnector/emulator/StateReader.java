@@ -107,6 +107,8 @@ final class StateReader {
     });
     each(json, "oauthCodes", j -> oauth.restoreCode(code(j)));
     each(json, "sessions", j -> state.addSession(session(j)));
+    optional(json, Psd2Snapshots.PROVIDERS, j -> Psd2Snapshots.restoreProvider(j, state));
+    optional(json, Psd2Snapshots.CREDENTIALS, j -> Psd2Snapshots.restoreCredential(j, state, ids, installations));
     optional(json, "endedSessions", j -> state.restoreEndedSession(session(j)));
     journal(journal, "endedSession");
     each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));

@@ -44,6 +44,7 @@ public final class KnownDeviations {
   }
 
   private static final String NOTIFICATION_FILTER_URL = "/user/{userID}/notification-filter-url";
+  private static final String PSD2_CREDENTIAL = "/payment-service-provider-credential";
 
   private static final List<Deviation> ALL = List.of(
       new Deviation("sandbox-user-person-api-key",
@@ -124,6 +125,22 @@ public final class KnownDeviations {
                   .put("created", new JsonObject().put("type", "string"))
                   .put("updated", new JsonObject().put("type", "string"));
             }
+          }),
+      new Deviation("psd2-credential-answers-credential-password-ip",
+          "§4.4 \"Response object CredentialPasswordIp\"",
+          Direction.RESPONSE,
+          "POST payment-service-provider-credential answers PaymentServiceProviderCredentialCreate: {\"Id\":{...}};"
+              + " GET wraps PaymentServiceProviderCredentialRead as PaymentServiceProviderCredential",
+          "both answer {\"CredentialPasswordIp\":{id, status, token_value, ...}} (Java SDK"
+              + " PaymentServiceProviderCredentialInternal and PaymentServiceProviderCredentialApiObject.get)",
+          doc -> !Patches.properties(doc, "PaymentServiceProviderCredentialCreate").containsKey("CredentialPasswordIp"),
+          doc -> {
+            Patches.addComponent(doc, "ProtocolCredentialPasswordIpItem", """
+                {"type": "object", "properties": {
+                  "CredentialPasswordIp": {"$ref": "#/components/schemas/PaymentServiceProviderCredentialRead"}}}""");
+            JsonObject item = Patches.ref("ProtocolCredentialPasswordIpItem");
+            Patches.okResponse(doc, "post", PSD2_CREDENTIAL, item);
+            Patches.okResponse(doc, "get", PSD2_CREDENTIAL + "/{itemId}", item.copy());
           }),
       categoryFilters("Push"),
       categoryFilters("Email"),
