@@ -204,8 +204,8 @@ final class StateReader {
 
   /**
    * Like {@link #each} for a section that some format versions lack: installations and ended sessions,
-   * which only version 1 holds, and what version 3 added (payment batches, OAuth apps' URL filters, push
-   * and e-mail filters).
+   * which only version 1 holds, what version 3 added (payment batches, OAuth apps' URL filters, push
+   * and e-mail filters), and PSD2 providers and credentials, which files written before them lack.
    */
   private static void optional(JsonObject json, String section, Consumer<JsonObject> restore) {
     if (json.getValue(section) != null) {

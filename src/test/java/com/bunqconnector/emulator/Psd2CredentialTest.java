@@ -1,12 +1,15 @@
 package com.bunqconnector.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.emulator.Psd2Certificates.Qseal;
 import com.bunqconnector.emulator.TestClient.Reply;
+import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +49,12 @@ class Psd2CredentialTest {
   @Test
   void certificateGetsAPendingCredentialWhoseTokenOpensAProviderSession() {
     TestClient client = new TestClient(emulator.baseUrl());
-    JsonObject credential = Psd2Certificates.withSession(client, pisp);
+    JsonObject credential;
+    try (LogCapture log = new LogCapture()) {
+      credential = Psd2Certificates.withSession(client, pisp);
+      assertThat(log.text()).contains("Issued PSD2 credential " + credential.getLong("id"))
+          .doesNotContain(credential.getString("token_value")).doesNotContain(pisp.signatureFor(client));
+    }
     assertThat(credential.fieldNames()).containsExactly("id", "created", "updated", "status", "expiry_time",
         "token_value", "permitted_device");
     assertThat(credential.getString("status")).isEqualTo("PENDING_FIRST_USE");
@@ -191,6 +199,22 @@ class Psd2CredentialTest {
     Reply reply = Psd2Certificates.register(client, qseal.body(client));
     assertThat(reply.status()).as(reply.text()).isEqualTo(400);
     assertThat(reply.errorDescription()).isEqualTo(error);
+  }
+
+  @Test
+  void savedCredentialOfNoProviderFailsTheStartNamingIt(Vertx vertx, @TempDir Path dir) throws Exception {
+    EmulatorOptions durable = new EmulatorOptions().setDataDir(dir);
+    BunqEmulator running = Emulators.start(vertx, durable);
+    Psd2Certificates.withSession(new TestClient(running.baseUrl()), Psd2Certificates.valid("CN=Lost PISP",
+        Instant.now()));
+    Emulators.stop(running);
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    JsonObject saved = new JsonObject(Files.readString(file));
+    saved.getJsonArray("psd2Credentials").getJsonObject(0).put("userId", 1);
+    Files.writeString(file, saved.encode());
+
+    assertThatThrownBy(() -> Emulators.start(vertx, durable))
+        .hasMessageContaining("psd2Credentials[0]: \"userId\" names no PSD2 provider");
   }
 
   @Test
