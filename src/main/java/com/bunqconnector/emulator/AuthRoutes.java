@@ -143,9 +143,10 @@ final class AuthRoutes {
       Instant now = state.now();
       long id = state.nextId();
       User timeoutOwner = principal.grant() == null ? principal.actingUser() : principal.grant().requestedBy();
-      Duration lifetime = principal.grant() != null ? Duration.ofSeconds(timeoutOwner.sessionTimeoutSeconds())
-          : state.psd2().openSession(principal.actingUser())
-              .orElse(Duration.ofSeconds(timeoutOwner.sessionTimeoutSeconds()));
+      Duration lifetime = Duration.ofSeconds(timeoutOwner.sessionTimeoutSeconds());
+      if (principal.grant() == null) {
+        lifetime = state.psd2().openSession(principal.actingUser()).orElse(lifetime);
+      }
       Session session = new Session(id, now, state.newToken(), installation, principal.actingUser(),
           now.plus(lifetime), principal.grant());
       state.endSessionsOf(installation.id());

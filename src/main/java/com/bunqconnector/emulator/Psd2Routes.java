@@ -59,13 +59,10 @@ final class Psd2Routes {
     Installation installation = guard.installation(ctx);
     return guard.signature(ctx, installation, false).compose(ok -> {
       JsonObject body = Bodies.object(ctx, false);
-      QsealCertificate certificate = field(CERTIFICATE, () -> QsealCertificate.parse(Bodies.string(body, CERTIFICATE)));
+      String pem = Bodies.string(body, CERTIFICATE);
+      QsealCertificate certificate = field(CERTIFICATE, () -> QsealCertificate.parse(pem).validAt(state.now()));
       field(CHAIN, () -> QsealCertificate.parseAll(Bodies.string(body, CHAIN)));
       String signature = Bodies.string(body, SIGNATURE);
-      field(CERTIFICATE, () -> {
-        certificate.checkValidAt(state.now());
-        return certificate;
-      });
       byte[] signed = (RsaKeys.publicKeyToPem(installation.clientKey()) + installation.token())
           .getBytes(StandardCharsets.UTF_8);
       return crypto.verify(certificate.certificate().getPublicKey(), signed, signature).map(valid -> {

@@ -18,7 +18,6 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -56,7 +55,7 @@ record QsealCertificate(X509Certificate certificate, String commonName, List<Str
       throw new IllegalArgumentException("must have an RSA key, not " + certificate.getPublicKey().getAlgorithm());
     }
     String commonName = commonName(certificate);
-    List<String> roles = ROLES.stream().filter(commonName.toUpperCase(Locale.ROOT)::contains).toList();
+    List<String> roles = ROLES.stream().filter(commonName::contains).toList();
     if (roles.isEmpty()) {
       throw new IllegalArgumentException("has the subject CN \"" + commonName + "\", which names no PSD2 role ("
           + String.join(" or ", ROLES) + ")");
@@ -90,9 +89,10 @@ record QsealCertificate(X509Certificate certificate, String commonName, List<Str
   /**
    * Checks that the certificate is valid at {@code now}.
    *
+   * @return this certificate
    * @throws IllegalArgumentException saying when it expired, or from when it is valid
    */
-  void checkValidAt(Instant now) {
+  QsealCertificate validAt(Instant now) {
     try {
       certificate.checkValidity(Date.from(now));
     } catch (CertificateExpiredException e) {
@@ -100,6 +100,7 @@ record QsealCertificate(X509Certificate certificate, String commonName, List<Str
     } catch (CertificateNotYetValidException e) {
       throw new IllegalArgumentException("is not valid before " + certificate.getNotBefore().toInstant());
     }
+    return this;
   }
 
   private static String commonName(X509Certificate certificate) {

@@ -70,13 +70,15 @@ final class Psd2Certificates {
     return make(subject, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)), TestClient.generateKeys());
   }
 
+  /** A self-signed certificate with these dates and keys (RSA, or EC for a key bunq does not take). */
   static Qseal make(String subject, Instant notBefore, Instant notAfter, KeyPair keys) {
     X500Name name = new X500Name(subject);
+    String signer = "EC".equals(keys.getPrivate().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
     try {
       BigInteger serial = BigInteger.valueOf(SERIALS.getAndIncrement());
       X509CertificateHolder holder = new JcaX509v3CertificateBuilder(name, serial, Date.from(notBefore),
           Date.from(notAfter), name, keys.getPublic())
-          .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate()));
+          .build(new JcaContentSignerBuilder(signer).build(keys.getPrivate()));
       X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
       StringWriter pem = new StringWriter();
       try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +138,25 @@ class Psd2CredentialTest {
     Qseal expired = Psd2Certificates.expired("CN=Old PISP", CLOCK.instant());
     assertRefused(expired, "Field \"client_payment_service_provider_certificate\" expired at "
         + expired.certificate().getNotAfter().toInstant() + ".");
+  }
+
+  @Test
+  void certificateNotValidYetOrWithAnEcKeyIsRefused() throws Exception {
+    Instant now = CLOCK.instant();
+    Qseal future = Psd2Certificates.make("CN=Early PISP", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(9)),
+        TestClient.generateKeys());
+    assertRefused(future, "Field \"client_payment_service_provider_certificate\" is not valid before "
+        + future.certificate().getNotBefore().toInstant() + ".");
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(256);
+    Qseal elliptic = Psd2Certificates.make("CN=Curved PISP", now.minus(Duration.ofDays(1)),
+        now.plus(Duration.ofDays(9)), ec.generateKeyPair());
+    TestClient client = new TestClient(emulator.baseUrl());
+    client.install();
+    String body = new JsonObject(pisp.body(client)).put("client_payment_service_provider_certificate", elliptic.pem())
+        .encode();
+    assertThat(Psd2Certificates.register(client, body).errorDescription())
+        .isEqualTo("Field \"client_payment_service_provider_certificate\" must have an RSA key, not EC.");
   }
 
   @Test
