@@ -15,6 +15,7 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class Psd2CredentialTest {
 
   private static final String PATH = "/payment-service-provider-credential";
+  private static final String CERTIFICATE = "client_payment_service_provider_certificate";
+  private static final String SIGNATURE = "client_public_key_signature";
   private static final MovableClock CLOCK = new MovableClock();
   private static BunqEmulator emulator;
   private static Qseal pisp;
@@ -151,22 +154,13 @@ class Psd2CredentialTest {
     ec.initialize(256);
     Qseal elliptic = Psd2Certificates.make("CN=Curved PISP", now.minus(Duration.ofDays(1)),
         now.plus(Duration.ofDays(9)), ec.generateKeyPair());
-    TestClient client = new TestClient(emulator.baseUrl());
-    client.install();
-    String body = new JsonObject(pisp.body(client)).put("client_payment_service_provider_certificate", elliptic.pem())
-        .encode();
-    assertThat(Psd2Certificates.register(client, body).errorDescription())
+    assertThat(registerWith(CERTIFICATE, client -> elliptic.pem()).errorDescription())
         .isEqualTo("Field \"client_payment_service_provider_certificate\" must have an RSA key, not EC.");
   }
 
   @Test
   void signatureByAnotherKeyIsRefused() {
-    TestClient client = new TestClient(emulator.baseUrl());
-    client.install();
-    String body = new JsonObject(pisp.body(client))
-        .put("client_public_key_signature", pisp.signatureFor(client, TestClient.generateKeys().getPrivate()))
-        .encode();
-    Reply reply = Psd2Certificates.register(client, body);
+    Reply reply = registerWith(SIGNATURE, client -> pisp.signatureFor(client, TestClient.generateKeys().getPrivate()));
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.errorDescription()).startsWith("Field \"client_public_key_signature\" is not the certificate"
         + " key's SHA256withRSA signature");
@@ -174,33 +168,35 @@ class Psd2CredentialTest {
 
   @Test
   void signatureOverAnotherInstallationsTokenIsRefused() {
-    TestClient other = new TestClient(emulator.baseUrl());
-    other.install();
-    TestClient client = new TestClient(emulator.baseUrl());
-    client.install();
-    String body = new JsonObject(pisp.body(client)).put("client_public_key_signature", pisp.signatureFor(other))
-        .encode();
-    assertThat(Psd2Certificates.register(client, body).errorDescription())
-        .startsWith("Field \"client_public_key_signature\" is not");
+    Reply reply = registerWith(SIGNATURE, client -> {
+      TestClient other = new TestClient(emulator.baseUrl());
+      other.install();
+      return pisp.signatureFor(other);
+    });
+    assertThat(reply.errorDescription()).startsWith("Field \"client_public_key_signature\" is not");
   }
 
   @Test
   void certificateOrChainThatIsNotPemIsRefusedNamingTheField() {
-    TestClient client = new TestClient(emulator.baseUrl());
-    client.install();
-    JsonObject body = new JsonObject(pisp.body(client));
-    Reply certificate = Psd2Certificates.register(client, body.copy()
-        .put("client_payment_service_provider_certificate", "not a certificate").encode());
+    Reply certificate = registerWith(CERTIFICATE, client -> "not a certificate");
     assertThat(certificate.status()).isEqualTo(400);
     assertThat(certificate.errorDescription()).isEqualTo("Field \"client_payment_service_provider_certificate\""
         + " is not an X.509 certificate in PEM format.");
-    Reply chain = Psd2Certificates.register(client, body.copy()
-        .put("client_payment_service_provider_certificate_chain", "-----BEGIN CERTIFICATE-----\nAAAA\n").encode());
+    Reply chain = registerWith("client_payment_service_provider_certificate_chain",
+        client -> "-----BEGIN CERTIFICATE-----\nAAAA\n");
     assertThat(chain.status()).isEqualTo(400);
     assertThat(chain.errorDescription()).isEqualTo("Field \"client_payment_service_provider_certificate_chain\""
         + " is not an X.509 certificate in PEM format.");
-    Reply missing = Psd2Certificates.register(client, body.copy().put("client_public_key_signature", null).encode());
+    Reply missing = registerWith(SIGNATURE, client -> null);
     assertThat(missing.errorDescription()).isEqualTo("Field \"client_public_key_signature\" is required.");
+  }
+
+  /** Registers pisp's correct body on a fresh installation, but with {@code field} set to what {@code value} gives. */
+  private static Reply registerWith(String field, Function<TestClient, Object> value) {
+    TestClient client = new TestClient(emulator.baseUrl());
+    client.install();
+    String body = new JsonObject(pisp.body(client)).put(field, value.apply(client)).encode();
+    return Psd2Certificates.register(client, body);
   }
 
   @Test
