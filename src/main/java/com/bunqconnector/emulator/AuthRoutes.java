@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The anonymous and context-creating endpoints: {@code sandbox-user-person}, {@code sandbox-user-company},
  * {@code installation}, {@code device-server}, {@code session-server} and {@code DELETE session}, with
- * bunq's token, signature and API-key checks. Secrets are API keys or OAuth access tokens.
+ * bunq's token, signature and API-key checks. Secrets are API keys (a PSD2 credential's token is one)
+ * or OAuth access tokens.
  */
 final class AuthRoutes {
 
@@ -111,6 +113,7 @@ final class AuthRoutes {
       Principal principal = principal(secret);
       Device device = new Device(state.nextId(), state.now(), description, installation.id(), secret, ips);
       state.putDevice(device);
+      state.psd2().deviceRegistered(principal.actingUser(), device, device.created());
       log.info("Registered device {} for {} on installation {}", device.id(), principal, installation.id());
       return Envelopes.response(Envelopes.id(device.id()));
     });
@@ -119,7 +122,8 @@ final class AuthRoutes {
   /**
    * Opens a session. A new session on an installation ends the one it had (the SDKs call
    * session-server again on the same installation when they refresh); a session token instead of
-   * the installation token is refused with the text bunq sends for it.
+   * the installation token is refused with the text bunq sends for it. A PSD2 provider's first session
+   * lasts an hour, later ones its auto-logout time ({@link Psd2Credentials#openSession}).
    */
   private Future<JsonObject> sessionServer(RoutingContext ctx) {
     if (guard.hasSessionToken(ctx)) {
@@ -139,8 +143,12 @@ final class AuthRoutes {
       Instant now = state.now();
       long id = state.nextId();
       User timeoutOwner = principal.grant() == null ? principal.actingUser() : principal.grant().requestedBy();
+      Duration lifetime = Duration.ofSeconds(timeoutOwner.sessionTimeoutSeconds());
+      if (principal.grant() == null) {
+        lifetime = state.psd2().openSession(principal.actingUser()).orElse(lifetime);
+      }
       Session session = new Session(id, now, state.newToken(), installation, principal.actingUser(),
-          now.plusSeconds(timeoutOwner.sessionTimeoutSeconds()), principal.grant());
+          now.plus(lifetime), principal.grant());
       state.endSessionsOf(installation.id());
       state.addSession(session);
       log.info("Opened session {} for {} on installation {}", id, principal, installation.id());

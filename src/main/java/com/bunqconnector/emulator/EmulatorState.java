@@ -80,6 +80,8 @@ final class EmulatorState {
    * an OAuth connection its grant), per kind ("push", "email").
    */
   private final Map<String, Map<Long, List<String>>> categoryFilters = new HashMap<>();
+  /** The payment service providers registered by certificate, and their credentials. */
+  private final Psd2Credentials psd2 = new Psd2Credentials();
   /** How many changes were announced with {@link #changed()}; a durable emulator writes up to this count. */
   private long changes;
   private Runnable changeListener = () -> { };
@@ -115,6 +117,11 @@ final class EmulatorState {
   /** 64 lowercase hex characters, the shape of bunq's installation and session tokens. */
   String newToken() {
     return hex(32);
+  }
+
+  /** The PSD2 providers and credentials ({@code payment-service-provider-credential}). */
+  Psd2Credentials psd2() {
+    return psd2;
   }
 
   /** Creates a UserPerson with an API key and one funded EUR MonetaryAccountBank. */

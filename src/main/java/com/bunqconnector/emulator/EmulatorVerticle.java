@@ -134,6 +134,7 @@ final class EmulatorVerticle extends VerticleBase {
       });
       mountLimitsAndFaults(router, credentials, replies, guard);
       new AuthRoutes(state, options, guard, crypto, oauth).mount(router, replies);
+      new Psd2Routes(state, guard, crypto).mount(router, replies);
       new OauthRoutes(state, oauth).mount(router, replies);
       new IdentityRoutes(state, oauth, guard).mount(router, replies);
       new UserRoutes(guard).mount(router, replies);

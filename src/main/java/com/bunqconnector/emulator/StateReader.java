@@ -115,6 +115,8 @@ final class StateReader {
     });
     each(json, "oauthCodes", j -> oauth.restoreCode(code(j)));
     each(json, "sessions", j -> state.addSession(session(j)));
+    optional(json, Psd2Snapshots.PROVIDERS, j -> Psd2Snapshots.restoreProvider(j, state));
+    optional(json, Psd2Snapshots.CREDENTIALS, j -> Psd2Snapshots.restoreCredential(j, state, ids, installations));
     optional(json, "endedSessions", j -> state.restoreEndedSession(session(j)));
     journal(journal, "endedSession");
     each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));
@@ -233,8 +235,8 @@ final class StateReader {
 
   /**
    * Like {@link #each} for a section that some format versions lack: installations and ended sessions,
-   * which only version 1 holds, and what version 3 added (payment batches, OAuth apps' URL filters, push
-   * and e-mail filters).
+   * which only version 1 holds, what version 3 added (payment batches, OAuth apps' URL filters, push
+   * and e-mail filters), and PSD2 providers and credentials, which files written before them lack.
    */
   private static void optional(JsonObject json, String section, Consumer<JsonObject> restore) {
     if (json.getValue(section) != null) {

@@ -150,6 +150,7 @@ final class StateWriter {
         .put("pendingCallbacks", array(store.pendingCallbacks(), StateWriter::pending))
         .put("seededUsers", array(seeded.users(), StateWriter::seededUser))
         .put("seededOauthClients", array(seeded.oauthClients(), StateWriter::seededClient));
+    Psd2Snapshots.write(state.psd2(), json);
     List<JsonObject> journal = new ArrayList<>();
     List<Long> installations = new ArrayList<>();
     for (Installation made : state.installations()) {

@@ -79,8 +79,7 @@ final class UserJson {
         .put("id", user.id())
         .put("created", Timestamps.format(user.created()))
         .put("updated", Timestamps.format(user.created()))
-        .put("certificate_distinguished_name", "C=NL, O=" + user.displayName() + ", CN=" + user.displayName()
-            + " AISP PISP")
+        .put("certificate_distinguished_name", distinguishedName(user))
         .put("alias", aliases(user))
         .put("avatar", null)
         .put("status", "ACTIVE")
@@ -114,6 +113,16 @@ final class UserJson {
         .put("public_nick_name", user.kind() == Model.Kind.PERSON ? user.firstName() : user.displayName())
         .put("avatar", null)
         .put("session_timeout", user.sessionTimeoutSeconds()));
+  }
+
+  /**
+   * A provider registered by certificate is named after the certificate's CN, which names its roles; a
+   * seeded provider gets both roles added to its name.
+   */
+  private static String distinguishedName(User user) {
+    String name = user.displayName();
+    boolean named = QsealCertificate.ROLES.stream().anyMatch(name::contains);
+    return named ? "CN=" + name : "C=NL, O=" + name + ", CN=" + name + " AISP PISP";
   }
 
   private static JsonArray aliases(User user) {

@@ -45,6 +45,7 @@ public final class KnownDeviations {
 
   private static final String NOTIFICATION_FILTER_URL = "/user/{userID}/notification-filter-url";
   private static final String CARD = "/user/{userID}/card";
+  private static final String PSD2_CREDENTIAL = "/payment-service-provider-credential";
 
   private static final List<Deviation> ALL = List.of(
       new Deviation("sandbox-user-person-api-key",
@@ -159,6 +160,22 @@ public final class KnownDeviations {
             Patches.addComponent(doc, "ProtocolAttachmentPublicCreate", """
                 {"type": "object", "properties": {"Uuid": {"$ref": "#/components/schemas/ProtocolUuid"}}}""");
             Patches.okResponse(doc, "post", "/attachment-public", Patches.ref("ProtocolAttachmentPublicCreate"));
+          }),
+      new Deviation("psd2-credential-answers-credential-password-ip",
+          "§4.4 \"Response object CredentialPasswordIp\"",
+          Direction.RESPONSE,
+          "POST payment-service-provider-credential answers PaymentServiceProviderCredentialCreate: {\"Id\":{...}};"
+              + " GET wraps PaymentServiceProviderCredentialRead as PaymentServiceProviderCredential",
+          "both answer {\"CredentialPasswordIp\":{id, status, token_value, ...}} (Java SDK"
+              + " PaymentServiceProviderCredentialInternal and PaymentServiceProviderCredentialApiObject.get)",
+          doc -> !Patches.properties(doc, "PaymentServiceProviderCredentialCreate").containsKey("CredentialPasswordIp"),
+          doc -> {
+            Patches.addComponent(doc, "ProtocolCredentialPasswordIpItem", """
+                {"type": "object", "properties": {
+                  "CredentialPasswordIp": {"$ref": "#/components/schemas/PaymentServiceProviderCredentialRead"}}}""");
+            JsonObject item = Patches.ref("ProtocolCredentialPasswordIpItem");
+            Patches.okResponse(doc, "post", PSD2_CREDENTIAL, item);
+            Patches.okResponse(doc, "get", PSD2_CREDENTIAL + "/{itemId}", item.copy());
           }),
       categoryFilters("Push"),
       categoryFilters("Email"),

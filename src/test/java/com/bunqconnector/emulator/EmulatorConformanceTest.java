@@ -9,12 +9,14 @@ import com.bunqconnector.conformance.ApiConformance;
 import com.bunqconnector.conformance.BunqOpenApi;
 import com.bunqconnector.conformance.Operation;
 import com.bunqconnector.conformance.Violation;
+import com.bunqconnector.emulator.Psd2Certificates.Qseal;
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -86,6 +88,8 @@ class EmulatorConformanceTest {
         Registered device = registeredDevice(f.base());
         return device.client().openSession(device.apiKey());
       }),
+      new Endpoint("POST", "/payment-service-provider-credential", f -> psd2Credential(f.base(), false)),
+      new Endpoint("GET", "/payment-service-provider-credential/{itemId}", f -> psd2Credential(f.base(), true)),
       new Endpoint("GET", "/user", f -> f.alice().get("/user")),
       new Endpoint("GET", "/user/{itemId}", f -> f.alice().get(f.user())),
       new Endpoint("GET", "/user/{userID}/monetary-account", f -> f.alice().get(f.user() + "/monetary-account")),
@@ -365,6 +369,21 @@ class EmulatorConformanceTest {
     return new JsonObject().put("payments", new JsonArray()
         .add(Emulators.payment("0.01", "IBAN", bob.iban, "batch one"))
         .add(Emulators.payment("0.02", "IBAN", "NL91ABNA0417164300", "batch two"))).encode();
+  }
+
+  /**
+   * A PSD2 credential for a fresh test certificate: the registration's answer, or with {@code read} the
+   * credential read back once its token opened a session (so active, with its device).
+   */
+  private static Reply psd2Credential(String base, boolean read) {
+    TestClient client = new TestClient(base);
+    Qseal qseal = Psd2Certificates.valid("CN=Conformance PISP", Instant.now());
+    if (!read) {
+      client.install();
+      return Psd2Certificates.register(client, qseal.body(client));
+    }
+    long id = Psd2Certificates.withSession(client, qseal).getLong("id");
+    return client.get("/payment-service-provider-credential/" + id);
   }
 
   /** A fresh sandbox user with an installation and a device registered for its API key. */
