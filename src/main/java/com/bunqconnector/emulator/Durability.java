@@ -172,8 +172,9 @@ class Durability {
     private void finish() {
       closed = true;
       Closed failure = new Closed();
-      waiters.forEach(waiter -> waiter.promise().fail(failure));
+      List<Waiter> left = new ArrayList<>(waiters);
       waiters.clear();
+      left.forEach(waiter -> waiter.promise().fail(failure));
       worker.<Void>executeBlocking(() -> {
         file.close();
         return null;
@@ -224,15 +225,20 @@ class Durability {
 
     /** Completes (or, given a failure, fails) every waiter whose changes the write of {@code covers} held. */
     private void release(long covers, Throwable failure) {
+      // Taken out first, completed after: a waiter's callback may call settled(), which adds a waiter.
+      List<Waiter> released = new ArrayList<>();
       for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
         Waiter waiter = it.next();
         if (waiter.target() <= covers) {
           it.remove();
-          if (failure == null) {
-            waiter.promise().complete();
-          } else {
-            waiter.promise().fail(failure);
-          }
+          released.add(waiter);
+        }
+      }
+      for (Waiter waiter : released) {
+        if (failure == null) {
+          waiter.promise().complete();
+        } else {
+          waiter.promise().fail(failure);
         }
       }
     }

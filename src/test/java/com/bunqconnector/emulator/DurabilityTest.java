@@ -2,6 +2,7 @@ package com.bunqconnector.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The durable writer on its own: no waiter is left behind by a close. */
+/** The durable writer on its own: no waiter is left behind by a close or by another waiter's callback. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DurabilityTest {
@@ -70,6 +71,26 @@ class DurabilityTest {
     Future<Void> after = onContext(durability::settled);
     assertThat(after.failed()).isTrue();
     assertThat(after.cause()).isInstanceOf(Durability.Closed.class);
+  }
+
+  @Test
+  void aCallThatWaitsAgainWhenItsWriteIsDoneLeavesTheOtherWaitersOfThatWriteSettled() throws Exception {
+    Promise<Future<Void>> again = Promise.promise();
+    try (LogCapture log = new LogCapture()) {
+      Future<Void> other = onContext(() -> {
+        state.changed();
+        Future<Void> first = durability.settled();
+        Future<Void> second = durability.settled();
+        first.onSuccess(v -> {
+          state.changed();
+          again.complete(durability.settled());
+        });
+        return second;
+      });
+      other.await(10, TimeUnit.SECONDS);
+      again.future().await(10, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+      assertThat(log.text()).doesNotContain("Unhandled exception").doesNotContain("ConcurrentModification");
+    }
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> action) throws Exception {
