@@ -278,7 +278,7 @@ class DurableStateTest {
     }
 
     JsonObject saved = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
-    assertThat(saved.getJsonArray("sessions")).hasSize(2);
+    assertThat(SavedState.read(dir).getJsonArray("sessions")).hasSize(2);
     String journal = Files.readString(dir.resolve(StateFile.JOURNAL_NAME));
     assertThat(Files.size(dir.resolve(StateFile.JOURNAL_NAME))).isEqualTo(saved.getLong("journalLength"));
     long alicePayments = journal.lines().map(JsonObject::new).filter(e -> e.containsKey("payment"))
@@ -363,24 +363,9 @@ class DurableStateTest {
     int port = emulator.port();
     Emulators.stop(emulator);
     emulator = null;
-    Path journalFile = dir.resolve(StateFile.JOURNAL_NAME);
-    JsonObject state = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
-    JsonArray installations = new JsonArray();
-    JsonArray ended = new JsonArray();
-    StringBuilder journal = new StringBuilder();
-    for (String line : Files.readString(journalFile).lines().toList()) {
-      JsonObject entry = new JsonObject(line);
-      if (entry.containsKey("installation")) {
-        installations.add(entry.getJsonObject("installation"));
-      } else if (entry.containsKey("endedSession")) {
-        ended.add(entry.getJsonObject("endedSession"));
-      } else {
-        journal.append(line).append('\n');
-      }
-    }
-    Files.writeString(journalFile, journal);
-    Files.writeString(dir.resolve(StateFile.FILE_NAME), state.put("version", 1).put("installations", installations)
-        .put("endedSessions", ended).put("journalLength", Files.size(journalFile)).encode());
+    SavedState.rewrite(dir, 1);
+    assertThat(new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME))).getJsonArray("installations"))
+        .hasSize(1);
 
     emulator = start(port, EmulatorSeed.EMPTY);
 
@@ -468,10 +453,15 @@ class DurableStateTest {
     TestClient.withSession(emulator.baseUrl());
     Emulators.stop(emulator);
     emulator = null;
-    JsonObject saved = new JsonObject(Files.readString(file));
+    SavedState.rewrite(dir, StateFile.VERSION);
+    Path base = dir.resolve(StateFile.baseName(1));
+    JsonObject saved = new JsonObject(Files.readString(base));
     saved.getJsonArray("sessions").getJsonObject(0).put("installationId", 1);
-    Files.writeString(file, saved.encode());
-    assertStartFails("sessions[0]: \"installationId\" names no installation");
+    Files.writeString(base, saved.encode());
+    assertStartFails(StateFile.baseName(1) + " sessions[0]: \"installationId\" names no installation");
+
+    Files.delete(base);
+    assertStartFails("names the base " + base + ", which is missing");
   }
 
   /** New objects would take ids (and IBANs) in use and overwrite what holds them: the start fails instead. */
@@ -484,24 +474,26 @@ class DurableStateTest {
     Emulators.stop(emulator);
     emulator = null;
     Path file = dir.resolve(StateFile.FILE_NAME);
-    String intact = Files.readString(file);
-    JsonObject saved = new JsonObject(intact);
-
-    Files.writeString(file, saved.copy().put("lastId", alice.userId - 1).encode());
-    assertStartFails("users[0]: \"id\" " + alice.userId + " is above \"lastId\" " + (alice.userId - 1));
+    JsonObject saved = new JsonObject(Files.readString(file));
 
     List<String> journal = Files.readAllLines(dir.resolve(StateFile.JOURNAL_NAME));
-    int line = IntStream.range(0, journal.size()).filter(i -> journal.get(i).startsWith("{\"payment\""))
-        .findFirst().orElseThrow();
+    Files.writeString(file, saved.copy().put("lastId", alice.userId - 1).encode());
+    assertStartFails(StateFile.JOURNAL_NAME + " line " + (lineOf(journal, "{\"user\"") + 1) + ": \"id\" "
+        + alice.userId + " is above \"lastId\" " + (alice.userId - 1));
+
+    int line = lineOf(journal, "{\"payment\"");
     long paymentId = new JsonObject(journal.get(line)).getJsonObject("payment").getLong("id");
     Files.writeString(file, saved.copy().put("lastId", paymentId - 1).encode());
     assertStartFails(StateFile.JOURNAL_NAME + " line " + (line + 1) + ": \"id\" " + paymentId
         + " is above \"lastId\"");
 
+    Files.writeString(file, saved.encode());
+    SavedState.rewrite(dir, StateFile.VERSION);
+    String intact = Files.readString(file);
     long bobsNumber = Long.parseLong(bob.iban.substring(8));
-    Files.writeString(file, saved.copy().put("lastAccountNumber", bobsNumber - 1).encode());
-    assertStartFails("accounts[1]: \"iban\" " + bob.iban + " has an account number above \"lastAccountNumber\" "
-        + (bobsNumber - 1));
+    Files.writeString(file, new JsonObject(intact).put("lastAccountNumber", bobsNumber - 1).encode());
+    assertStartFails(StateFile.baseName(1) + " accounts[1]: \"iban\" " + bob.iban
+        + " has an account number above \"lastAccountNumber\" " + (bobsNumber - 1));
 
     Files.writeString(file, intact);
     emulator = start(0, EmulatorSeed.EMPTY);
@@ -515,7 +507,8 @@ class DurableStateTest {
     TestClient.withSession(emulator.baseUrl());
     Emulators.stop(emulator);
     emulator = null;
-    Path file = dir.resolve(StateFile.FILE_NAME);
+    SavedState.rewrite(dir, StateFile.VERSION);
+    Path file = dir.resolve(StateFile.baseName(1));
     JsonObject saved = new JsonObject(Files.readString(file));
 
     JsonObject accounts = saved.copy();
@@ -612,6 +605,11 @@ class DurableStateTest {
       process.destroyForcibly();
       assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  /** The index of the first line that starts with {@code start}. */
+  private static int lineOf(List<String> lines, String start) {
+    return IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith(start)).findFirst().orElseThrow();
   }
 
   /** Pays {@code value} to an IBAN outside the emulator and checks that it was answered 200. */
