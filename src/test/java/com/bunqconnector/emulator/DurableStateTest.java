@@ -353,34 +353,41 @@ class DurableStateTest {
     assertThat(alice.serverSignatureValid(user)).isTrue();
   }
 
-  /** A file of format version 1 held installations and ended sessions in the state file; it is still read. */
+  /**
+   * A file of format version 1 held installations and ended sessions in the state file, one of format 3
+   * the changing objects (and the journal what never changes); both are still read, and saved again in
+   * the current format.
+   */
   @Test
-  void stateOfTheFirstFormatVersionIsStillRead() throws Exception {
+  void stateOfTheFirstAndThirdFormatVersionsIsStillRead() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     assertThat(alice.openSession(alice.apiKey).status()).isEqualTo(200);
-    payOut(alice, "1.50", "v1");
+    payOut(alice, "1.50", "old format");
     int port = emulator.port();
-    Emulators.stop(emulator);
-    emulator = null;
-    SavedState.rewrite(dir, 1);
-    assertThat(new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME))).getJsonArray("installations"))
-        .hasSize(1);
+    for (int version : new int[] {1, 3}) {
+      Emulators.stop(emulator);
+      emulator = null;
+      SavedState.rewrite(dir, version);
+      JsonObject old = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
+      assertThat(old.getJsonArray("accounts")).hasSize(1);
+      assertThat(old.containsKey("installations")).isEqualTo(version == 1);
 
-    emulator = start(port, EmulatorSeed.EMPTY);
+      emulator = start(port, EmulatorSeed.EMPTY);
 
-    Reply payments = alice.get(alice.paymentsPath());
-    assertThat(payments.status()).as(payments.text()).isEqualTo(200);
-    assertThat(alice.serverSignatureValid(payments)).isTrue();
-    assertThat(payments.items()).hasSize(1);
-    assertThat(new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME))).getInteger("version"))
-        .as("saved again in the current format").isEqualTo(StateFile.VERSION);
+      Reply payments = alice.get(alice.paymentsPath());
+      assertThat(payments.status()).as(payments.text()).isEqualTo(200);
+      assertThat(alice.serverSignatureValid(payments)).isTrue();
+      assertThat(payments.items()).hasSize(1);
+      assertThat(new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME))).getInteger("version"))
+          .as("saved again in the current format").isEqualTo(StateFile.VERSION);
 
-    Emulators.stop(emulator);
-    emulator = start(port, EmulatorSeed.EMPTY);
-    Reply again = alice.get(alice.paymentsPath());
-    assertThat(again.status()).as("the session of the format-1 installation, after a second restart: "
-        + again.text()).isEqualTo(200);
+      Emulators.stop(emulator);
+      emulator = start(port, EmulatorSeed.EMPTY);
+      Reply again = alice.get(alice.paymentsPath());
+      assertThat(again.status()).as("the session of the format-" + version + " installation, after a second "
+          + "restart: " + again.text()).isEqualTo(200);
+    }
   }
 
   @Test
