@@ -430,12 +430,12 @@ class DurableStateTest {
   }
 
   @Test
-  void stateAndJournalAreReadableByTheirOwnerOnly() throws Exception {
+  void stateJournalAndBaseAreReadableByTheirOwnerOnly() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     payOut(alice, "1.00", "out");
 
-    for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME)) {
+    for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME, StateFile.baseName(1))) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
           .as(name).isEqualTo("rw-------");
     }
