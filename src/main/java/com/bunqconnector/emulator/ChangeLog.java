@@ -60,23 +60,30 @@ final class ChangeLog {
    *
    * @param minimum the journal records below which no compaction is due ({@link #COMPACT_MINIMUM})
    * @throws IllegalStateException naming the file and what is wrong when it cannot be read or restored
+   *     (the file's lock is then released)
    */
   static Opened open(StateFile file, EmulatorState state, OauthRegistry oauth, ResourceStore store, long minimum) {
-    Optional<StateFile.Saved> saved = file.load();
-    if (saved.isEmpty()) {
-      return new Opened(Optional.empty(), new ChangeLog(file, null, minimum), true);
-    }
-    StateFile.Saved found = saved.get();
-    StateLog folded;
-    Seeder.Result restored;
     try {
-      folded = StateLog.fold(found.base(), found.baseName(), found.journal());
-      restored = new StateReader(state, oauth, store).restore(found.state(), folded);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw file.unreadable("is damaged: " + e.getMessage());
+      Optional<StateFile.Saved> saved = file.load();
+      if (saved.isEmpty()) {
+        return new Opened(Optional.empty(), new ChangeLog(file, null, minimum), true);
+      }
+      StateFile.Saved found = saved.get();
+      StateLog folded;
+      Seeder.Result restored;
+      try {
+        folded = StateLog.fold(found.base(), found.baseName(), found.journal());
+        restored = new StateReader(state, oauth, store).restore(found.state(), folded);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw file.unreadable("is damaged: " + e.getMessage());
+      }
+      boolean compactFirst = found.version() < StateFile.BASE_VERSION;
+      return new Opened(Optional.of(restored), new ChangeLog(file, compactFirst ? null : folded, minimum),
+          compactFirst);
+    } catch (RuntimeException e) {
+      file.close();
+      throw e;
     }
-    boolean compactFirst = found.version() < StateFile.BASE_VERSION;
-    return new Opened(Optional.of(restored), new ChangeLog(file, compactFirst ? null : folded, minimum), compactFirst);
   }
 
   /** A log on {@code file}, whose objects on disk are {@code saved} (null: none, the first save compacts). */

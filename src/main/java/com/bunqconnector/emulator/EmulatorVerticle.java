@@ -45,10 +45,6 @@ final class EmulatorVerticle extends VerticleBase {
   private CryptoWorker crypto;
   private ResourceModule resources;
   private volatile Faults faults;
-  /**
-   * Whether the loaded journal holds the installations and ended sessions (format 2 on); a state of
-   * format 1 kept them in the state file, so the first save journals them.
-   */
   private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
   private Durability durability = Durability.NONE;
   private WorkerExecutor stateWorker;

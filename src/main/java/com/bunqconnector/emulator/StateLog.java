@@ -89,7 +89,8 @@ final class StateLog {
     if (DELETE.equals(name)) {
       Integer at = kind.appendOnly() ? null : keyed.remove(key(kind, object(entry, DELETE), kind.record(), origin));
       if (at == null) {
-        throw new IllegalArgumentException(origin + ": deletes a " + kind.record() + " that is not there");
+        throw new IllegalArgumentException(origin + ": deletes an object that is not there (of kind "
+            + kind.record() + ")");
       }
       items.set(at, null);
       return;

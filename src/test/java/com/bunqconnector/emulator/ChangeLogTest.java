@@ -1,6 +1,7 @@
 package com.bunqconnector.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.AuthorizationCode;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -137,6 +139,23 @@ class ChangeLogTest {
   }
 
   @Test
+  void journalRecordThatDeletesWhatIsNotThereFailsTheStartNamingItsLine() throws Exception {
+    durable = new Durable(dir);
+    durable.save(d -> d.users(1));
+    durable.save(d -> d.pay(d.accounts().get(0), "1.00"));
+    durable.close();
+    durable = null;
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    Path journal = dir.resolve(StateFile.JOURNAL_NAME);
+    Files.writeString(journal, "{\"delete\":{\"account\":1}}\n", StandardOpenOption.APPEND);
+    JsonObject head = new JsonObject(Files.readString(file)).put("journalLength", Files.size(journal));
+    Files.writeString(file, head.encode());
+
+    assertThatThrownBy(() -> new Durable(dir)).hasMessageContaining(file.toString())
+        .hasMessageContaining(StateFile.JOURNAL_NAME + " line 3: deletes an object that is not there");
+  }
+
+  @Test
   void journalPastTheBoundIsCompactedAndTheStateSurvivesARestart() throws Exception {
     durable = new Durable(dir);
     durable.save(d -> d.users(USERS));
@@ -155,6 +174,19 @@ class ChangeLogTest {
     assertThat(durable.dump()).isEqualTo(before);
     durable.save(d -> d.pay(d.accounts().get(1), "1.00"));
     assertThat(SavedState.journal(dir)).extracting(ChangeLogTest::kind).containsExactly("account", "payment");
+  }
+
+  /** Payments stay live: a journal that grows by them is no reason to compact, however long it gets. */
+  @Test
+  void journalThatGrowsByLiveObjectsIsNotCompacted() throws Exception {
+    durable = new Durable(dir);
+    durable.save(d -> d.users(USERS));
+    for (int save = 0; save < 4 * MINIMUM; save++) {
+      durable.save(d -> d.pay(d.accounts().get(0), "0.01"));
+    }
+
+    assertThat(SavedState.journal(dir)).hasSize((int) (2 * 4 * MINIMUM));
+    assertThat(SavedState.bases(dir)).containsExactly(StateFile.baseName(1));
   }
 
   /** The files a kill leaves at each step of a compaction read as the state before it, or after it. */
@@ -229,8 +261,8 @@ class ChangeLogTest {
 
   /**
    * Changes one account's description per save (a payment would add a live record per save, and a
-   * journal of live records never needs compacting) until a save compacts, running {@code beforeEach} ahead of every save
-   * (if given); bounded. Returns the number of saves.
+   * journal of live records never needs compacting) until a save compacts, running
+   * {@code beforeEach} ahead of every save (if given); bounded. Returns the number of saves.
    */
   private int compactByChangingOneAccount(Step beforeEach) throws Exception {
     for (int save = 1; save <= 100; save++) {
