@@ -168,7 +168,8 @@ public final class KnownDeviations {
               + " GET wraps PaymentServiceProviderCredentialRead as PaymentServiceProviderCredential",
           "both answer {\"CredentialPasswordIp\":{id, status, token_value, ...}} (Java SDK"
               + " PaymentServiceProviderCredentialInternal and PaymentServiceProviderCredentialApiObject.get)",
-          doc -> !Patches.properties(doc, "PaymentServiceProviderCredentialCreate").containsKey("CredentialPasswordIp"),
+          doc -> !Patches.properties(doc, "PaymentServiceProviderCredentialCreate")
+              .containsKey("CredentialPasswordIp"),
           doc -> {
             Patches.addComponent(doc, "ProtocolCredentialPasswordIpItem", """
                 {"type": "object", "properties": {
