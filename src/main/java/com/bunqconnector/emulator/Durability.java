@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gets a durable emulator's changes onto disk with group commit: one writer, one whole-state snapshot
- * at a time. A snapshot is taken on the emulator's context in a turn of its own (so it never sees a
- * change half made), then encoded and written on a worker thread; every caller of
+ * Gets a durable emulator's changes onto disk with group commit: one writer, one snapshot at a time.
+ * A snapshot is taken on the emulator's context in a turn of its own (so it never sees a change half
+ * made), then compared with what is on disk, encoded and written (a compaction too) by the
+ * {@link ChangeLog} on a worker thread; every caller of
  * {@link #settled()} waits for the first write that includes the changes announced before it, so
  * many concurrent calls share one write. An emulator without a data directory uses {@link #NONE},
  * which writes nothing and never waits.
@@ -81,12 +82,12 @@ class Durability {
   }
 
   /**
-   * A durable emulator's writer: snapshots of {@code state} by {@code snapshots}, written into
-   * {@code file} on {@code worker}. {@link #close()} releases the file, not the worker.
+   * A durable emulator's writer: snapshots of {@code state} by {@code snapshots}, written by
+   * {@code log} on {@code worker}. {@link #close()} releases the log's file, not the worker.
    */
   static Durability of(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots,
-      StateFile file) {
-    return new Writer(context, worker, state, snapshots, file);
+      ChangeLog log) {
+    return new Writer(context, worker, state, snapshots, log);
   }
 
   private static final class Writer extends Durability {
@@ -94,7 +95,7 @@ class Durability {
     private final WorkerExecutor worker;
     private final EmulatorState state;
     private final StateWriter snapshots;
-    private final StateFile file;
+    private final ChangeLog file;
     private final List<Waiter> waiters = new ArrayList<>();
     /** The change count the file holds. */
     private long written;
@@ -104,7 +105,7 @@ class Durability {
     /** Set once {@link #close()} is called; completes when the file is released. */
     private Promise<Void> closing;
 
-    Writer(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots, StateFile file) {
+    Writer(Context context, WorkerExecutor worker, EmulatorState state, StateWriter snapshots, ChangeLog file) {
       this.context = context;
       this.worker = worker;
       this.state = state;
@@ -200,14 +201,12 @@ class Durability {
       }
       writing = true;
       long started = System.nanoTime();
-      worker.executeBlocking(() -> {
-        file.write(snapshot.state(), snapshot.journal());
-        return null;
-      }, false).onComplete(ok -> {
+      worker.executeBlocking(() -> file.write(snapshot), false).onComplete(outcome -> {
         writing = false;
-        snapshots.saved(snapshot);
-        log.debug("Saved the emulator state ({} new journal entries, {} waiting calls) in {} ms",
-            snapshot.journal().size(), waiters.size(), (System.nanoTime() - started) / 1_000_000);
+        snapshots.saved(snapshot, outcome.compactNext());
+        log.debug("Saved the emulator state ({}, {} bytes, {} waiting calls) in {} ms",
+            outcome.compacted() ? "compacted" : outcome.records() + " journal records", outcome.bytes(),
+            waiters.size(), (System.nanoTime() - started) / 1_000_000);
         written = covers;
         release(covers, null);
         if (state.changes() > written) {

@@ -45,11 +45,6 @@ final class EmulatorVerticle extends VerticleBase {
   private CryptoWorker crypto;
   private ResourceModule resources;
   private volatile Faults faults;
-  /**
-   * Whether the loaded journal holds the installations and ended sessions (format 2 on); a state of
-   * format 1 kept them in the state file, so the first save journals them.
-   */
-  private volatile boolean journalHoldsImmutables = true;
   private volatile Seeder.Result seeded = new Seeder.Result(List.of(), List.of());
   private Durability durability = Durability.NONE;
   private WorkerExecutor stateWorker;
@@ -169,21 +164,14 @@ final class EmulatorVerticle extends VerticleBase {
     stateWorker = vertx.createSharedWorkerExecutor(STATE_POOL, 1);
     return stateWorker.executeBlocking(() -> {
       try {
-        return file.load().map(saved -> {
-          try {
-            journalHoldsImmutables = saved.state().getInteger("version", 1) >= 2;
-            return new StateReader(state, oauth, resources.store()).restore(saved.state(), saved.journal());
-          } catch (IllegalArgumentException | IllegalStateException e) {
-            throw file.unreadable("is damaged: " + e.getMessage());
-          }
-        });
+        return ChangeLog.open(file, state, oauth, resources.store(), ChangeLog.COMPACT_MINIMUM);
       } catch (RuntimeException e) {
         file.close();
         throw e;
       }
-    }).compose(restored -> {
+    }).compose(opened -> {
       try {
-        return save(state, oauth, file, restored);
+        return save(state, oauth, opened);
       } catch (RuntimeException e) {
         return stateWorker.executeBlocking(() -> {
           file.close();
@@ -197,18 +185,18 @@ final class EmulatorVerticle extends VerticleBase {
    * Seeds a fresh directory's state (a loaded one is kept as it is) and saves it, then resumes the
    * callbacks a loaded state holds.
    */
-  private Future<Void> save(EmulatorState state, OauthRegistry oauth, StateFile file,
-      Optional<Seeder.Result> restored) {
+  private Future<Void> save(EmulatorState state, OauthRegistry oauth, ChangeLog.Opened opened) {
+    Optional<Seeder.Result> restored = opened.restored();
     if (restored.isPresent()) {
       seeded = restored.get();
-      log.info("Loaded the emulator state from {} ({} users); the seed is not applied again", file.path(),
+      log.info("Loaded the emulator state from {} ({} users); the seed is not applied again", opened.log().path(),
           state.users().size());
     } else {
       seeded = Seeder.apply(options.getSeed(), options, state, oauth);
       log.info("No emulator state in {} yet: seeded a fresh one", options.getDataDir());
     }
-    StateWriter writer = new StateWriter(state, oauth, resources.store(), seeded, journalHoldsImmutables);
-    durability = Durability.of(context, stateWorker, state, writer, file);
+    StateWriter writer = new StateWriter(state, oauth, resources.store(), seeded, opened.compactFirst());
+    durability = Durability.of(context, stateWorker, state, writer, opened.log());
     state.onChange(durability::schedule);
     state.changed();
     return durability.settled().onSuccess(v -> resources.durable(durability));

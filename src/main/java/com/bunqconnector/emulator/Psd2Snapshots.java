@@ -8,16 +8,15 @@ import static com.bunqconnector.emulator.StateFields.time;
 import com.bunqconnector.emulator.Model.User;
 import com.bunqconnector.emulator.Psd2Credentials.Credential;
 import com.bunqconnector.emulator.Psd2Credentials.Provider;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The PSD2 providers and credentials in a durable emulator's state file: sections
- * {@code psd2Providers} (user, certificate, whether its key opened a session) and
- * {@code psd2Credentials}, written whole on every save as credentials change when their device is
- * registered. Files without the sections (older ones) hold no providers.
+ * The PSD2 providers and credentials of a durable emulator's state, two {@link StateKinds kinds}
+ * that change (a provider when its key opens a session, a credential when its device is registered):
+ * sections {@code psd2Providers} and {@code psd2Credentials}, journal records {@code psd2Provider}
+ * and {@code psd2Credential}. Files without the sections (older ones) hold no providers.
  */
 final class Psd2Snapshots {
 
@@ -27,24 +26,25 @@ final class Psd2Snapshots {
   private Psd2Snapshots() {
   }
 
-  /** Adds both sections to the state file's JSON {@code json}. */
-  static void write(Psd2Credentials psd2, JsonObject json) {
-    JsonArray providers = new JsonArray();
-    psd2.providers().forEach(p -> providers.add(new JsonObject()
-        .put("userId", p.user.id())
-        .put("certificate", p.certificate)
-        .put("sessionOpened", p.sessionOpened)));
-    JsonArray credentials = new JsonArray();
-    psd2.credentials().forEach(c -> credentials.add(new JsonObject()
-        .put("id", c.id)
-        .put("created", c.created.toString())
-        .put("updated", c.updated.toString())
-        .put("installationId", c.installationId)
-        .put("userId", c.provider.user.id())
-        .put("status", c.status)
-        .put("deviceDescription", c.deviceDescription)
-        .put("deviceIp", c.deviceIp)));
-    json.put(PROVIDERS, providers).put(CREDENTIALS, credentials);
+  /** A provider as its section lists it: user, certificate and whether its key opened a session. */
+  static JsonObject provider(Provider provider) {
+    return new JsonObject()
+        .put("userId", provider.user.id())
+        .put("certificate", provider.certificate)
+        .put("sessionOpened", provider.sessionOpened);
+  }
+
+  /** A credential as its section lists it, its provider by user id. */
+  static JsonObject credential(Credential credential) {
+    return new JsonObject()
+        .put("id", credential.id)
+        .put("created", credential.created.toString())
+        .put("updated", credential.updated.toString())
+        .put("installationId", credential.installationId)
+        .put("userId", credential.provider.user.id())
+        .put("status", credential.status)
+        .put("deviceDescription", credential.deviceDescription)
+        .put("deviceIp", credential.deviceIp);
   }
 
   /** Restores one entry of {@code psd2Providers}: a provider user with its certificate. */

@@ -22,19 +22,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * A durable emulator's files in its data directory. {@code emulator-state.json} holds everything
- * that changes (users, keys, sessions, accounts, requests, ...) and is replaced whole: written to
- * {@code emulator-state.json.tmp} (owner-only where the file system has POSIX permissions), forced
- * to disk, renamed over the old file atomically and the directory forced too, so a crash leaves the
- * old or the new state, never part of one; a leftover temporary file is deleted at start.
- * {@code emulator-journal.jsonl} holds what never changes once made (payments, MasterCard actions,
- * events, installations, ended sessions), one JSON object a line, appended and forced to disk
- * before the state file that vouches for it by its {@code journalLength}; bytes beyond that length
- * are an unfinished save and are cut off. So a save costs the changing state plus what is new, not
- * the whole history. A lock on {@code emulator-state.lock} keeps a second emulator (in this or
- * another process) out of a directory in use.
+ * A durable emulator's files in its data directory. {@code emulator-state.json} is the entry point:
+ * the counters, the generation of the base it builds on and the length of the journal it vouches
+ * for. It is replaced on every save: written to {@code emulator-state.json.tmp} (owner-only where
+ * the file system has POSIX permissions), forced to disk, renamed over the old file atomically and
+ * the directory forced too, so a crash leaves the old or the new file, never part of one.
+ * {@code emulator-base-<generation>.json} holds every object as it was at the last compaction (see
+ * {@link ChangeLog}), and {@code emulator-journal.jsonl} what changed since, one record a line
+ * ({@link StateLog}), appended and forced to disk before the state file that vouches for it by its
+ * {@code journalLength}; bytes beyond that length are an unfinished save and are cut off.
+ *
+ * <p>A compaction writes the next generation's base (temporary file, forced, renamed, directory
+ * forced), then the state file naming it with an empty journal; that rename is the step that
+ * commits. A kill before it leaves the old state file, whose base and journal are untouched; a kill
+ * after it leaves the new one, and the old base and the journal's bytes are leftovers. At start a
+ * leftover temporary file, a base the state file does not name and journal bytes it does not vouch
+ * for are deleted. A state file of format 1 to 3 held the changing objects itself (it is its own
+ * base) and the journal only what never changes; it is still read, and the first save compacts it
+ * into format 4. A lock on {@code emulator-state.lock} keeps a second emulator (in this or another
+ * process) out of a directory in use.
  *
  * <p>Blocking, and not thread-safe: use it from one worker thread.
  */
@@ -46,15 +57,21 @@ final class StateFile {
    * The format version written; files of a newer version are refused. Version 2 moved installations
    * and ended sessions from the state file into the journal; version 3 added payment batches, the
    * URL filters of OAuth apps, push and e-mail filters, the addresses of paid requests and the
-   * schedules of drafts. Files of versions 1 and 2 are still read.
+   * schedules of drafts; version 4 moved the objects into a base file with a change log as the
+   * journal (see the class comment). Files of versions 1 to 3 are still read.
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
+  /** The first version with a base file apart from the state file. */
+  static final int BASE_VERSION = 4;
   private static final String TEMP_SUFFIX = ".tmp";
   private static final Set<StandardOpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
 
   static final String LOCK_NAME = "emulator-state.lock";
   static final String JOURNAL_NAME = "emulator-journal.jsonl";
+  static final String BASE_PREFIX = "emulator-base-";
+  /** A base file, or its temporary file, of any generation. */
+  private static final Pattern BASE_FILE = Pattern.compile("emulator-base-(\\d+)\\.json(\\.tmp)?");
 
   private final Path dir;
   private final Path file;
@@ -63,9 +80,14 @@ final class StateFile {
   private FileChannel lockChannel;
   /** Bytes of the journal the state file vouches for; anything beyond is an unfinished write. */
   private long journalLength;
+  /** The generation of the base the state file names; 0 while it names none (format 1 to 3, or no file). */
+  private long generation;
 
-  /** A saved state: the state file and the journal entries it vouches for, in the order written. */
-  record Saved(JsonObject state, List<JsonObject> journal) {
+  /**
+   * A saved state: the state file, its base (the state file itself for format 1 to 3) and the journal
+   * records it vouches for, in the order written.
+   */
+  record Saved(int version, JsonObject state, JsonObject base, String baseName, List<JsonObject> journal) {
   }
 
   StateFile(Path dir) {
@@ -98,7 +120,15 @@ final class StateFile {
       // A temporary file is a write that never reached its rename: the state file holds the last complete state.
       Files.deleteIfExists(temp);
       Optional<JsonObject> state = read();
-      return state.isEmpty() ? Optional.empty() : Optional.of(new Saved(state.get(), readJournal(state.get())));
+      if (state.isEmpty()) {
+        deleteBasesBut(0);
+        return Optional.empty();
+      }
+      int version = state.get().getInteger("version");
+      JsonObject base = version >= BASE_VERSION ? readBase(state.get()) : state.get();
+      deleteBasesBut(generation);
+      String baseName = generation == 0 ? "" : baseName(generation);
+      return Optional.of(new Saved(version, state.get(), base, baseName, readJournal(state.get())));
     } catch (IOException e) {
       throw new IllegalStateException("Emulator data directory " + dir + " is not usable: " + e, e);
     }
@@ -170,24 +200,103 @@ final class StateFile {
 
   /**
    * Appends {@code appended} to the journal (one JSON object a line) and forces it to disk, then
-   * replaces the state file with {@code state} (which gets the journal's new length as
-   * {@code journalLength}), atomically and durably. Journal bytes of an earlier failed save are cut off
-   * first.
+   * replaces the state file with {@code state} (which gets the base's generation and the journal's new
+   * length as {@code journalLength}), atomically and durably. Journal bytes of an earlier failed save
+   * are cut off first. Needs a base: {@link #compact} writes the first.
+   *
+   * @return the bytes written
    */
-  void write(JsonObject state, List<JsonObject> appended) {
+  long append(JsonObject state, List<JsonObject> appended) {
+    if (generation == 0) {
+      throw new IllegalStateException("no base to append to in " + dir + ": compact first");
+    }
     Buffer lines = Buffer.buffer();
     appended.forEach(entry -> lines.appendBuffer(entry.toBuffer()).appendByte((byte) '\n'));
     long newLength = journalLength + lines.length();
+    Buffer head = state.put("generation", generation).put("journalLength", newLength).toBuffer();
     try {
       if (lines.length() > 0) {
         append(lines);
       }
-      state.put("journalLength", newLength);
-      replace(state.toBuffer());
+      replace(file, head);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + file + " failed: " + e.getMessage(), e);
     }
     journalLength = newLength;
+    return lines.length() + head.length();
+  }
+
+  /**
+   * Writes {@code base} as the next generation's base file, then {@code state} naming it with an empty
+   * journal (the step that commits), then deletes the old base and the journal, each step durable
+   * before the next (see the class comment).
+   *
+   * @return the bytes written
+   */
+  long compact(JsonObject state, JsonObject base) {
+    long next = generation + 1;
+    Buffer baseBytes = base.put("generation", next).toBuffer();
+    Buffer head = state.put("generation", next).put("journalLength", 0L).toBuffer();
+    Path nextBase = dir.resolve(baseName(next));
+    try {
+      replace(nextBase, baseBytes);
+      replace(file, head);
+    } catch (IOException e) {
+      throw new UncheckedIOException("compacting " + file + " into " + nextBase + " failed: " + e.getMessage(), e);
+    }
+    long previous = generation;
+    generation = next;
+    journalLength = 0;
+    try {
+      Files.deleteIfExists(journal);
+      if (previous > 0) {
+        Files.deleteIfExists(dir.resolve(baseName(previous)));
+      }
+    } catch (IOException e) {
+      // Committed already: what is left over is deleted at the next start, as after a kill.
+    }
+    return baseBytes.length() + head.length();
+  }
+
+  static String baseName(long generation) {
+    return BASE_PREFIX + generation + ".json";
+  }
+
+  /** The base the state file names, checked to be an emulator base of that generation. */
+  private JsonObject readBase(JsonObject state) {
+    Object declared = state.getValue("generation");
+    if (!(declared instanceof Number number) || number.longValue() < 1) {
+      throw unreadable("has no valid \"generation\" (was " + declared + ")");
+    }
+    Path base = dir.resolve(baseName(number.longValue()));
+    JsonObject json;
+    try {
+      json = Buffer.buffer(Files.readAllBytes(base)).toJsonObject();
+    } catch (NoSuchFileException e) {
+      throw unreadable("names the base " + base + ", which is missing");
+    } catch (IOException e) {
+      throw unreadable("names the base " + base + ", which cannot be read: " + e);
+    } catch (DecodeException | ClassCastException e) {
+      throw unreadable("names the base " + base + ", which is not a JSON object (" + e.getMessage() + ")");
+    }
+    if (!FORMAT.equals(json.getValue("format")) || !(json.getValue("generation") instanceof Number written)
+        || written.longValue() != number.longValue()) {
+      throw unreadable("names the base " + base + ", which is not an emulator base of generation " + number);
+    }
+    generation = number.longValue();
+    return json;
+  }
+
+  /** Deletes every base file (and temporary one) but the given generation's: leftovers of a compaction. */
+  private void deleteBasesBut(long keep) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path found : files.toList()) {
+        Matcher base = BASE_FILE.matcher(found.getFileName().toString());
+        if (base.matches() && (base.group(2) != null || Long.parseLong(base.group(1)) != keep)) {
+          Files.deleteIfExists(found);
+        }
+      }
+    }
   }
 
   private void append(Buffer lines) throws IOException {
@@ -204,13 +313,15 @@ final class StateFile {
     }
   }
 
-  private void replace(Buffer bytes) throws IOException {
-    Files.deleteIfExists(temp);
-    try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, ownerOnly(false))) {
+  /** Replaces {@code target} by {@code bytes}: a temporary file, forced, renamed over it, the directory forced. */
+  private void replace(Path target, Buffer bytes) throws IOException {
+    Path written = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+    Files.deleteIfExists(written);
+    try (FileChannel channel = FileChannel.open(written, CREATE_NEW, ownerOnly(false))) {
       writeFully(channel, bytes);
       channel.force(true);
     }
-    move();
+    move(written, target);
     forceDirectory();
   }
 
@@ -260,11 +371,11 @@ final class StateFile {
     return entries;
   }
 
-  private void move() throws IOException {
+  private static void move(Path from, Path to) throws IOException {
     try {
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

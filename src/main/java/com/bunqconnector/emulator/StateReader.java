@@ -13,9 +13,6 @@ import static com.bunqconnector.emulator.StateFields.text;
 import static com.bunqconnector.emulator.StateFields.time;
 
 import com.bunqconnector.crypto.RsaKeys;
-import com.bunqconnector.emulator.Attachments.AccountAttachment;
-import com.bunqconnector.emulator.Attachments.Avatar;
-import com.bunqconnector.emulator.Attachments.PublicAttachment;
 import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.AuthorizationCode;
 import com.bunqconnector.emulator.Model.Device;
@@ -28,14 +25,12 @@ import com.bunqconnector.emulator.Model.OauthClient;
 import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.Model.Session;
 import com.bunqconnector.emulator.Model.User;
-import com.bunqconnector.emulator.ResourceModel.Card;
 import com.bunqconnector.emulator.ResourceModel.CardAction;
 import com.bunqconnector.emulator.ResourceModel.DraftEntry;
 import com.bunqconnector.emulator.ResourceModel.DraftPayment;
 import com.bunqconnector.emulator.ResourceModel.Event;
 import com.bunqconnector.emulator.ResourceModel.FailedCallback;
 import com.bunqconnector.emulator.ResourceModel.PaymentBatch;
-import com.bunqconnector.emulator.ResourceModel.PinAssignment;
 import com.bunqconnector.emulator.ResourceModel.Pointer;
 import com.bunqconnector.emulator.ResourceModel.RequestInquiry;
 import com.bunqconnector.emulator.ResourceModel.RequestResponse;
@@ -53,21 +48,16 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Puts a {@link StateWriter} snapshot back into a fresh emulator's state, OAuth registry and
- * resource store, references resolved by id. Anything missing, mistyped or pointing nowhere fails
- * with an {@link IllegalArgumentException} naming the section, the entry's index and the field; so
+ * Puts a saved state ({@link StateLog}) back into a fresh emulator's state, OAuth registry and
+ * resource store, references resolved by id, with a method per {@link StateKinds kind} that restores
+ * one object. Anything missing, mistyped or pointing nowhere fails with an
+ * {@link IllegalArgumentException} naming where the object was read (section and index, or journal
+ * line) and the field; so
  * do an id above {@code lastId} or an emulator IBAN above {@code lastAccountNumber} (new objects
  * would take them and overwrite what holds them) and an id (or IBAN) that two objects of a kind share
  * ({@link IssuedIds}).
  */
 final class StateReader {
-
-  /** The journal entries of uploaded files and avatars ({@link StateWriter} writes them). */
-  static final String PUBLIC_ATTACHMENT = "attachmentPublic";
-  static final String AVATAR = "avatar";
-  static final String ACCOUNT_ATTACHMENT = "accountAttachment";
-  private static final List<String> JOURNAL_KINDS = List.of("payment", "cardAction", "event", "installation",
-      "endedSession", PUBLIC_ATTACHMENT, AVATAR, ACCOUNT_ATTACHMENT);
 
   private final EmulatorState state;
   private final OauthRegistry oauth;
@@ -78,6 +68,8 @@ final class StateReader {
   private final Map<Long, RequestInquiry> inquiries = new HashMap<>();
   private final Map<Long, RequestResponse> responses = new HashMap<>();
   private final Map<Long, Payment> payments = new HashMap<>();
+  private final List<SeededUser> seededUsers = new ArrayList<>();
+  private final List<SeededOauthClient> seededClients = new ArrayList<>();
   private IssuedIds ids;
 
   StateReader(EmulatorState state, OauthRegistry oauth, ResourceStore store) {
@@ -87,164 +79,185 @@ final class StateReader {
   }
 
   /**
-   * Restores {@code json} (already checked for format and version by {@link StateFile}) and the
-   * {@code journal} entries it vouches for.
+   * Restores the counters of {@code json} (a state file already checked for format and version by
+   * {@link StateFile}) and the objects of {@code saved}, kind by kind in the order of
+   * {@link StateKinds#ALL}.
    *
    * @return the users and OAuth clients the first start seeded
-   * @throws IllegalArgumentException naming what is wrong
+   * @throws IllegalArgumentException naming what is wrong and where it was read
    */
-  Seeder.Result restore(JsonObject json, List<JsonObject> journal) {
+  Seeder.Result restore(JsonObject json, StateLog saved) {
     long lastId = number(json, "lastId");
     long lastAccountNumber = number(json, "lastAccountNumber");
     ids = new IssuedIds(lastId, lastAccountNumber);
     state.restoreCounters(lastId, lastAccountNumber);
-    each(json, "users", j -> state.restoreUser(user(j)));
-    each(json, "accounts", j -> state.restoreAccount(account(j)));
-    optional(json, "installations", this::restoreInstallation);
-    journal(journal, "installation");
-    each(json, "devices", j -> state.putDevice(device(j)));
-    each(json, "oauthClients", j -> {
-      OauthClient client = client(j);
-      clients.put(client.id, client);
-      oauth.restoreClient(client);
-    });
-    each(json, "oauthGrants", j -> {
-      Grant grant = grant(j);
-      grants.put(grant.id(), grant);
-      oauth.restoreGrant(grant);
-    });
-    each(json, "oauthCodes", j -> oauth.restoreCode(code(j)));
-    each(json, "sessions", j -> state.addSession(session(j)));
-    optional(json, Psd2Snapshots.PROVIDERS, j -> Psd2Snapshots.restoreProvider(j, state));
-    optional(json, Psd2Snapshots.CREDENTIALS, j -> Psd2Snapshots.restoreCredential(j, state, ids, installations));
-    optional(json, "endedSessions", j -> state.restoreEndedSession(session(j)));
-    journal(journal, "endedSession");
-    each(json, "userFilters", j -> state.replaceFilters(user(j, "ownerId").id(), filters(j)));
-    each(json, "accountFilters", j -> state.replaceAccountFilters(account(j, "ownerId").id, filters(j)));
-    optional(json, "grantFilters", j -> {
-      Grant grant = grants.get(number(j, "grantId"));
-      if (grant == null || grant.grantedBy().id() != user(j, "userId").id()) {
-        throw new IllegalArgumentException("\"grantId\" names no OAuth grant of user \"userId\"");
-      }
-      state.restoreGrantFilters(new GrantFilters(grant.id(), grant.grantedBy().id(), filters(j)));
-    });
-    for (String kind : List.of("push", "email")) {
-      optional(json, kind + "Filters", j -> {
-        long owner = number(j, "ownerId");
-        if (state.user(owner).isEmpty() && !grants.containsKey(owner)) {
-          throw new IllegalArgumentException("\"ownerId\" names no user and no OAuth grant");
+    for (StateKinds.Kind kind : StateKinds.ALL) {
+      for (StateLog.Item item : saved.items(kind)) {
+        try {
+          kind.restore().accept(this, item.json());
+        } catch (IllegalArgumentException | ClassCastException e) {
+          throw new IllegalArgumentException(item.origin() + ": " + e.getMessage(), e);
         }
-        state.replaceCategoryFilters(kind, owner, array(j, "categories").stream().map(String::valueOf).toList());
-      });
+      }
     }
-    each(json, "requestInquiries", j -> {
-      RequestInquiry inquiry = inquiry(j);
-      inquiries.put(inquiry.id, inquiry);
-      store.addInquiry(inquiry);
-    });
-    each(json, "requestResponses", j -> {
-      RequestResponse response = response(j);
-      responses.put(response.id, response);
-      response.inquiry.response = response;
-      store.addResponse(response);
-    });
-    each(json, "draftPayments", j -> store.addDraft(draft(j)));
-    each(json, "cards", j -> store.addCard(card(j)));
-    journal(journal, "payment", "cardAction");
-    journal(journal, PUBLIC_ATTACHMENT, AVATAR, ACCOUNT_ATTACHMENT);
-    optional(json, "paymentBatches", j -> store.addBatch(batch(j)));
-    journal(journal, "event");
-    each(json, "failedCallbacks", j -> store.putFailure(failure(j)));
-    optional(json, "pendingCallbacks", j -> store.putPending(pending(j)));
-    List<SeededUser> seededUsers = new ArrayList<>();
-    each(json, "seededUsers", j -> seededUsers.add(new SeededUser(text(j, "kind"), number(j, "userId"),
-        text(j, "displayName"), optionalText(j, "iban"), text(j, "apiKey"))));
-    List<SeededOauthClient> seededClients = new ArrayList<>();
-    each(json, "seededOauthClients", j -> seededClients.add(new SeededOauthClient(number(j, "id"),
-        text(j, "clientId"), text(j, "clientSecret"), number(j, "ownerUserId"),
-        array(j, "redirectUris").stream().map(String::valueOf).toList())));
     return new Seeder.Result(List.copyOf(seededUsers), List.copyOf(seededClients));
   }
 
-  /**
-   * Restores the journal's entries of the given kinds, in the order written; a call per phase, as
-   * sessions refer to installations and events to payments, card actions, requests and drafts.
-   */
-  private void journal(List<JsonObject> journal, String... kinds) {
-    List<String> wanted = List.of(kinds);
-    for (int i = 0; i < journal.size(); i++) {
-      JsonObject entry = journal.get(i);
-      try {
-        if (entry.size() != 1 || !JOURNAL_KINDS.contains(entry.fieldNames().iterator().next())) {
-          throw new IllegalArgumentException("must hold one of " + JOURNAL_KINDS);
-        }
-        String kind = entry.fieldNames().iterator().next();
-        if (wanted.contains(kind)) {
-          restoreEntry(kind, object(entry, kind));
-        }
-      } catch (IllegalArgumentException | ClassCastException e) {
-        throw new IllegalArgumentException(StateFile.JOURNAL_NAME + " line " + (i + 1) + ": " + e.getMessage(), e);
-      }
-    }
+  void restoreUser(JsonObject j) {
+    state.restoreUser(user(j));
   }
 
-  private void restoreEntry(String kind, JsonObject j) {
-    switch (kind) {
-      case "payment" -> {
-        Payment payment = new Payment(ids.id(j, "payment"), account(j, "accountId").id, object(j, "json"));
-        payments.put(payment.id(), payment);
-        state.addPayment(payment);
-      }
-      case "cardAction" -> store.addCardAction(new CardAction(ids.id(j, "MasterCard action"),
-          account(j, "accountId").id, object(j, "json")));
-      case "event" -> store.addEvent(event(j));
-      case "installation" -> restoreInstallation(j);
-      case "endedSession" -> state.restoreEndedSession(session(j));
-      case PUBLIC_ATTACHMENT, AVATAR, ACCOUNT_ATTACHMENT -> restoreAttachment(kind, j);
-      default -> throw new IllegalStateException("unhandled journal entry kind " + kind);
-    }
+  void restoreAccount(JsonObject j) {
+    state.restoreAccount(account(j));
   }
 
-  /** Restores an uploaded file or an avatar; an avatar's image is a public attachment restored before it. */
-  private void restoreAttachment(String kind, JsonObject j) {
-    Attachments attachments = store.attachments();
-    String uuid = kind.equals(ACCOUNT_ATTACHMENT) ? null : text(j, "uuid");
-    if (attachments.publicAttachment(uuid).isPresent() || attachments.avatar(uuid).isPresent()) {
-      throw new IllegalArgumentException("\"uuid\" " + uuid + " is taken by another attachment or avatar");
-    }
-    switch (kind) {
-      case PUBLIC_ATTACHMENT -> attachments.addPublic(new PublicAttachment(uuid, time(j, "created"),
-          text(j, "contentType"), text(j, "description"), Buffer.buffer(base64(j, "content")),
-          (int) number(j, "width"), (int) number(j, "height")));
-      case AVATAR -> {
-        String image = text(j, "attachmentUuid");
-        attachments.addAvatar(new Avatar(uuid, time(j, "created"), attachments.publicAttachment(image)
-            .orElseThrow(() -> new IllegalArgumentException("\"attachmentUuid\" names no public attachment"))));
-      }
-      default -> attachments.addAccountAttachment(new AccountAttachment(ids.id(j, "attachment"),
-          account(j, "accountId").id, time(j, "created"), text(j, "contentType"), text(j, "description"),
-          Buffer.buffer(base64(j, "content"))));
-    }
-  }
-
-  private void restoreInstallation(JsonObject j) {
+  void restoreInstallation(JsonObject j) {
     Installation installation = installation(j);
     installations.put(installation.id(), installation);
     state.addInstallation(installation);
   }
 
-  /**
-   * Like {@link #each} for a section that some format versions lack: installations and ended sessions,
-   * which only version 1 holds, what version 3 added (payment batches, OAuth apps' URL filters, push
-   * and e-mail filters), and PSD2 providers and credentials, which files written before them lack.
-   */
-  private static void optional(JsonObject json, String section, Consumer<JsonObject> restore) {
-    if (json.getValue(section) != null) {
-      each(json, section, restore);
-    }
+  void restoreProvider(JsonObject j) {
+    Psd2Snapshots.restoreProvider(j, state);
   }
 
-  private static void each(JsonObject json, String section, Consumer<JsonObject> restore) {
+  void restoreCredential(JsonObject j) {
+    Psd2Snapshots.restoreCredential(j, state, ids, installations);
+  }
+
+  void restoreDevice(JsonObject j) {
+    state.putDevice(device(j));
+  }
+
+  void restoreClient(JsonObject j) {
+    OauthClient client = client(j);
+    clients.put(client.id, client);
+    oauth.restoreClient(client);
+  }
+
+  void restoreGrant(JsonObject j) {
+    Grant grant = grant(j);
+    grants.put(grant.id(), grant);
+    oauth.restoreGrant(grant);
+  }
+
+  void restoreCode(JsonObject j) {
+    oauth.restoreCode(code(j));
+  }
+
+  void restoreSession(JsonObject j) {
+    state.addSession(session(j));
+  }
+
+  void restoreEndedSession(JsonObject j) {
+    state.restoreEndedSession(session(j));
+  }
+
+  void restoreUserFilters(JsonObject j) {
+    state.replaceFilters(user(j, "ownerId").id(), filters(j));
+  }
+
+  void restoreAccountFilters(JsonObject j) {
+    state.replaceAccountFilters(account(j, "ownerId").id, filters(j));
+  }
+
+  void restoreGrantFilters(JsonObject j) {
+    Grant grant = grants.get(number(j, "grantId"));
+    if (grant == null || grant.grantedBy().id() != user(j, "userId").id()) {
+      throw new IllegalArgumentException("\"grantId\" names no OAuth grant of user \"userId\"");
+    }
+    state.restoreGrantFilters(new GrantFilters(grant.id(), grant.grantedBy().id(), filters(j)));
+  }
+
+  void restorePushFilters(JsonObject j) {
+    restoreCategoryFilters("push", j);
+  }
+
+  void restoreEmailFilters(JsonObject j) {
+    restoreCategoryFilters("email", j);
+  }
+
+  private void restoreCategoryFilters(String kind, JsonObject j) {
+    long owner = number(j, "ownerId");
+    if (state.user(owner).isEmpty() && !grants.containsKey(owner)) {
+      throw new IllegalArgumentException("\"ownerId\" names no user and no OAuth grant");
+    }
+    state.replaceCategoryFilters(kind, owner, array(j, "categories").stream().map(String::valueOf).toList());
+  }
+
+  void restoreInquiry(JsonObject j) {
+    RequestInquiry inquiry = inquiry(j);
+    inquiries.put(inquiry.id, inquiry);
+    store.addInquiry(inquiry);
+  }
+
+  void restoreResponse(JsonObject j) {
+    RequestResponse response = response(j);
+    responses.put(response.id, response);
+    response.inquiry.response = response;
+    store.addResponse(response);
+  }
+
+  void restoreDraft(JsonObject j) {
+    store.addDraft(draft(j));
+  }
+
+  void restoreCard(JsonObject j) {
+    store.addCard(CardSnapshots.read(j, this, ids));
+  }
+
+  void restorePayment(JsonObject j) {
+    Payment payment = new Payment(ids.id(j, "payment"), account(j, "accountId").id, object(j, "json"));
+    payments.put(payment.id(), payment);
+    state.addPayment(payment);
+  }
+
+  void restoreCardAction(JsonObject j) {
+    store.addCardAction(new CardAction(ids.id(j, "MasterCard action"), account(j, "accountId").id,
+        object(j, "json")));
+  }
+
+  void restorePublicAttachment(JsonObject j) {
+    AttachmentSnapshots.restorePublic(j, store.attachments());
+  }
+
+  void restoreAvatar(JsonObject j) {
+    AttachmentSnapshots.restoreAvatar(j, store.attachments());
+  }
+
+  void restoreAccountAttachment(JsonObject j) {
+    AttachmentSnapshots.restoreAccountAttachment(j, store.attachments(), ids.id(j, "attachment"),
+        account(j, "accountId").id);
+  }
+
+  void restoreBatch(JsonObject j) {
+    store.addBatch(batch(j));
+  }
+
+  void restoreEvent(JsonObject j) {
+    store.addEvent(event(j));
+  }
+
+  void restoreFailure(JsonObject j) {
+    store.putFailure(failure(j));
+  }
+
+  void restorePending(JsonObject j) {
+    store.putPending(pending(j));
+  }
+
+  void restoreSeededUser(JsonObject j) {
+    seededUsers.add(new SeededUser(text(j, "kind"), number(j, "userId"), text(j, "displayName"),
+        optionalText(j, "iban"), text(j, "apiKey")));
+  }
+
+  void restoreSeededClient(JsonObject j) {
+    seededClients.add(new SeededOauthClient(number(j, "id"), text(j, "clientId"), text(j, "clientSecret"),
+        number(j, "ownerUserId"), array(j, "redirectUris").stream().map(String::valueOf).toList()));
+  }
+
+  /** Restores each object of the array {@code section} of {@code json}, errors naming its index. */
+  static void each(JsonObject json, String section, Consumer<JsonObject> restore) {
     JsonArray items = array(json, section);
     for (int i = 0; i < items.size(); i++) {
       try {
@@ -467,54 +480,14 @@ final class StateReader {
         optionalTime(j, "failureCreated"), (int) number(j, "attempts"));
   }
 
-
-  /**
-   * A card. One of an older file (no {@code ownerId}: the emulated card of an account, all there was)
-   * comes back as the active card {@link Cards#emulatedCard} makes, with its id, uuid, expiry date and
-   * second line.
-   */
-  private Card card(JsonObject j) {
-    Account ordered = account(j, "accountId");
-    boolean old = j.getValue("ownerId") == null;
-    User owner = old ? ordered.owner : user(j, "ownerId");
-    if (ordered.owner.id() != owner.id()) {
-      throw new IllegalArgumentException("\"accountId\" names a monetary account of another user");
-    }
-    long id = ids.id(j, "card");
-    String type = old ? "MASTERCARD" : text(j, "type");
-    if (!Cards.TYPES.contains(type)) {
-      throw new IllegalArgumentException("\"type\" must be one of " + Cards.TYPES);
-    }
-    long panId = old ? id : ids.issued(j, "panId");
-    Card card = new Card(id, old ? ordered.created : time(j, "created"), text(j, "uuid"), owner, type,
-        old ? "MASTERCARD_DEBIT" : text(j, "productType"),
-        old ? Cards.possibleNames(owner).get(0) : text(j, "nameOnCard"), text(j, "expiryDate"), panId,
-        old ? Cards.fourDigit(panId) : text(j, "fourDigit"), ordered.id);
-    card.secondLine = text(j, "secondLine");
-    card.updated = old ? card.created : time(j, "updated");
-    card.preferredNameOnCard = optionalText(j, "preferredNameOnCard");
-    card.status = old ? "ACTIVE" : text(j, "status");
-    card.orderStatus = old ? "VIRTUAL_DELIVERY" : text(j, "orderStatus");
-    List<PinAssignment> pins = new ArrayList<>();
-    if (old) {
-      pins.add(new PinAssignment("PRIMARY", "AUTOMATIC", ordered.id));
-    } else {
-      each(j, "pins", p -> pins.add(new PinAssignment(text(p, "type"), text(p, "routingType"),
-          account(p, "accountId").id)));
-    }
-    card.pins = List.copyOf(pins);
-    card.fallbackAccountId = j.getValue("fallbackAccountId") == null ? null : account(j, "fallbackAccountId").id;
-    card.limit = old ? Cards.DEFAULT_LIMIT : amount(j, "limit");
-    card.limitAtm = old ? Cards.DEFAULT_LIMIT : amount(j, "limitAtm");
-    return card;
-  }
-
-  private User user(JsonObject j, String field) {
+  /** The user {@code field} names; one restored before. */
+  User user(JsonObject j, String field) {
     return state.user(number(j, field))
         .orElseThrow(() -> new IllegalArgumentException("\"" + field + "\" names no user"));
   }
 
-  private Account account(JsonObject j, String field) {
+  /** The monetary account {@code field} names; one restored before. */
+  Account account(JsonObject j, String field) {
     return state.account(number(j, field))
         .orElseThrow(() -> new IllegalArgumentException("\"" + field + "\" names no monetary account"));
   }

@@ -199,7 +199,7 @@ class AttachmentTest {
 
       Emulators.stop(emulator);
       emulator = null;
-      dropJournalEntries(StateReader.PUBLIC_ATTACHMENT);
+      dropJournalEntries(AttachmentSnapshots.PUBLIC_ATTACHMENT);
       assertThatThrownBy(() -> Emulators.start(vertx, new EmulatorOptions().setDataDir(dir)))
           .hasMessageContaining("\"attachmentUuid\" names no public attachment");
     } finally {

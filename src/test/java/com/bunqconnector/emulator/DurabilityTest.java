@@ -38,11 +38,12 @@ class DurabilityTest {
     context = vertx.getOrCreateContext();
     worker = vertx.createSharedWorkerExecutor("durability-test", 1);
     state = new EmulatorState(Clock.systemUTC());
-    StateWriter writer = new StateWriter(state, new OauthRegistry(state), new ResourceStore(),
-        new Seeder.Result(List.of(), List.of()), true);
-    StateFile file = new StateFile(dir);
-    file.load();
-    durability = Durability.of(context, worker, state, writer, file);
+    OauthRegistry oauth = new OauthRegistry(state);
+    ResourceStore store = new ResourceStore();
+    ChangeLog.Opened opened = ChangeLog.open(new StateFile(dir), state, oauth, store, ChangeLog.COMPACT_MINIMUM);
+    StateWriter writer = new StateWriter(state, oauth, store, new Seeder.Result(List.of(), List.of()),
+        opened.compactFirst());
+    durability = Durability.of(context, worker, state, writer, opened.log());
   }
 
   @AfterEach

@@ -168,7 +168,7 @@ class DurableCallbackTest {
   }
 
   private JsonObject savedState() throws Exception {
-    return new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
+    return SavedState.read(dir);
   }
 
   /** Reads the failure list until it holds one failure; bounded. */

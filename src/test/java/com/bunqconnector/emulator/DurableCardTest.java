@@ -81,6 +81,7 @@ class DurableCardTest {
     int port = emulator.port();
     Emulators.stop(emulator);
     emulator = null;
+    SavedState.rewrite(dir, 3);
     Path file = dir.resolve(StateFile.FILE_NAME);
     JsonObject state = new JsonObject(Files.readString(file));
     JsonObject card = state.getJsonArray("cards").getJsonObject(0);

@@ -6,7 +6,6 @@ import static com.bunqconnector.emulator.ResourceCalls.create;
 import static com.bunqconnector.emulator.ResourceCalls.pointer;
 import static com.bunqconnector.emulator.ResourceCalls.read;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.Vertx;
@@ -20,10 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -278,7 +272,7 @@ class DurableStateTest {
     }
 
     JsonObject saved = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
-    assertThat(saved.getJsonArray("sessions")).hasSize(2);
+    assertThat(SavedState.read(dir).getJsonArray("sessions")).hasSize(2);
     String journal = Files.readString(dir.resolve(StateFile.JOURNAL_NAME));
     assertThat(Files.size(dir.resolve(StateFile.JOURNAL_NAME))).isEqualTo(saved.getLong("journalLength"));
     long alicePayments = journal.lines().map(JsonObject::new).filter(e -> e.containsKey("payment"))
@@ -353,220 +347,41 @@ class DurableStateTest {
     assertThat(alice.serverSignatureValid(user)).isTrue();
   }
 
-  /** A file of format version 1 held installations and ended sessions in the state file; it is still read. */
+  /**
+   * A file of format version 1 held installations and ended sessions in the state file, one of format 3
+   * the changing objects (and the journal what never changes); both are still read, and saved again in
+   * the current format.
+   */
   @Test
-  void stateOfTheFirstFormatVersionIsStillRead() throws Exception {
+  void stateOfTheFirstAndThirdFormatVersionsIsStillRead() throws Exception {
     emulator = start(0, EmulatorSeed.EMPTY);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     assertThat(alice.openSession(alice.apiKey).status()).isEqualTo(200);
-    payOut(alice, "1.50", "v1");
+    payOut(alice, "1.50", "old format");
     int port = emulator.port();
-    Emulators.stop(emulator);
-    emulator = null;
-    Path journalFile = dir.resolve(StateFile.JOURNAL_NAME);
-    JsonObject state = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
-    JsonArray installations = new JsonArray();
-    JsonArray ended = new JsonArray();
-    StringBuilder journal = new StringBuilder();
-    for (String line : Files.readString(journalFile).lines().toList()) {
-      JsonObject entry = new JsonObject(line);
-      if (entry.containsKey("installation")) {
-        installations.add(entry.getJsonObject("installation"));
-      } else if (entry.containsKey("endedSession")) {
-        ended.add(entry.getJsonObject("endedSession"));
-      } else {
-        journal.append(line).append('\n');
-      }
-    }
-    Files.writeString(journalFile, journal);
-    Files.writeString(dir.resolve(StateFile.FILE_NAME), state.put("version", 1).put("installations", installations)
-        .put("endedSessions", ended).put("journalLength", Files.size(journalFile)).encode());
-
-    emulator = start(port, EmulatorSeed.EMPTY);
-
-    Reply payments = alice.get(alice.paymentsPath());
-    assertThat(payments.status()).as(payments.text()).isEqualTo(200);
-    assertThat(alice.serverSignatureValid(payments)).isTrue();
-    assertThat(payments.items()).hasSize(1);
-    assertThat(new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME))).getInteger("version"))
-        .as("saved again in the current format").isEqualTo(StateFile.VERSION);
-
-    Emulators.stop(emulator);
-    emulator = start(port, EmulatorSeed.EMPTY);
-    Reply again = alice.get(alice.paymentsPath());
-    assertThat(again.status()).as("the session of the format-1 installation, after a second restart: "
-        + again.text()).isEqualTo(200);
-  }
-
-  @Test
-  void leftoverTemporaryFileOfACrashedWriteIsIgnoredAndRemoved() throws Exception {
-    emulator = start(0, EmulatorSeed.EMPTY);
-    TestClient alice = TestClient.withSession(emulator.baseUrl());
-    Emulators.stop(emulator);
-    Path temp = dir.resolve(StateFile.FILE_NAME + ".tmp");
-    Files.writeString(temp, "{\"format\":\"bunq-emulator-state\",\"version\":1,\"users\":[{\"id\":");
-
-    emulator = start(0, EmulatorSeed.EMPTY);
-
-    assertThat(temp).doesNotExist();
-    TestClient again = TestClient.withSession(emulator.baseUrl(), alice.apiKey);
-    assertThat(again.userId).isEqualTo(alice.userId);
-  }
-
-  @Test
-  void journalBytesBeyondWhatTheStateFileVouchesForAreCutOff() throws Exception {
-    emulator = start(0, EmulatorSeed.EMPTY);
-    TestClient alice = TestClient.withSession(emulator.baseUrl());
-    TestClient bob = TestClient.withSession(emulator.baseUrl());
-    assertThat(alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "kept").encode()).status()).isEqualTo(200);
-    int port = emulator.port();
-    Emulators.stop(emulator);
-    emulator = null;
-    Path journal = dir.resolve(StateFile.JOURNAL_NAME);
-    long vouched = Files.size(journal);
-    Files.writeString(journal, "{\"payment\":{\"id\":99999999,\"accountId\":1,\"js", StandardOpenOption.APPEND);
-
-    emulator = start(port, EmulatorSeed.EMPTY);
-
-    assertThat(Files.size(journal)).isGreaterThanOrEqualTo(vouched);
-    assertThat(Files.readString(journal)).doesNotContain("99999999");
-    assertThat(alice.get(alice.paymentsPath()).items()).hasSize(1);
-    Emulators.stop(emulator);
-    emulator = null;
-    Files.write(journal, Arrays.copyOf(Files.readAllBytes(journal), (int) vouched - 10));
-    assertStartFails("bytes of " + journal + ", which has only");
-  }
-
-  @Test
-  void stateAndJournalAreReadableByTheirOwnerOnly() throws Exception {
-    emulator = start(0, EmulatorSeed.EMPTY);
-    TestClient alice = TestClient.withSession(emulator.baseUrl());
-    payOut(alice, "1.00", "out");
-
-    for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME)) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
-          .as(name).isEqualTo("rw-------");
-    }
-  }
-
-  @Test
-  void damagedStateFileFailsTheStartNamingTheFileAndLeavesItAlone() throws Exception {
-    Path file = dir.resolve(StateFile.FILE_NAME);
-    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":1,\"users\":[");
-    assertStartFails("is not a JSON object");
-    assertThat(Files.readString(file)).endsWith("\"users\":[");
-
-    Files.writeString(file, "{\"users\":[]}");
-    assertStartFails("is not a bunq emulator state file");
-
-    int newer = StateFile.VERSION + 1;
-    Files.writeString(file, "{\"format\":\"bunq-emulator-state\",\"version\":" + newer + "}");
-    assertStartFails("format version " + newer + " by a newer emulator");
-
-    Files.delete(file);
-    emulator = start(0, EmulatorSeed.EMPTY);
-    TestClient.withSession(emulator.baseUrl());
-    Emulators.stop(emulator);
-    emulator = null;
-    JsonObject saved = new JsonObject(Files.readString(file));
-    saved.getJsonArray("sessions").getJsonObject(0).put("installationId", 1);
-    Files.writeString(file, saved.encode());
-    assertStartFails("sessions[0]: \"installationId\" names no installation");
-  }
-
-  /** New objects would take ids (and IBANs) in use and overwrite what holds them: the start fails instead. */
-  @Test
-  void counterBelowAnIdOrIbanInUseFailsTheStartNamingIt() throws Exception {
-    emulator = start(0, EmulatorSeed.EMPTY);
-    TestClient alice = TestClient.withSession(emulator.baseUrl());
-    TestClient bob = TestClient.withSession(emulator.baseUrl());
-    payOut(alice, "1.00", "out");
-    Emulators.stop(emulator);
-    emulator = null;
-    Path file = dir.resolve(StateFile.FILE_NAME);
-    String intact = Files.readString(file);
-    JsonObject saved = new JsonObject(intact);
-
-    Files.writeString(file, saved.copy().put("lastId", alice.userId - 1).encode());
-    assertStartFails("users[0]: \"id\" " + alice.userId + " is above \"lastId\" " + (alice.userId - 1));
-
-    List<String> journal = Files.readAllLines(dir.resolve(StateFile.JOURNAL_NAME));
-    int line = IntStream.range(0, journal.size()).filter(i -> journal.get(i).startsWith("{\"payment\""))
-        .findFirst().orElseThrow();
-    long paymentId = new JsonObject(journal.get(line)).getJsonObject("payment").getLong("id");
-    Files.writeString(file, saved.copy().put("lastId", paymentId - 1).encode());
-    assertStartFails(StateFile.JOURNAL_NAME + " line " + (line + 1) + ": \"id\" " + paymentId
-        + " is above \"lastId\"");
-
-    long bobsNumber = Long.parseLong(bob.iban.substring(8));
-    Files.writeString(file, saved.copy().put("lastAccountNumber", bobsNumber - 1).encode());
-    assertStartFails("accounts[1]: \"iban\" " + bob.iban + " has an account number above \"lastAccountNumber\" "
-        + (bobsNumber - 1));
-
-    Files.writeString(file, intact);
-    emulator = start(0, EmulatorSeed.EMPTY);
-    assertThat(TestClient.withSession(emulator.baseUrl(), alice.apiKey).userId).isEqualTo(alice.userId);
-  }
-
-  @Test
-  void idTakenByTwoObjectsOfAKindFailsTheStartNamingIt() throws Exception {
-    emulator = start(0, EmulatorSeed.EMPTY);
-    TestClient.withSession(emulator.baseUrl());
-    TestClient.withSession(emulator.baseUrl());
-    Emulators.stop(emulator);
-    emulator = null;
-    Path file = dir.resolve(StateFile.FILE_NAME);
-    JsonObject saved = new JsonObject(Files.readString(file));
-
-    JsonObject accounts = saved.copy();
-    long first = accounts.getJsonArray("accounts").getJsonObject(0).getLong("id");
-    accounts.getJsonArray("accounts").getJsonObject(1).put("id", first);
-    Files.writeString(file, accounts.encode());
-    assertStartFails("accounts[1]: \"id\" " + first + " is taken by another monetary account");
-
-    JsonObject users = saved.copy();
-    long alice = users.getJsonArray("users").getJsonObject(0).getLong("id");
-    users.getJsonArray("users").getJsonObject(1).put("id", alice);
-    Files.writeString(file, users.encode());
-    assertStartFails("users[1]: \"id\" " + alice + " is taken by another user");
-  }
-
-  @Test
-  void secondEmulatorOnADirectoryInUseIsRefused() throws Exception {
-    emulator = start(0, EmulatorSeed.EMPTY);
-
-    assertThatThrownBy(() -> start(0, EmulatorSeed.EMPTY))
-        .hasMessageContaining(dir + " is in use by another emulator");
-    TestClient.withSession(emulator.baseUrl());
-    emulator = restart(emulator, EmulatorSeed.EMPTY);
-  }
-
-  @Test
-  void emulatorWithoutDataDirectoryWritesNoStateFile() throws Exception {
-    Path workingDir = Path.of("").toAbsolutePath();
-    try (Stream<Path> before = Files.list(workingDir)) {
-      List<Path> existing = before.toList();
-      emulator = Emulators.start(vertx, new EmulatorOptions().setInitialBalance("100.00"));
-      TestClient alice = TestClient.withSession(emulator.baseUrl());
-      TestClient bob = TestClient.withSession(emulator.baseUrl());
-      assertThat(alice.pay(Emulators.payment("1.00", "IBAN", bob.iban, "x").encode()).status()).isEqualTo(200);
+    for (int version : new int[] {1, 3}) {
       Emulators.stop(emulator);
       emulator = null;
-      try (Stream<Path> after = Files.list(workingDir)) {
-        assertThat(after.toList()).containsExactlyInAnyOrderElementsOf(existing);
-      }
-    }
-    assertThat(new EmulatorOptions().getDataDir()).isNull();
-  }
+      SavedState.rewrite(dir, version);
+      JsonObject old = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
+      assertThat(old.getJsonArray("accounts")).hasSize(1);
+      assertThat(old.containsKey("installations")).isEqualTo(version == 1);
 
-  @Test
-  void dataDirRoundTripsThroughJson() {
-    EmulatorOptions options = new EmulatorOptions(new JsonObject().put("dataDir", dir.toString()));
-    assertThat(options.getDataDir()).isEqualTo(dir);
-    assertThat(new EmulatorOptions(options.toJson()).getDataDir()).isEqualTo(dir);
-    assertThat(new EmulatorOptions().toJson().containsKey("dataDir")).isTrue();
-    assertThatThrownBy(() -> new EmulatorOptions(new JsonObject().put("dataDir", " ")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataDir");
+      emulator = start(port, EmulatorSeed.EMPTY);
+
+      Reply payments = alice.get(alice.paymentsPath());
+      assertThat(payments.status()).as(payments.text()).isEqualTo(200);
+      assertThat(alice.serverSignatureValid(payments)).isTrue();
+      assertThat(payments.items()).hasSize(1);
+      assertThat(new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME))).getInteger("version"))
+          .as("saved again in the current format").isEqualTo(StateFile.VERSION);
+
+      Emulators.stop(emulator);
+      emulator = start(port, EmulatorSeed.EMPTY);
+      Reply again = alice.get(alice.paymentsPath());
+      assertThat(again.status()).as("the session of the format-" + version + " installation, after a second "
+          + "restart: " + again.text()).isEqualTo(200);
+    }
   }
 
   /** The {@code emulator} command in a JVM of its own, with one generated user. */
@@ -618,15 +433,6 @@ class DurableStateTest {
   private static void payOut(TestClient payer, String value, String description) {
     Reply paid = payer.pay(Emulators.payment(value, "IBAN", "NL91ABNA0417164300", description).encode());
     assertThat(paid.status()).as(paid.text()).isEqualTo(200);
-  }
-
-  private void assertStartFails(String message) {
-    Path file = dir.resolve(StateFile.FILE_NAME);
-    byte[] before = readBytes(file);
-    assertThatThrownBy(() -> start(0, EmulatorSeed.EMPTY))
-        .hasMessageContaining(file.toString())
-        .hasMessageContaining(message);
-    assertThat(readBytes(file)).isEqualTo(before);
   }
 
   private static byte[] readBytes(Path file) {

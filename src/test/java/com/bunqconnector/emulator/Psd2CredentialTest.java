@@ -224,6 +224,7 @@ class Psd2CredentialTest {
     Psd2Certificates.withSession(new TestClient(running.baseUrl()), Psd2Certificates.valid("CN=Lost PISP",
         Instant.now()));
     Emulators.stop(running);
+    SavedState.rewrite(dir, 3);
     Path file = dir.resolve(StateFile.FILE_NAME);
     JsonObject saved = new JsonObject(Files.readString(file));
     saved.getJsonArray("psd2Credentials").getJsonObject(0).put("userId", 1);
