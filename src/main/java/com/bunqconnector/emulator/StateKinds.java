@@ -20,12 +20,8 @@ import java.util.function.Function;
  * a delete when it is gone), {@link #appended} for objects that never change once made (journaled
  * once, with a second StateWriter method that lists those made since the last save). A kind added
  * later is missing from the files written before it, which then read as holding none of it; so a new
- * kind needs no new format version.
- *
- * <p>A kind saved by code of its own (a section that StateWriter's snapshot puts and StateReader's
- * restore reads, as added in branches made before this table) moves in as one such registration: its
- * encoding becomes the {@code live} method, its restore the {@code restore} method, at its place in
- * the order, and its section keeps its name, so files written before read the same.
+ * kind needs no new format version; a kind's section and record names, once written, stay as they
+ * are, so that files written before read the same.
  */
 final class StateKinds {
 
