@@ -51,7 +51,9 @@ record QsealCertificate(X509Certificate certificate, String commonName, List<Str
       throw new IllegalArgumentException("must hold one certificate, not " + parsed.size());
     }
     X509Certificate certificate = parsed.get(0);
-    if (!(certificate.getPublicKey() instanceof RSAPublicKey)) {
+    // An RSASSA-PSS key is an RSAPublicKey too, but SHA256withRSA (PKCS#1 v1.5) cannot verify with it.
+    if (!(certificate.getPublicKey() instanceof RSAPublicKey)
+        || !"RSA".equals(certificate.getPublicKey().getAlgorithm())) {
       throw new IllegalArgumentException("must have an RSA key, not " + certificate.getPublicKey().getAlgorithm());
     }
     String commonName = commonName(certificate);

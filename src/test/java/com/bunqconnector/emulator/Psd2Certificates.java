@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -70,15 +71,19 @@ final class Psd2Certificates {
     return make(subject, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)), TestClient.generateKeys());
   }
 
-  /** A self-signed certificate with these dates and keys (RSA, or EC for a key bunq does not take). */
+  /** A self-signed certificate with these dates and keys (RSA, or EC or RSASSA-PSS for a key bunq does not take). */
   static Qseal make(String subject, Instant notBefore, Instant notAfter, KeyPair keys) {
     X500Name name = new X500Name(subject);
-    String signer = "EC".equals(keys.getPrivate().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+    String signer = switch (keys.getPrivate().getAlgorithm()) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSASSA-PSS" -> "SHA256withRSAandMGF1";
+      default -> "SHA256withRSA";
+    };
     try {
       BigInteger serial = BigInteger.valueOf(SERIALS.getAndIncrement());
       X509CertificateHolder holder = new JcaX509v3CertificateBuilder(name, serial, Date.from(notBefore),
           Date.from(notAfter), name, keys.getPublic())
-          .build(new JcaContentSignerBuilder(signer).build(keys.getPrivate()));
+          .build(new JcaContentSignerBuilder(signer).setProvider(new BouncyCastleProvider()).build(keys.getPrivate()));
       X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
       StringWriter pem = new StringWriter();
       try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {

@@ -144,7 +144,7 @@ class Psd2CredentialTest {
   }
 
   @Test
-  void certificateNotValidYetOrWithAnEcKeyIsRefused() throws Exception {
+  void certificateNotValidYetOrWithAnEcOrPssKeyIsRefused() throws Exception {
     Instant now = CLOCK.instant();
     Qseal future = Psd2Certificates.make("CN=Early PISP", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(9)),
         TestClient.generateKeys());
@@ -156,6 +156,12 @@ class Psd2CredentialTest {
         now.plus(Duration.ofDays(9)), ec.generateKeyPair());
     assertThat(registerWith(CERTIFICATE, client -> elliptic.pem()).errorDescription())
         .isEqualTo("Field \"client_payment_service_provider_certificate\" must have an RSA key, not EC.");
+    KeyPairGenerator pss = KeyPairGenerator.getInstance("RSASSA-PSS");
+    pss.initialize(2048);
+    Qseal probabilistic = Psd2Certificates.make("CN=Padded PISP", now.minus(Duration.ofDays(1)),
+        now.plus(Duration.ofDays(9)), pss.generateKeyPair());
+    assertThat(registerWith(CERTIFICATE, client -> probabilistic.pem()).errorDescription())
+        .isEqualTo("Field \"client_payment_service_provider_certificate\" must have an RSA key, not RSASSA-PSS.");
   }
 
   @Test
