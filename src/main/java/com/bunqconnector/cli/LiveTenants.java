@@ -283,6 +283,14 @@ final class LiveTenants implements UserAdmin {
         return Future.failedFuture(new IllegalArgumentException("user '" + user + "' of tenant '" + tenant
             + "' is in its tenant file " + file.file() + "; a user added at run time needs an id of its own"));
       }
+      TenantConfig now = served.get(tenant);
+      for (UserConfig other : now == null ? List.<UserConfig>of() : now.users().values()) {
+        if (apiKey.equals(other.apiKey()) && !other.id().equals(user)) {
+          return Future.failedFuture(new IllegalArgumentException("the apiKey is the key of user '" + other.id()
+              + "' of tenant '" + tenant + "' already: one key is one bunq user, whose callback filters the two"
+              + " would keep replacing"));
+        }
+      }
     }
     if (file == null) {
       return Future.failedFuture(new IllegalArgumentException("tenant '" + tenant + "' is not configured"));

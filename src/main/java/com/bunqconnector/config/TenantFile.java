@@ -87,6 +87,12 @@ final class TenantFile {
       if (apiKey != null && apiKey.isBlank()) {
         throw entry.error("apiKey", "is empty");
       }
+      for (UserConfig other : users.values()) {
+        if (apiKey != null && apiKey.equals(other.apiKey())) {
+          throw entry.error("apiKey", "is the key of user " + ConfigException.quote(other.id()) + " too: one key is"
+              + " one bunq user, whose callback filters the two would keep replacing");
+        }
+      }
       if (apiKey == null && !environment.createsSandboxUsers()) {
         throw entry.error("apiKey", "is required in the " + environment.id() + " environment");
       }

@@ -173,6 +173,7 @@ class RuntimeUsersTest {
           new Object[] {addRequest("dave").put("tenant", "nope"), "tenant 'nope' is not configured"},
           new Object[] {addRequest("alice"), "user 'alice' of tenant 'acme' is in its tenant file"},
           new Object[] {addRequest("carol"), "user 'carol' was already added to tenant 'acme' at run time"},
+          new Object[] {addRequest("dave"), "the apiKey is the key of user 'carol' of tenant 'acme' already"},
           new Object[] {addRequest("dave").put("apiKey", " "), "add-user needs the user's apiKey"},
           new Object[] {addRequest("dave").put("apiKey", (Object) null), "add-user needs the user's apiKey"},
           new Object[] {addRequest("dave").put("apiKey", "k".repeat(2_000_000)), "apiKey is 2000000 characters long"},

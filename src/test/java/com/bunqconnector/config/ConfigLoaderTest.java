@@ -198,6 +198,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rejectsTwoUsersWithOneApiKeyNamingBothButNotTheKey(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apiKey\":\"sandbox_shared_key_0123\"},"
+        + "{\"id\":\"bob\",\"apiKey\":\"sandbox_shared_key_0123\"}]}");
+    loader(vertx).load(conf).onComplete(test.failing(e -> test.verify(() -> {
+      assertThat(e.getMessage()).contains("acme.json", "users[1].apiKey", "key of user 'alice' too")
+          .doesNotContain("sandbox_shared_key_0123");
+      test.completeNow();
+    })));
+  }
+
+  @Test
   void rejectsATenantWithoutUsers(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("acme.json", "{\"id\":\"acme\",\"users\":[]}");
     assertRejected(vertx, test, "acme.json", "users: must list at least one user");
