@@ -69,7 +69,9 @@ final class CallbackAdmin {
     String action = request.getValue("action") instanceof String text ? text : "";
     String tenant = request.getValue("tenant") instanceof String text ? text : null;
     if (tenant != null && !tenants.containsKey(tenant)) {
-      message.fail(400, "tenant '" + tenant + "' is not configured");
+      // A value that is no id is not quoted: it might be a key sent in the wrong field.
+      message.fail(400, TenantConfig.isId(tenant) ? "tenant '" + tenant + "' is not configured"
+          : "no tenant is configured under the tenant given, which is not an id (not shown)");
       return;
     }
     Future<JsonObject> reply = switch (action) {

@@ -54,7 +54,7 @@ class RuntimeUsersTest {
     bunqVertx = Vertx.vertx();
     emulator = BunqEmulator.start(bunqVertx, new EmulatorOptions()
         .setRateLimits(new RateLimitOptions().setEnabled(false))
-        .setSeed(new EmulatorSeed(new JsonObject("{\"users\": [{\"kind\": \"person\"}]}"))))
+        .setSeed(new EmulatorSeed(new JsonObject("{\"users\": [{\"kind\": \"person\"}, {\"kind\": \"person\"}]}"))))
         .await(30, TimeUnit.SECONDS);
     seeded = emulator.seededUsers().get(0);
     Files.createDirectories(conf.resolve("tenants"));
@@ -171,6 +171,7 @@ class RuntimeUsersTest {
       admin(vertx, addRequest("carol")).await(30, TimeUnit.SECONDS);
       List<Object[]> cases = List.of(
           new Object[] {addRequest("dave").put("tenant", "nope"), "tenant 'nope' is not configured"},
+          new Object[] {addRequest("dave").put("tenant", seeded.apiKey()), "which is not an id (not shown)"},
           new Object[] {addRequest("alice"), "user 'alice' of tenant 'acme' is in its tenant file"},
           new Object[] {addRequest("carol"), "user 'carol' was already added to tenant 'acme' at run time"},
           new Object[] {addRequest("dave"), "the apiKey is the key of user 'carol' of tenant 'acme' already"},
@@ -243,7 +244,8 @@ class RuntimeUsersTest {
   }
 
   @Test
-  void everyNodeOfAClusterServesAUserAddedWithTheUsersCommandAndANodeThatStartsLaterLoadsIt() throws Exception {
+  void everyNodeOfAClusterServesAnAddedUserANodeThatStartsLaterLoadsItAndTheUsersCommandManagesThem()
+      throws Exception {
     TestClusters cluster = TestClusters.create();
     SecretBox box = new SecretBox(new byte[SecretBox.KEY_BYTES]);
     Vertx first = cluster.join();
@@ -252,19 +254,8 @@ class RuntimeUsersTest {
     try {
       node(first, box);
       ConnectorNode other = node(second, box);
-      Path cli = Files.createDirectories(conf.resolve("cli/tenants"));
-      Files.copy(conf.resolve("tenants/acme.json"), cli.resolve("acme.json"));
-      Files.writeString(cli.resolveSibling("cluster.xml"), cluster.xml());
-      Files.writeString(cli.resolveSibling("connector.json"), "{\"cluster\": {\"enabled\": true}}");
-      Path keyFile = Files.writeString(conf.resolve("carol.key"), seeded.apiKey() + "\n");
-      String cliConf = cli.getParent().toString();
-      assertThat(ReplayCommandTest.run("users", "add", "--conf", cliConf, "--tenant", "acme", "--user", "carol",
-          "--api-key-file", keyFile.toString(), "--permitted-ip", "*"))
-          .contains("added acme/carol; callback filters registered for 1 user(s), failed for 0\n")
-          .doesNotContain(seeded.apiKey());
+      admin(first, addRequest("carol")).await(30, TimeUnit.SECONDS);
       until(first, "the other node serves carol", () -> other.tenants().get("acme").users().containsKey("carol"));
-      assertThat(ReplayCommandTest.run("users", "list", "--conf", cliConf))
-          .contains("acme/alice file permittedIps=caller\nacme/carol runtime permittedIps=*\n2 users\n");
       assertThat(bunqUserId(second, "carol")).isEqualTo(seeded.userId());
 
       later = cluster.join();
@@ -272,6 +263,23 @@ class RuntimeUsersTest {
       assertThat(third.tenants().get("acme").users()).containsKeys("alice", "carol");
       assertThat(third.sessions().isUsable("acme", "carol").await(10, TimeUnit.SECONDS)).isTrue();
 
+      // The command joins as a member of its own; no node starts after it (one that took the port it had just
+      // left would be taken for it by the others for a while).
+      Path cli = Files.createDirectories(conf.resolve("cli/tenants"));
+      Files.copy(conf.resolve("tenants/acme.json"), cli.resolve("acme.json"));
+      Files.writeString(cli.resolveSibling("cluster.xml"), cluster.xml());
+      Files.writeString(cli.resolveSibling("connector.json"), "{\"cluster\": {\"enabled\": true}}");
+      SeededUser dave = emulator.seededUsers().get(1);
+      Path keyFile = Files.writeString(conf.resolve("dave.key"), dave.apiKey() + "\n");
+      String cliConf = cli.getParent().toString();
+      assertThat(ReplayCommandTest.run("users", "add", "--conf", cliConf, "--tenant", "acme", "--user", "dave",
+          "--api-key-file", keyFile.toString(), "--permitted-ip", "*"))
+          .contains("added acme/dave; callback filters registered for 1 user(s), failed for 0\n")
+          .doesNotContain(dave.apiKey());
+      until(first, "the other node serves dave", () -> other.tenants().get("acme").users().containsKey("dave"));
+      assertThat(bunqUserId(later, "dave")).isEqualTo(dave.userId());
+      assertThat(ReplayCommandTest.run("users", "list", "--conf", cliConf)).contains("acme/alice file"
+          + " permittedIps=caller\nacme/carol runtime permittedIps=*\nacme/dave runtime permittedIps=*\n3 users\n");
       assertThat(ReplayCommandTest.run("users", "--conf", cliConf, "remove", "--tenant", "acme", "--user", "carol"))
           .contains("removed acme/carol\n");
       until(first, "no node serves carol", () -> !other.tenants().get("acme").users().containsKey("carol"));
