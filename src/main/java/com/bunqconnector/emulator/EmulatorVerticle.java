@@ -1,6 +1,8 @@
 package com.bunqconnector.emulator;
 
 import com.bunqconnector.crypto.CryptoWorker;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -8,6 +10,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
@@ -137,6 +140,7 @@ final class EmulatorVerticle extends VerticleBase {
       installErrorHandlers(router, replies);
       return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
           .requestHandler(router)
+          .invalidRequestHandler(EmulatorVerticle::refuseUnreadable)
           .listen();
     }).onSuccess(s -> {
       server = s;
@@ -268,6 +272,25 @@ final class EmulatorVerticle extends VerticleBase {
     router.errorHandler(413, ctx -> replies.fail(ctx, tooLarge()));
     router.errorHandler(400, ctx -> replies.fail(ctx, ApiError.badRequest("The request could not be read.")));
     router.errorHandler(500, ctx -> replies.fail(ctx, failure(ctx)));
+  }
+
+  /**
+   * Answers a request HTTP itself could not read (a request line or headers too long, a malformed
+   * header) with bunq's Error envelope rather than an empty body, with the status HTTP gives it, and
+   * closes the connection: what follows on it cannot be trusted to start a request. Not signed: no
+   * installation can be told from a request that was not read.
+   */
+  private static void refuseUnreadable(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String text = switch (status) {
+      case 414 -> "The request line is longer than the emulator reads.";
+      case 431 -> "The request headers are larger than the emulator reads.";
+      default -> "The request could not be read as HTTP.";
+    };
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close").end(Envelopes.error(text, null).toBuffer());
   }
 
   private static ApiError tooLarge() {

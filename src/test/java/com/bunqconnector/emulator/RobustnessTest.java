@@ -6,6 +6,10 @@ import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,5 +100,30 @@ class RobustnessTest {
     Reply empty = client.send("POST", "/installation", null, "", false);
     assertThat(empty.status()).isEqualTo(400);
     assertThat(empty.errorDescription()).contains("empty");
+  }
+
+  @Test
+  void requestsHttpCannotReadGetAnErrorEnvelopeWithTheStatusHttpGives() throws Exception {
+    String tooLongLine = "GET /v1/user/" + "1".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    assertUnreadable(tooLongLine, 414, "The request line is longer than the emulator reads.");
+    String tooLongHeaders = "GET /v1/user HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bunq-Attachment-Description: "
+        + "d".repeat(10_000) + "\r\n\r\n";
+    assertUnreadable(tooLongHeaders, 431, "The request headers are larger than the emulator reads.");
+    assertUnreadable("GET /v1/user HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n", 400,
+        "The request could not be read as HTTP.");
+  }
+
+  /** Sends {@code request} as raw bytes and checks the answer, which must come with the connection closed. */
+  private void assertUnreadable(String request, int status, String description) throws Exception {
+    URI base = URI.create(emulator.baseUrl());
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+      assertThat(answer.toLowerCase(Locale.ROOT)).contains("content-type: application/json");
+      JsonObject body = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      assertThat(body.getJsonArray("Error").getJsonObject(0).getString("error_description")).isEqualTo(description);
+    }
   }
 }
