@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -78,6 +79,8 @@ final class StateFile {
   private final Path temp;
   private final Path journal;
   private FileChannel lockChannel;
+  /** The lock file's identity when it was locked. */
+  private Object lockKey;
   /** Bytes of the journal the state file vouches for; anything beyond is an unfinished write. */
   private long journalLength;
   /** The generation of the base the state file names; 0 while it names none (format 1 to 3, or no file). */
@@ -121,6 +124,7 @@ final class StateFile {
       Files.deleteIfExists(temp);
       Optional<JsonObject> state = read();
       if (state.isEmpty()) {
+        refuseOrphans();
         deleteBasesBut(0);
         return Optional.empty();
       }
@@ -146,10 +150,35 @@ final class StateFile {
     }
   }
 
+  /**
+   * Refuses a directory whose state file is gone while what it vouched for is still there: a journal
+   * with records, or a base past the first (the first alone is a first save that a kill cut short before
+   * its state file, and is dropped). Starting afresh there would overwrite it all.
+   */
+  private void refuseOrphans() throws IOException {
+    List<String> orphans = new ArrayList<>();
+    if (Files.exists(journal) && Files.size(journal) > 0) {
+      orphans.add(JOURNAL_NAME);
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path found : files.toList()) {
+        Matcher base = BASE_FILE.matcher(found.getFileName().toString());
+        if (base.matches() && base.group(2) == null && Long.parseLong(base.group(1)) > 1) {
+          orphans.add(found.getFileName().toString());
+        }
+      }
+    }
+    if (!orphans.isEmpty()) {
+      throw new IllegalStateException("Emulator data directory " + dir + " holds " + String.join(" and ", orphans)
+          + " but no " + FILE_NAME + ", which says how much of them is complete: put it back, or delete the"
+          + " emulator-* files in " + dir + " to start afresh");
+    }
+  }
+
   /** One emulator per directory: two writers would overwrite each other's state. */
   private void lock() throws IOException {
-    FileChannel channel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    FileChannel channel = FileChannel.open(dir.resolve(LOCK_NAME), Set.of(StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE), ownerOnly(false));
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -161,6 +190,28 @@ final class StateFile {
       throw new IllegalStateException("Emulator data directory " + dir + " is in use by another emulator");
     }
     lockChannel = channel;
+    lockKey = lockKey();
+  }
+
+  /** The identity (device and inode, where the platform has them) of the lock file now; null if it is gone. */
+  private Object lockKey() {
+    try {
+      return Files.readAttributes(dir.resolve(LOCK_NAME), BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Refuses to write once the lock file was deleted or replaced: another emulator could then take the
+   * directory (its lock is on the new file), and two writers corrupt the journal.
+   */
+  private void checkLock() {
+    Object now = lockKey();
+    if (now == null || !now.equals(lockKey)) {
+      throw new IllegalStateException("the lock file " + dir.resolve(LOCK_NAME) + " was removed or replaced while"
+          + " this emulator ran, so another one may be writing " + dir + ": this one writes no more");
+    }
   }
 
   private Optional<JsonObject> read() {
@@ -176,7 +227,7 @@ final class StateFile {
     try {
       json = bytes.toJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      throw unreadable("is not a JSON object (" + e.getMessage() + ")");
+      throw unreadable("is not a JSON object (" + firstLine(e) + ")");
     }
     if (!FORMAT.equals(json.getValue("format"))) {
       throw unreadable("is not a bunq emulator state file (\"format\" is not \"" + FORMAT + "\")");
@@ -195,7 +246,7 @@ final class StateFile {
   /** The error for a state file that cannot be used: it names the file; the start fails with it. */
   IllegalStateException unreadable(String what) {
     return new IllegalStateException("Emulator state file " + file + " " + what
-        + "; fix or remove it (removing it starts the emulator afresh)");
+        + "; fix it, or delete the emulator-* files in " + dir + " to start afresh");
   }
 
   /**
@@ -207,6 +258,7 @@ final class StateFile {
    * @return the bytes written
    */
   long append(JsonObject state, List<JsonObject> appended) {
+    checkLock();
     if (generation == 0) {
       throw new IllegalStateException("no base to append to in " + dir + ": compact first");
     }
@@ -234,6 +286,7 @@ final class StateFile {
    * @return the bytes written
    */
   long compact(JsonObject state, JsonObject base) {
+    checkLock();
     long next = generation + 1;
     Buffer baseBytes = base.put("generation", next).toBuffer();
     Buffer head = state.put("generation", next).put("journalLength", 0L).toBuffer();
@@ -258,6 +311,13 @@ final class StateFile {
     return baseBytes.length() + head.length();
   }
 
+  /** A parser's message without the lines of where it was reading, which follow the first. */
+  static String firstLine(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    int end = message.indexOf('\n');
+    return (end < 0 ? message : message.substring(0, end)).strip();
+  }
+
   static String baseName(long generation) {
     return BASE_PREFIX + generation + ".json";
   }
@@ -277,7 +337,7 @@ final class StateFile {
     } catch (IOException e) {
       throw unreadable("names the base " + base + ", which cannot be read: " + e);
     } catch (DecodeException | ClassCastException e) {
-      throw unreadable("names the base " + base + ", which is not a JSON object (" + e.getMessage() + ")");
+      throw unreadable("names the base " + base + ", which is not a JSON object (" + firstLine(e) + ")");
     }
     if (!FORMAT.equals(json.getValue("format")) || !(json.getValue("generation") instanceof Number written)
         || written.longValue() != number.longValue()) {

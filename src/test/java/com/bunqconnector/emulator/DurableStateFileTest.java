@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A durable emulator's files: what a crashed write leaves is ignored, they are its owner's alone, a
- * damaged one fails the start naming the file and what is wrong (and is left as it is), and one
- * directory serves one emulator at a time.
+ * damaged one (or a journal without its state file) fails the start naming the file and what is wrong
+ * (and is left as it is), and one directory serves one emulator at a time, which stops writing when its
+ * lock file is replaced.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -88,12 +89,13 @@ class DurableStateFileTest {
   }
 
   @Test
-  void stateJournalAndBaseAreReadableByTheirOwnerOnly() throws Exception {
+  void stateJournalBaseAndLockAreReadableByTheirOwnerOnly() throws Exception {
     emulator = start(0);
     TestClient alice = TestClient.withSession(emulator.baseUrl());
     payOut(alice, "1.00");
 
-    for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME, StateFile.baseName(1))) {
+    for (String name : List.of(StateFile.FILE_NAME, StateFile.JOURNAL_NAME, StateFile.baseName(1),
+        StateFile.LOCK_NAME)) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
           .as(name).isEqualTo("rw-------");
     }
@@ -199,6 +201,39 @@ class DurableStateFileTest {
     Emulators.stop(emulator);
     emulator = null;
     emulator = start(0);
+  }
+
+  @Test
+  void journalLeftWithoutItsStateFileFailsTheStartInsteadOfStartingAfresh() throws Exception {
+    emulator = start(0);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    payOut(alice, "1.00");
+    Emulators.stop(emulator);
+    emulator = null;
+    Files.delete(dir.resolve(StateFile.FILE_NAME));
+    Path journal = dir.resolve(StateFile.JOURNAL_NAME);
+    byte[] before = Files.readAllBytes(journal);
+
+    assertThatThrownBy(() -> start(0)).hasMessageContaining(dir + " holds " + StateFile.JOURNAL_NAME + " but no "
+        + StateFile.FILE_NAME).hasMessageContaining("delete the emulator-* files in " + dir + " to start afresh");
+    assertThat(Files.readAllBytes(journal)).isEqualTo(before);
+    assertThat(dir.resolve(StateFile.baseName(1))).exists();
+  }
+
+  @Test
+  void emulatorWhoseLockFileWasReplacedWritesNoMore() throws Exception {
+    emulator = start(0);
+    TestClient alice = TestClient.withSession(emulator.baseUrl());
+    payOut(alice, "1.00");
+    Path lock = dir.resolve(StateFile.LOCK_NAME);
+    Files.delete(lock);
+    Files.writeString(lock, "");
+    long journal = Files.size(dir.resolve(StateFile.JOURNAL_NAME));
+
+    Reply refused = alice.pay(Emulators.payment("2.00", "IBAN", "NL91ABNA0417164300", "after").encode());
+
+    assertThat(refused.status()).isEqualTo(500);
+    assertThat(Files.size(dir.resolve(StateFile.JOURNAL_NAME))).isEqualTo(journal);
   }
 
   @Test
