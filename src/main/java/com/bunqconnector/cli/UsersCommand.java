@@ -96,10 +96,14 @@ final class UsersCommand implements Runnable {
           .put("apiKey", readKey(apiKeyFile)).put("permittedIps", new JsonArray(permittedIps));
       JsonObject reply = AdminClient.request("users add", parent.conf, request);
       JsonObject registration = reply.getJsonObject("registration", new JsonObject());
+      JsonObject failed = registration.getJsonObject("failed", new JsonObject());
       System.out.println("added " + who + "; callback filters registered for "
           + registration.getJsonArray("registered", new JsonArray()).size() + " user(s), failed for "
-          + registration.getJsonObject("failed", new JsonObject()).size());
-      return 0;
+          + failed.size());
+      // Stored and served, but bunq took no filters: a key bunq refuses, say. The caller must hear of it.
+      failed.forEach(entry -> System.out.println("registering the callback filters of " + who.tenant + "/"
+          + entry.getKey() + " failed: " + entry.getValue() + " (the user stays added: fix it, or remove it)"));
+      return failed.isEmpty() ? 0 : 1;
     }
   }
 

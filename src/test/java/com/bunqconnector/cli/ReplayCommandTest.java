@@ -44,6 +44,11 @@ class ReplayCommandTest {
 
   /** Runs the command line as {@code main} would; returns what it printed, asserting it exited 0. */
   static String run(String... args) {
+    return runExiting(0, args);
+  }
+
+  /** Runs the command line as {@code main} would; returns what it printed, asserting its exit code. */
+  static String runExiting(int code, String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -51,7 +56,7 @@ class ReplayCommandTest {
     try {
       CommandLine command = Main.commandLine();
       command.setErr(new PrintWriter(err, true));
-      assertThat(command.execute(args)).as(err.toString()).isZero();
+      assertThat(command.execute(args)).as(err.toString()).isEqualTo(code);
     } finally {
       System.setOut(original);
     }

@@ -278,6 +278,11 @@ class RuntimeUsersTest {
           .doesNotContain(dave.apiKey());
       until(first, "the other node serves dave", () -> other.tenants().get("acme").users().containsKey("dave"));
       assertThat(bunqUserId(later, "dave")).isEqualTo(dave.userId());
+      Path refusedKey = Files.writeString(conf.resolve("eve.key"), "sandbox_" + "0".repeat(56));
+      assertThat(ReplayCommandTest.runExiting(1, "users", "add", "--conf", cliConf, "--tenant", "acme", "--user",
+          "eve", "--api-key-file", refusedKey.toString())).contains("failed for 1\n")
+          .contains("registering the callback filters of acme/eve failed: ");
+      ReplayCommandTest.run("users", "remove", "--conf", cliConf, "--tenant", "acme", "--user", "eve");
       assertThat(ReplayCommandTest.run("users", "list", "--conf", cliConf)).contains("acme/alice file"
           + " permittedIps=caller\nacme/carol runtime permittedIps=*\nacme/dave runtime permittedIps=*\n3 users\n");
       assertThat(ReplayCommandTest.run("users", "--conf", cliConf, "remove", "--tenant", "acme", "--user", "carol"))
