@@ -38,6 +38,8 @@ final class ChangeLog {
 
   private final StateFile file;
   private final long minimum;
+  /** No compaction is due before the journal holds this many records: set after a compaction failed. */
+  private long compactAfter;
   private final MessageDigest sha256;
   /** Per section of a changing kind, the digest of each object's JSON on disk, by key. */
   private final Map<String, Map<Object, byte[]>> digests = new HashMap<>();
@@ -186,7 +188,20 @@ final class ChangeLog {
   /** Whether the journal outgrew the live objects: over {@value #COMPACT_FACTOR} records each, and the minimum. */
   private boolean compactionDue() {
     long live = appended + digests.values().stream().mapToLong(Map::size).sum();
-    return journalRecords > minimum && journalRecords > COMPACT_FACTOR * live;
+    return journalRecords > minimum && journalRecords > COMPACT_FACTOR * live && journalRecords >= compactAfter;
+  }
+
+  /**
+   * After a compaction failed (a disk too full for a new base, say): whether saves can go on into the
+   * journal, which needs far less room, with the next compaction put off until the journal has grown by
+   * the minimum again. Not when there is no base yet to append to.
+   */
+  boolean compactionFailed() {
+    if (!file.hasBase()) {
+      return false;
+    }
+    compactAfter = journalRecords + minimum;
+    return true;
   }
 
   /** The object's key, which no other object of the snapshot's kind may share (one would overwrite the other). */

@@ -215,6 +215,9 @@ class Durability {
       }, failure -> {
         writing = false;
         log.error("Saving the emulator state to {} failed; the calls waiting for it get 500", file.path(), failure);
+        if (snapshot.full() && file.compactionFailed()) {
+          snapshots.compactionPostponed();
+        }
         release(covers, failure);
         if (!waiters.isEmpty()) {
           schedule();

@@ -104,6 +104,11 @@ final class StateFile {
     return file;
   }
 
+  /** Whether the state file names a base, which {@link #append} needs. */
+  boolean hasBase() {
+    return generation > 0;
+  }
+
   /**
    * Creates the directory if needed (owner-only), takes its lock (held until {@link #close()}), drops
    * an unfinished write (a temporary file, journal bytes beyond what the state file vouches for) and

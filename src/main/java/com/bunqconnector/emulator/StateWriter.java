@@ -105,6 +105,11 @@ final class StateWriter {
     this.compactNext = compactNext;
   }
 
+  /** Makes the next snapshot list only the changes again, after the compaction of a full one failed. */
+  void compactionPostponed() {
+    compactNext = false;
+  }
+
   private static long highestId(List<JsonObject> objects) {
     return objects.stream().mapToLong(j -> j.getLong("id")).max().orElse(0);
   }

@@ -10,35 +10,29 @@ import com.bunqconnector.emulator.Model.Account;
 import com.bunqconnector.emulator.Model.AuthorizationCode;
 import com.bunqconnector.emulator.Model.Installation;
 import com.bunqconnector.emulator.Model.OauthClient;
-import com.bunqconnector.emulator.Model.Payment;
 import com.bunqconnector.emulator.Model.User;
 import com.bunqconnector.emulator.Psd2Credentials.Credential;
 import com.bunqconnector.emulator.Psd2Credentials.Provider;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +59,7 @@ class ChangeLogTest {
   Path copies;
   private Context context;
   private WorkerExecutor worker;
-  private Durable durable;
+  private OfflineState durable;
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -83,7 +77,7 @@ class ChangeLogTest {
 
   @Test
   void saveAfterOneAccountChangedJournalsThatAccountAlone() throws Exception {
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     durable.save(d -> d.users(50));
     assertThat(SavedState.journal(dir)).as("the first save writes a base").isEmpty();
     long baseBytes = Files.size(dir.resolve(StateFile.baseName(1)));
@@ -100,7 +94,7 @@ class ChangeLogTest {
         .isLessThan(baseBytes / 20);
 
     durable = durable.restart();
-    Durable restarted = durable;
+    OfflineState restarted = durable;
     long other = restarted.call(() -> restarted.accounts().get(30).id);
     restarted.save(d -> d.pay(d.accounts().get(30), "2.00"));
 
@@ -114,7 +108,7 @@ class ChangeLogTest {
 
   @Test
   void removedObjectStaysRemovedAfterARestart() throws Exception {
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     durable.save(d -> d.users(2));
     Map<String, String> codes = new HashMap<>();
     durable.save(d -> {
@@ -139,7 +133,7 @@ class ChangeLogTest {
     for (int restart = 0; restart < 2; restart++) {
       durable = durable.restart();
       durable.save(d -> d.pay(d.accounts().get(0), "1.00"));
-      Durable now = durable;
+      OfflineState now = durable;
       assertThat(durable.call(() -> now.oauth.codes().stream().map(AuthorizationCode::code).toList()))
           .containsExactly(codes.get("kept"));
       assertThat(durable.call(() -> now.store.pendingCallbacks().stream().map(p -> p.key).toList()))
@@ -149,7 +143,7 @@ class ChangeLogTest {
 
   @Test
   void journalRecordThatDeletesWhatIsNotThereFailsTheStartNamingItsLine() throws Exception {
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     durable.save(d -> d.users(1));
     durable.save(d -> d.pay(d.accounts().get(0), "1.00"));
     durable.close();
@@ -160,13 +154,13 @@ class ChangeLogTest {
     JsonObject head = new JsonObject(Files.readString(file)).put("journalLength", Files.size(journal));
     Files.writeString(file, head.encode());
 
-    assertThatThrownBy(() -> new Durable(dir)).hasMessageContaining(file.toString())
+    assertThatThrownBy(() -> new OfflineState(context, worker, dir, MINIMUM)).hasMessageContaining(file.toString())
         .hasMessageContaining(StateFile.JOURNAL_NAME + " line 3: deletes an object that is not there");
   }
 
   @Test
   void journalPastTheBoundIsCompactedAndTheStateSurvivesARestart() throws Exception {
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     durable.save(d -> d.users(USERS));
     int saves = compactByChangingOneAccount(null);
 
@@ -185,10 +179,47 @@ class ChangeLogTest {
     assertThat(SavedState.journal(dir)).extracting(ChangeLogTest::kind).containsExactly("account", "payment");
   }
 
+  /**
+   * A compaction that fails (here its base cannot be written; a full disk does the same) fails that one
+   * save; the saves after it go on into the journal, and the compaction is tried again once the journal
+   * has grown by the minimum.
+   */
+  @Test
+  void failedCompactionIsFollowedBySavesIntoTheJournalAndALaterCompaction() throws Exception {
+    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable.save(d -> d.users(USERS));
+    Path blocked = Files.createDirectory(dir.resolve(StateFile.baseName(2) + ".tmp"));
+    Files.writeString(blocked.resolve("in-the-way"), "");
+    int failed = 0;
+    for (int save = 0; save < 100 && failed == 0; save++) {
+      try {
+        durable.save(d -> d.accounts().get(0).description = "changed " + System.nanoTime());
+      } catch (UncheckedIOException e) {
+        assertThat(e).hasMessageContaining("compacting");
+        failed++;
+      }
+    }
+    assertThat(failed).as("a compaction was tried and failed").isOne();
+    long journal = journalSize();
+    for (int save = 0; save < MINIMUM / 2; save++) {
+      durable.save(d -> d.accounts().get(1).description = "after " + System.nanoTime());
+    }
+    assertThat(journalSize()).as("saved into the journal").isGreaterThan(journal);
+    assertThat(SavedState.bases(dir)).contains(StateFile.baseName(1)).doesNotContain(StateFile.baseName(2));
+
+    Files.delete(blocked.resolve("in-the-way"));
+    Files.delete(blocked);
+    int saves = compactByChangingOneAccount(null);
+    assertThat(saves).as("compacted once the journal grew by the minimum again").isLessThanOrEqualTo((int) MINIMUM);
+    Map<String, Map<Object, String>> before = durable.dump();
+    durable = durable.restart();
+    assertThat(durable.dump()).isEqualTo(before);
+  }
+
   /** Payments stay live: a journal that grows by them is no reason to compact, however long it gets. */
   @Test
   void journalThatGrowsByLiveObjectsIsNotCompacted() throws Exception {
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     durable.save(d -> d.users(USERS));
     for (int save = 0; save < 4 * MINIMUM; save++) {
       durable.save(d -> d.pay(d.accounts().get(0), "0.01"));
@@ -201,7 +232,7 @@ class ChangeLogTest {
   /** The files a kill leaves at each step of a compaction read as the state before it, or after it. */
   @Test
   void killDuringACompactionLeavesTheStateBeforeOrAfterIt() throws Exception {
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     durable.save(d -> d.users(USERS));
     Path before = copies.resolve("before");
     Map<String, Map<Object, String>> stateBefore = new HashMap<>();
@@ -239,7 +270,7 @@ class ChangeLogTest {
 
   @Test
   void filesOfFormatsOneToThreeLoadAndTheFirstSaveCompactsThemIntoTheCurrentFormat() throws Exception {
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     durable.save(d -> d.users(USERS));
     durable.save(d -> {
       d.pay(d.accounts().get(0), "3.00");
@@ -254,7 +285,7 @@ class ChangeLogTest {
     for (int version = 1; version < StateFile.VERSION; version++) {
       SavedState.rewrite(dir, version);
       assertThat(SavedState.bases(dir)).isEmpty();
-      durable = new Durable(dir);
+      durable = new OfflineState(context, worker, dir, MINIMUM);
       assertThat(durable.dump()).as("format %d read", version).isEqualTo(saved);
       durable.save(d -> { });
       JsonObject head = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
@@ -271,7 +302,7 @@ class ChangeLogTest {
   /** Attachments, cards and PSD2 providers are kinds of the table: a compaction keeps them, a restart reads them. */
   @Test
   void attachmentChangedCardAndPsd2CredentialSurviveACompactionAndARestart() throws Exception {
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     durable.save(d -> d.users(USERS));
     Psd2Certificates.Qseal qseal = Psd2Certificates.valid("CN=Kept PISP, C=NL", Instant.now());
     KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
@@ -307,7 +338,7 @@ class ChangeLogTest {
     durable = durable.restart();
 
     assertThat(durable.dump()).isEqualTo(compacted);
-    Durable now = durable;
+    OfflineState now = durable;
     assertThat(now.call(() -> now.store.attachments().avatar("avatar-uuid").orElseThrow().image().content()))
         .isEqualTo(Buffer.buffer(new byte[] {1, 2, 3}));
     assertThat(now.call(() -> now.store.attachments().accountAttachment(now.accounts().get(0).id, ids[0])))
@@ -324,7 +355,7 @@ class ChangeLogTest {
     SavedState.rewrite(dir, 3);
     assertThat(SavedState.journal(dir)).extracting(ChangeLogTest::kind).as("as format 3 journaled them")
         .contains("attachmentPublic", "avatar", "accountAttachment");
-    durable = new Durable(dir);
+    durable = new OfflineState(context, worker, dir, MINIMUM);
     assertThat(durable.dump()).as("read from format 3").isEqualTo(compacted);
   }
 
@@ -352,7 +383,7 @@ class ChangeLogTest {
   }
 
   private Map<String, Map<Object, String>> dumpOf(Path data) throws Exception {
-    Durable loaded = new Durable(data);
+    OfflineState loaded = new OfflineState(context, worker, data, MINIMUM);
     try {
       return loaded.dump();
     } finally {
@@ -395,83 +426,6 @@ class ChangeLogTest {
       return to;
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** A durable emulator's state without its HTTP side: loaded from a directory, saved by the change log. */
-  private final class Durable {
-    final Path data;
-    final EmulatorState state = new EmulatorState(Clock.systemUTC());
-    final OauthRegistry oauth = new OauthRegistry(state);
-    final ResourceStore store = new ResourceStore();
-    final Seeder.Result seeded;
-    final Durability durability;
-
-    Durable(Path data) {
-      this.data = data;
-      ChangeLog.Opened opened = ChangeLog.open(new StateFile(data), state, oauth, store, MINIMUM);
-      seeded = opened.restored().orElse(new Seeder.Result(List.of(), List.of()));
-      durability = Durability.of(context, worker, state, new StateWriter(state, oauth, store, seeded,
-          opened.compactFirst()), opened.log());
-    }
-
-    void users(int count) {
-      for (int i = 0; i < count; i++) {
-        state.createSandboxUser(new BigDecimal("100.00"), 3600);
-      }
-    }
-
-    /** The accounts in creation order; on the context. */
-    List<Account> accounts() {
-      return List.copyOf(state.accounts());
-    }
-
-    /** Pays {@code amount} out of {@code account}: a payment, and the account's new balance. */
-    void pay(Account account, String amount) {
-      account.balance = account.balance.subtract(new BigDecimal(amount));
-      long id = state.nextId();
-      state.addPayment(new Payment(id, account.id, new JsonObject().put("id", id).put("amount", amount)));
-    }
-
-    CallbackSender.Pending pending(long key, User user) {
-      return new CallbackSender.Pending(key, user.id(), "https://hook.example/" + key, "PAYMENT", "PAYMENT_CREATED",
-          1, Buffer.buffer("{}"), null, null, 0);
-    }
-
-    /** Makes {@code change} on the context and waits until it is on disk. */
-    void save(Consumer<Durable> change) throws Exception {
-      call(() -> {
-        change.accept(this);
-        state.changed();
-        return durability.settled();
-      }).await(30, TimeUnit.SECONDS);
-    }
-
-    /** Every object as a full snapshot lists it, per section and key, compared as encoded JSON. */
-    Map<String, Map<Object, String>> dump() throws Exception {
-      StateWriter.Snapshot snapshot = call(() -> new StateWriter(state, oauth, store, seeded, true).snapshot());
-      Map<String, Map<Object, String>> dump = new TreeMap<>();
-      for (StateKinds.Kind kind : StateKinds.ALL) {
-        Map<Object, String> objects = new HashMap<>();
-        snapshot.of(kind).forEach(o -> objects.put(StateLog.key(kind, o, kind.section()), o.encode()));
-        dump.put(kind.section(), objects);
-      }
-      return dump;
-    }
-
-    Durable restart() throws Exception {
-      close();
-      return new Durable(data);
-    }
-
-    void close() throws Exception {
-      call(durability::close).await(30, TimeUnit.SECONDS);
-    }
-
-    <T> T call(Supplier<T> action) throws Exception {
-      Promise<T> result = Promise.promise();
-      context.runOnContext(v -> result.complete(action.get()));
-      return result.future().await(30, TimeUnit.SECONDS);
     }
   }
 }
