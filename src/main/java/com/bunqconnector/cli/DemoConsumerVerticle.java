@@ -44,7 +44,7 @@ final class DemoConsumerVerticle extends VerticleBase {
     received.incrementAndGet();
     String type = message.headers().get(CallbackHeaders.OBJECT_TYPE);
     JsonObject object = object(message.body(), type);
-    log.info("Callback tenant={} user={} category={} event={} object={} id={} amount={}",
+    log.info("Callback at {} tenant={} user={} category={} event={} object={} id={} amount={}", message.address(),
         message.headers().get(CallbackHeaders.TENANT), message.headers().get(CallbackHeaders.USER),
         message.headers().get(CallbackHeaders.CATEGORY), message.headers().get(CallbackHeaders.EVENT_TYPE), type,
         object.getValue("id", "-"), amount(object));

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /**
  * Lists or replays dead letters (callbacks no consumer acknowledged after the last retry) by asking a
  * node of the running cluster named in connector.json over {@code bunq.admin} ({@link AdminClient}).
- * Prints one line per dead letter, or the number replayed.
+ * Prints one line per dead letter, or the number replayed; an {@code --id} that is no dead letter fails
+ * the command (exit 1).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = "List (default) or replay the callbacks no consumer acknowledged, through the running cluster.")
@@ -44,7 +45,12 @@ final class ReplayCommand implements Callable<Integer> {
     if (choice != null && choice.id != null) {
       request.put("id", choice.id);
     }
-    print(AdminClient.request("replay", conf, request));
+    JsonObject reply = AdminClient.request("replay", conf, request);
+    if (choice != null && choice.id != null && reply.getInteger("replayed", 0) == 0) {
+      throw new IllegalArgumentException("no dead letter has the id '" + choice.id + "' (replayed already, or"
+          + " never one); `replay` lists them");
+    }
+    print(reply);
     return 0;
   }
 

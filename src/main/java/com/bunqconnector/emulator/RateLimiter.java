@@ -33,6 +33,8 @@ final class RateLimiter {
   /** Call times (epoch ms, ascending) per "ip method path", only of calls that were let through. */
   private final Map<String, Deque<Long>> calls = new HashMap<>();
   private long lastSweepMs;
+  /** Whether the first 429 was logged, with how to turn the limits off. */
+  private boolean hintGiven;
 
   RateLimiter(RateLimitOptions limits, Clock clock, Replies replies) {
     this.limits = new RateLimitOptions(limits);
@@ -54,8 +56,15 @@ final class RateLimiter {
       ctx.next();
       return;
     }
-    log.debug("{} {} from {} is over its limit of {} calls per {} ms", method, path,
-        ctx.request().remoteAddress().host(), limit.calls(), limit.windowMs());
+    if (!hintGiven) {
+      hintGiven = true;
+      log.info("{} {} from {} is over bunq's limit of {} calls per {} ms and is answered 429, as bunq would;"
+          + " the emulator command's --no-rate-limits turns the limits off (said once)", method, path,
+          ctx.request().remoteAddress().host(), limit.calls(), limit.windowMs());
+    } else {
+      log.debug("{} {} from {} is over its limit of {} calls per {} ms", method, path,
+          ctx.request().remoteAddress().host(), limit.calls(), limit.windowMs());
+    }
     replies.fail(ctx, tooManyRequests(limit));
   }
 

@@ -4,6 +4,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -56,7 +60,7 @@ final class Uploads {
       throw ApiError.badRequest("The Content-Type " + type + " is not accepted for an attachment; send one of "
           + String.join(", ", accepted) + ".");
     }
-    String description = ctx.request().getHeader(DESCRIPTION);
+    String description = utf8(ctx.request().getHeader(DESCRIPTION));
     if (description == null || description.isBlank()) {
       throw ApiError.badRequest("The " + DESCRIPTION + " header is required: a description of the attachment.");
     }
@@ -66,6 +70,23 @@ final class Uploads {
           + " around it.");
     }
     return new Upload(type, description, content);
+  }
+
+  /**
+   * A header's text read as UTF-8: HTTP hands header bytes over one character each (ISO-8859-1), and
+   * bunq's clients send UTF-8. A value that is not UTF-8 is a 400.
+   */
+  private static String utf8(String header) {
+    if (header == null || header.chars().allMatch(c -> c < 0x80) || header.chars().anyMatch(c -> c > 0xFF)) {
+      return header;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1))).toString();
+    } catch (CharacterCodingException e) {
+      throw ApiError.badRequest("The " + DESCRIPTION + " header is not UTF-8 text.");
+    }
   }
 
   /**

@@ -43,7 +43,7 @@ class KillDuringDeliveryTest {
   /** Callbacks acknowledged before the first node is killed. */
   private static final int ACKED_BEFORE_KILL = 12;
   private static final Pattern DELIVERED = Pattern.compile(
-      "Callback tenant=\\S+ user=\\S+ category=(\\S+) event=(\\S+) object=(\\S+) id=(\\S+) amount=");
+      "Callback at \\S+ tenant=\\S+ user=\\S+ category=(\\S+) event=(\\S+) object=(\\S+) id=(\\S+) amount=");
 
   @TempDir
   Path conf;

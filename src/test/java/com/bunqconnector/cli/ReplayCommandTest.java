@@ -118,6 +118,12 @@ class ReplayCommandTest {
       replayed.future().await(30, TimeUnit.SECONDS);
       assertThat(acked).hasValue(1);
       assertThat(run("replay", "--conf", conf.toString())).contains("0 dead letters");
+      StringWriter err = new StringWriter();
+      CommandLine command = Main.commandLine();
+      command.setErr(new PrintWriter(err, true));
+      assertThat(command.execute("replay", "--conf", conf.toString(), "--id", "nosuch")).isEqualTo(1);
+      assertThat(err.toString().strip()).isEqualTo("bunq-connector: no dead letter has the id 'nosuch' (replayed"
+          + " already, or never one); `replay` lists them");
     } finally {
       vertx.close().await(60, TimeUnit.SECONDS);
     }

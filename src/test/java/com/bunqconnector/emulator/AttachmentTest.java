@@ -118,6 +118,19 @@ class AttachmentTest {
   }
 
   @Test
+  void aDescriptionIsReadAsUtf8AndOneThatIsNotUtf8IsRefused() {
+    String description = "Caf\u00e9 \u2615 receipt";
+    String onTheWire = new String(description.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    Reply uploaded = alice.sendOverSocket("POST", PUBLIC, uploadHeaders("image/png", onTheWire), image("png", 2, 2));
+    assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(200);
+    assertThat(alice.get(PUBLIC + "/" + uuid(uploaded)).item(0, "AttachmentPublic").getJsonObject("attachment")
+        .getString("description")).isEqualTo(description);
+
+    assertRefused(alice.sendOverSocket("POST", PUBLIC, uploadHeaders("image/png", "Caf\u00e9 in Latin-1"),
+        image("png", 2, 2)), 400, "The X-Bunq-Attachment-Description header is not UTF-8 text.");
+  }
+
+  @Test
   void unknownUuidsAndIdsAreNotFound() {
     String unknown = "f1e4a2b0-0000-4000-8000-000000000000";
     assertRefused(alice.get(PUBLIC + "/" + unknown), 404, "AttachmentPublic for id \"" + unknown + "\" not found.");

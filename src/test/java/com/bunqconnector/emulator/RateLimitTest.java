@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.emulator.TestClient.Reply;
+import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -38,7 +39,13 @@ class RateLimitTest {
     for (int i = 0; i < 3; i++) {
       assertThat(client.get("/user").status()).isEqualTo(200);
     }
-    Reply refused = client.get("/user");
+    Reply refused;
+    try (LogCapture log = new LogCapture()) {
+      refused = client.get("/user");
+      assertThat(client.get("/user").status()).isEqualTo(429);
+      assertThat(log.text()).as("the first 429 says how to turn the limits off, once")
+          .containsOnlyOnce("--no-rate-limits").contains("GET /v1/user from 127.0.0.1 is over bunq's limit of 3");
+    }
     assertThat(refused.status()).isEqualTo(429);
     assertThat(refused.errorDescription())
         .isEqualTo("Too many requests. You can do a maximum of 3 calls per 3 second to this endpoint.");

@@ -248,26 +248,45 @@ final class TestClient {
    * (another loopback address such as 127.0.0.2), so that the emulator sees another caller IP.
    */
   Reply getFrom(String localIp, String path) {
+    return overSocket(localIp, "GET", path, Map.of(), new byte[0]);
+  }
+
+  /**
+   * Sends {@code body} with the session token and {@code headers} over a plain socket from 127.0.0.1,
+   * each header value's characters written as one byte each (ISO-8859-1): a value made of a UTF-8
+   * text's bytes reaches the emulator as those bytes, which {@link java.net.http.HttpClient} does not do.
+   */
+  Reply sendOverSocket(String method, String path, Map<String, String> headers, byte[] body) {
+    return overSocket("127.0.0.1", method, path, headers, body);
+  }
+
+  private Reply overSocket(String localIp, String method, String path, Map<String, String> headers, byte[] body) {
     URI uri = URI.create(base + path);
     try (Socket socket = new Socket()) {
       socket.setSoTimeout(10_000);
       socket.bind(new InetSocketAddress(localIp, 0));
       socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
-      String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-          + "\r\nCache-Control: no-cache\r\nUser-Agent: emulator-test\r\nX-Bunq-Client-Authentication: "
-          + sessionToken + "\r\nConnection: close\r\n\r\n";
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      StringBuilder request = new StringBuilder(method + " " + uri.getRawPath() + " HTTP/1.1\r\nHost: "
+          + uri.getHost() + ":" + uri.getPort() + "\r\nCache-Control: no-cache\r\nUser-Agent: emulator-test\r\n"
+          + "X-Bunq-Client-Authentication: " + sessionToken + "\r\nConnection: close\r\n");
+      headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+      if (body.length > 0) {
+        request.append("Content-Length: ").append(body.length).append("\r\n");
+      }
+      socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(body);
       String[] parts = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\r\n\r\n", 2);
       String[] lines = parts[0].split("\r\n");
-      Map<String, String> headers = new LinkedHashMap<>();
+      Map<String, String> replyHeaders = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        headers.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
+        replyHeaders.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
       }
       int status = Integer.parseInt(lines[0].split(" ")[1]);
-      return new Reply(status, headers, parts.length < 2 ? new byte[0] : parts[1].getBytes(StandardCharsets.UTF_8));
+      return new Reply(status, replyHeaders, parts.length < 2 ? new byte[0]
+          : parts[1].getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new IllegalStateException("request GET " + path + " from " + localIp + " failed", e);
+      throw new IllegalStateException("request " + method + " " + path + " from " + localIp + " failed", e);
     }
   }
 
