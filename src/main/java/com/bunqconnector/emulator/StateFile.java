@@ -45,8 +45,14 @@ import java.util.stream.Stream;
  * leftover temporary file, a base the state file does not name and journal bytes it does not vouch
  * for are deleted. A state file of format 1 to 3 held the changing objects itself (it is its own
  * base) and the journal only what never changes; it is still read, and the first save compacts it
- * into format 4. A lock on {@code emulator-state.lock} keeps a second emulator (in this or another
- * process) out of a directory in use.
+ * into the current format. A lock on {@code emulator-state.lock} keeps a second emulator (in this or
+ * another process) out of a directory in use.
+ *
+ * <p>From format 5 on the state file also records a SHA-256 digest of its base and of the journal bytes
+ * it vouches for ({@link StateDigests}), and a start whose files do not match them is refused: a base
+ * or journal changed on disk after it was written, or a lowered {@code journalLength}, would otherwise
+ * load silently with wrong balances. A state file of format 4 records none (there is nothing to check)
+ * and the first save writes format 5 with both.
  *
  * <p>Blocking, and not thread-safe: use it from one worker thread.
  */
@@ -59,11 +65,15 @@ final class StateFile {
    * and ended sessions from the state file into the journal; version 3 added payment batches, the
    * URL filters of OAuth apps, push and e-mail filters, the addresses of paid requests and the
    * schedules of drafts; version 4 moved the objects into a base file with a change log as the
-   * journal (see the class comment). Files of versions 1 to 3 are still read.
+   * journal (see the class comment); version 5 added the SHA-256 digests of the base and of the journal
+   * bytes the state file vouches for, checked at start, so that an emulator of version 4 (which would
+   * append without updating them) refuses its files. Files of versions 1 to 4 are still read.
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
   /** The first version with a base file apart from the state file. */
   static final int BASE_VERSION = 4;
+  /** The first version whose state file records digests of its base and journal. */
+  static final int DIGEST_VERSION = 5;
   private static final String TEMP_SUFFIX = ".tmp";
   private static final Set<StandardOpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
@@ -78,6 +88,7 @@ final class StateFile {
   private final Path file;
   private final Path temp;
   private final Path journal;
+  private final StateDigests digests = new StateDigests(this);
   private FileChannel lockChannel;
   /** The lock file's identity when it was locked. */
   private Object lockKey;
@@ -116,7 +127,8 @@ final class StateFile {
    *
    * @return the saved state, empty for a directory without one
    * @throws IllegalStateException naming the file and what is wrong when it cannot be read, is not
-   *     JSON, is not an emulator state file or was written by a newer version, or naming the
+   *     JSON, is not an emulator state file or was written by a newer version, naming the base or
+   *     journal when its bytes do not match the digest the state file recorded, or naming the
    *     directory when another emulator uses it
    */
   Optional<Saved> load() {
@@ -256,9 +268,10 @@ final class StateFile {
 
   /**
    * Appends {@code appended} to the journal (one JSON object a line) and forces it to disk, then
-   * replaces the state file with {@code state} (which gets the base's generation and the journal's new
-   * length as {@code journalLength}), atomically and durably. Journal bytes of an earlier failed save
-   * are cut off first. Needs a base: {@link #compact} writes the first.
+   * replaces the state file with {@code state} (which gets the base's generation, the journal's new
+   * length as {@code journalLength} and the digests of both), atomically and durably. Journal bytes of
+   * an earlier failed save are cut off first; a failed save keeps the length and digest vouched for
+   * before it. Needs a base: {@link #compact} writes the first.
    *
    * @return the bytes written
    */
@@ -270,7 +283,8 @@ final class StateFile {
     Buffer lines = Buffer.buffer();
     appended.forEach(entry -> lines.appendBuffer(entry.toBuffer()).appendByte((byte) '\n'));
     long newLength = journalLength + lines.length();
-    Buffer head = state.put("generation", generation).put("journalLength", newLength).toBuffer();
+    StateDigests.Recorded recorded = digests.appending(lines);
+    Buffer head = recorded.into(state.put("generation", generation).put("journalLength", newLength)).toBuffer();
     try {
       if (lines.length() > 0) {
         append(lines);
@@ -280,6 +294,7 @@ final class StateFile {
       throw new UncheckedIOException("writing " + file + " failed: " + e.getMessage(), e);
     }
     journalLength = newLength;
+    digests.adopt(recorded);
     return lines.length() + head.length();
   }
 
@@ -294,7 +309,8 @@ final class StateFile {
     checkLock();
     long next = generation + 1;
     Buffer baseBytes = base.put("generation", next).toBuffer();
-    Buffer head = state.put("generation", next).put("journalLength", 0L).toBuffer();
+    StateDigests.Recorded recorded = digests.compacting(baseBytes);
+    Buffer head = recorded.into(state.put("generation", next).put("journalLength", 0L)).toBuffer();
     Path nextBase = dir.resolve(baseName(next));
     try {
       replace(nextBase, baseBytes);
@@ -305,6 +321,7 @@ final class StateFile {
     long previous = generation;
     generation = next;
     journalLength = 0;
+    digests.adopt(recorded);
     try {
       Files.deleteIfExists(journal);
       if (previous > 0) {
@@ -334,13 +351,18 @@ final class StateFile {
       throw unreadable("has no valid \"generation\" (was " + declared + ")");
     }
     Path base = dir.resolve(baseName(number.longValue()));
-    JsonObject json;
+    byte[] bytes;
     try {
-      json = Buffer.buffer(Files.readAllBytes(base)).toJsonObject();
+      bytes = Files.readAllBytes(base);
     } catch (NoSuchFileException e) {
       throw unreadable("names the base " + base + ", which is missing");
     } catch (IOException e) {
       throw unreadable("names the base " + base + ", which cannot be read: " + e);
+    }
+    digests.readBase(state, base, bytes);
+    JsonObject json;
+    try {
+      json = Buffer.buffer(bytes).toJsonObject();
     } catch (DecodeException | ClassCastException e) {
       throw unreadable("names the base " + base + ", which is not a JSON object (" + firstLine(e) + ")");
     }
@@ -397,7 +419,10 @@ final class StateFile {
     }
   }
 
-  /** The journal entries the state file vouches for; what lies beyond them is cut off. */
+  /**
+   * The journal entries the state file vouches for, checked against its digest of them; what lies beyond
+   * them is cut off then (not before: a lowered length is refused, and the bytes past it kept).
+   */
   private List<JsonObject> readJournal(JsonObject state) throws IOException {
     Object declared = state.getValue("journalLength");
     if (!(declared instanceof Number number) || number.longValue() < 0 || number.longValue() > Integer.MAX_VALUE) {
@@ -405,6 +430,7 @@ final class StateFile {
     }
     long length = number.longValue();
     if (length == 0) {
+      digests.readJournal(state, journal, new byte[0]);
       Files.deleteIfExists(journal);
       journalLength = 0;
       return List.of();
@@ -418,6 +444,7 @@ final class StateFile {
       while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
         // Reads until the buffer is full; the size was checked above.
       }
+      digests.readJournal(state, journal, bytes);
       channel.truncate(length);
       channel.force(true);
     } catch (NoSuchFileException e) {

@@ -230,7 +230,7 @@ class AttachmentTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("attachmentStorageBytes must be >= 0, was -1");
   }
 
-  /** Removes the journal entries of {@code kind} and makes the state file vouch for what is left. */
+  /** Removes the journal entries of {@code kind} and makes the state file vouch for what is left (and its digest). */
   private void dropJournalEntries(String kind) throws IOException {
     Path journal = dir.resolve(StateFile.JOURNAL_NAME);
     StringBuilder kept = new StringBuilder();
@@ -243,6 +243,7 @@ class AttachmentTest {
     Path state = dir.resolve(StateFile.FILE_NAME);
     Files.writeString(state, new JsonObject(Files.readString(state)).put("journalLength", Files.size(journal))
         .encode());
+    SavedState.reseal(dir);
   }
 
   private static String uuid(Reply uploaded) {

@@ -13,12 +13,8 @@ import com.bunqconnector.emulator.Model.OauthClient;
 import com.bunqconnector.emulator.Model.User;
 import com.bunqconnector.emulator.Psd2Credentials.Credential;
 import com.bunqconnector.emulator.Psd2Credentials.Provider;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -32,52 +28,25 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The change log on its own, without the HTTP side: what a save journals, what a restart reads back,
  * compaction past the bound, a compaction cut short by a kill, and files of the older formats.
  */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ChangeLogTest {
+class ChangeLogTest extends OfflineStateTestBase {
 
   /** A small minimum, so that a few saves take the journal past the bound. */
   private static final long MINIMUM = 20;
   private static final int USERS = 5;
 
-  @TempDir
-  Path dir;
-  @TempDir
-  Path copies;
-  private Context context;
-  private WorkerExecutor worker;
-  private OfflineState durable;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    context = vertx.getOrCreateContext();
-    worker = vertx.createSharedWorkerExecutor("change-log-test", 1);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (durable != null) {
-      durable.close();
-    }
-    worker.close().await(10, TimeUnit.SECONDS);
+  ChangeLogTest() {
+    super(MINIMUM);
   }
 
   @Test
   void saveAfterOneAccountChangedJournalsThatAccountAlone() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(50));
     assertThat(SavedState.journal(dir)).as("the first save writes a base").isEmpty();
     long baseBytes = Files.size(dir.resolve(StateFile.baseName(1)));
@@ -108,7 +77,7 @@ class ChangeLogTest {
 
   @Test
   void removedObjectStaysRemovedAfterARestart() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(2));
     Map<String, String> codes = new HashMap<>();
     durable.save(d -> {
@@ -143,7 +112,7 @@ class ChangeLogTest {
 
   @Test
   void journalRecordThatDeletesWhatIsNotThereFailsTheStartNamingItsLine() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(1));
     durable.save(d -> d.pay(d.accounts().get(0), "1.00"));
     durable.close();
@@ -153,14 +122,15 @@ class ChangeLogTest {
     Files.writeString(journal, "{\"delete\":{\"account\":1}}\n", StandardOpenOption.APPEND);
     JsonObject head = new JsonObject(Files.readString(file)).put("journalLength", Files.size(journal));
     Files.writeString(file, head.encode());
+    SavedState.reseal(dir);
 
-    assertThatThrownBy(() -> new OfflineState(context, worker, dir, MINIMUM)).hasMessageContaining(file.toString())
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining(file.toString())
         .hasMessageContaining(StateFile.JOURNAL_NAME + " line 3: deletes an object that is not there");
   }
 
   @Test
   void journalPastTheBoundIsCompactedAndTheStateSurvivesARestart() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(USERS));
     int saves = compactByChangingOneAccount(null);
 
@@ -186,7 +156,7 @@ class ChangeLogTest {
    */
   @Test
   void failedCompactionIsFollowedBySavesIntoTheJournalAndALaterCompaction() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(USERS));
     Path blocked = Files.createDirectory(dir.resolve(StateFile.baseName(2) + ".tmp"));
     Files.writeString(blocked.resolve("in-the-way"), "");
@@ -219,7 +189,7 @@ class ChangeLogTest {
   /** Payments stay live: a journal that grows by them is no reason to compact, however long it gets. */
   @Test
   void journalThatGrowsByLiveObjectsIsNotCompacted() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(USERS));
     for (int save = 0; save < 4 * MINIMUM; save++) {
       durable.save(d -> d.pay(d.accounts().get(0), "0.01"));
@@ -232,12 +202,12 @@ class ChangeLogTest {
   /** The files a kill leaves at each step of a compaction read as the state before it, or after it. */
   @Test
   void killDuringACompactionLeavesTheStateBeforeOrAfterIt() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(USERS));
     Path before = copies.resolve("before");
     Map<String, Map<Object, String>> stateBefore = new HashMap<>();
     compactByChangingOneAccount(() -> {
-      copy(dir, before);
+      SavedState.copy(dir, before);
       stateBefore.clear();
       stateBefore.putAll(durable.dump());
     });
@@ -248,19 +218,19 @@ class ChangeLogTest {
     Buffer newBase = Buffer.buffer(Files.readAllBytes(dir.resolve(StateFile.baseName(2))));
     Buffer newHead = Buffer.buffer(Files.readAllBytes(dir.resolve(StateFile.FILE_NAME)));
 
-    Path halfBase = copy(before, copies.resolve("half-base"));
+    Path halfBase = SavedState.copy(before, copies.resolve("half-base"));
     Files.write(halfBase.resolve(StateFile.baseName(2) + ".tmp"), half(newBase));
     assertThat(dumpOf(halfBase)).as("killed while writing the new base").isEqualTo(stateBefore);
     assertThat(SavedState.bases(halfBase)).containsExactly(StateFile.baseName(1));
 
-    Path halfHead = copy(before, copies.resolve("half-head"));
+    Path halfHead = SavedState.copy(before, copies.resolve("half-head"));
     Files.write(halfHead.resolve(StateFile.baseName(2)), newBase.getBytes());
     Files.write(halfHead.resolve(StateFile.FILE_NAME + ".tmp"), half(newHead));
     assertThat(dumpOf(halfHead)).as("killed before the state file's rename").isEqualTo(stateBefore);
     assertThat(SavedState.bases(halfHead)).containsExactly(StateFile.baseName(1));
     assertThat(halfHead.resolve(StateFile.FILE_NAME + ".tmp")).doesNotExist();
 
-    Path renamed = copy(before, copies.resolve("renamed"));
+    Path renamed = SavedState.copy(before, copies.resolve("renamed"));
     Files.write(renamed.resolve(StateFile.baseName(2)), newBase.getBytes());
     Files.write(renamed.resolve(StateFile.FILE_NAME), newHead.getBytes());
     assertThat(dumpOf(renamed)).as("killed after the rename, before the clean-up").isEqualTo(stateAfter);
@@ -270,7 +240,7 @@ class ChangeLogTest {
 
   @Test
   void filesOfFormatsOneToThreeLoadAndTheFirstSaveCompactsThemIntoTheCurrentFormat() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(USERS));
     durable.save(d -> {
       d.pay(d.accounts().get(0), "3.00");
@@ -282,10 +252,10 @@ class ChangeLogTest {
     durable.close();
     durable = null;
 
-    for (int version = 1; version < StateFile.VERSION; version++) {
+    for (int version = 1; version < StateFile.BASE_VERSION; version++) {
       SavedState.rewrite(dir, version);
       assertThat(SavedState.bases(dir)).isEmpty();
-      durable = new OfflineState(context, worker, dir, MINIMUM);
+      durable = open(dir);
       assertThat(durable.dump()).as("format %d read", version).isEqualTo(saved);
       durable.save(d -> { });
       JsonObject head = new JsonObject(Files.readString(dir.resolve(StateFile.FILE_NAME)));
@@ -302,7 +272,7 @@ class ChangeLogTest {
   /** Attachments, cards and PSD2 providers are kinds of the table: a compaction keeps them, a restart reads them. */
   @Test
   void attachmentChangedCardAndPsd2CredentialSurviveACompactionAndARestart() throws Exception {
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     durable.save(d -> d.users(USERS));
     Psd2Certificates.Qseal qseal = Psd2Certificates.valid("CN=Kept PISP, C=NL", Instant.now());
     KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
@@ -355,7 +325,7 @@ class ChangeLogTest {
     SavedState.rewrite(dir, 3);
     assertThat(SavedState.journal(dir)).extracting(ChangeLogTest::kind).as("as format 3 journaled them")
         .contains("attachmentPublic", "avatar", "accountAttachment");
-    durable = new OfflineState(context, worker, dir, MINIMUM);
+    durable = open(dir);
     assertThat(durable.dump()).as("read from format 3").isEqualTo(compacted);
   }
 
@@ -382,15 +352,6 @@ class ChangeLogTest {
     void run() throws Exception;
   }
 
-  private Map<String, Map<Object, String>> dumpOf(Path data) throws Exception {
-    OfflineState loaded = new OfflineState(context, worker, data, MINIMUM);
-    try {
-      return loaded.dump();
-    } finally {
-      loaded.close();
-    }
-  }
-
   /** The kind of object a journal record puts (or {@code delete}). */
   private static String kind(JsonObject record) {
     return record.fieldNames().iterator().next();
@@ -403,29 +364,5 @@ class ChangeLogTest {
 
   private static byte[] half(Buffer bytes) {
     return Arrays.copyOf(bytes.getBytes(), bytes.length() / 2);
-  }
-
-  /** Copies the files of {@code from} (not the lock) into a fresh {@code to}. */
-  private static Path copy(Path from, Path to) {
-    try {
-      if (Files.exists(to)) {
-        try (Stream<Path> old = Files.list(to)) {
-          for (Path file : old.toList()) {
-            Files.delete(file);
-          }
-        }
-      }
-      Files.createDirectories(to);
-      try (Stream<Path> files = Files.list(from)) {
-        for (Path file : files.toList()) {
-          if (!file.getFileName().toString().equals(StateFile.LOCK_NAME)) {
-            Files.copy(file, to.resolve(file.getFileName()));
-          }
-        }
-      }
-      return to;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -125,6 +125,7 @@ class DurableStateFileTest {
     JsonObject saved = new JsonObject(Files.readString(base));
     saved.getJsonArray("sessions").getJsonObject(0).put("installationId", 1);
     Files.writeString(base, saved.encode());
+    SavedState.reseal(dir);
     assertStartFails(StateFile.baseName(1) + " sessions[0]: \"installationId\" names no installation");
 
     Files.delete(base);
@@ -182,12 +183,14 @@ class DurableStateFileTest {
     long first = accounts.getJsonArray("accounts").getJsonObject(0).getLong("id");
     accounts.getJsonArray("accounts").getJsonObject(1).put("id", first);
     Files.writeString(file, accounts.encode());
+    SavedState.reseal(dir);
     assertStartFails("accounts[1]: \"id\" " + first + " is taken by another monetary account");
 
     JsonObject users = saved.copy();
     long alice = users.getJsonArray("users").getJsonObject(0).getLong("id");
     users.getJsonArray("users").getJsonObject(1).put("id", alice);
     Files.writeString(file, users.encode());
+    SavedState.reseal(dir);
     assertStartFails("users[1]: \"id\" " + alice + " is taken by another user");
   }
 
