@@ -9,9 +9,11 @@ import static com.bunqconnector.emulator.ResourceCalls.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DailyLimitTest {
 
-  private static final MovableClock CLOCK = new MovableClock();
+  private static final ManualClock CLOCK = ManualClock.startingAt(Instant.parse("2025-06-02T10:00:00Z"));
   private static SharedEmulator shared;
 
   @BeforeAll
