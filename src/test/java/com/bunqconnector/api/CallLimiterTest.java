@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.junit5.VertxExtension;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,34 +14,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The rate limiter's bookings, on a clock that stands still (so slot times are exact and waits
  * are short real timers): calls to one endpoint get distinct slots one interval apart, endpoints
  * and methods do not share slots, and the two queue bounds refuse at once.
  */
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class CallLimiterTest {
 
   private static final long NOW = 1_800_000_000_000L;
   private final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
-  private Vertx vertx;
 
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
-
-  private CallLimiter limiter(long maxWaitMs, int maxQueued) {
+  private CallLimiter limiter(Vertx vertx, long maxWaitMs, int maxQueued) {
     return CallLimiter.of(vertx, "test", Map.of(HttpMethod.GET, new CallLimiter.Limit(3, 30),
         HttpMethod.POST, new CallLimiter.Limit(5, 50)), 2, maxWaitMs, maxQueued, clock);
   }
@@ -55,8 +45,8 @@ class CallLimiterTest {
   }
 
   @Test
-  void callsToOneEndpointGetDistinctSlotsOneIntervalApart() {
-    List<Long> slots = book(limiter(10_000, 100), HttpMethod.GET, "/user/1/monetary-account", 6);
+  void callsToOneEndpointGetDistinctSlotsOneIntervalApart(Vertx vertx) {
+    List<Long> slots = book(limiter(vertx, 10_000, 100), HttpMethod.GET, "/user/1/monetary-account", 6);
     assertThat(slots).doesNotHaveDuplicates();
     for (int i = 1; i < slots.size(); i++) {
       assertThat(slots.get(i) - slots.get(i - 1)).as("window / calls + margin").isEqualTo(12);
@@ -65,29 +55,29 @@ class CallLimiterTest {
   }
 
   @Test
-  void endpointsAndMethodsDoNotShareSlots() {
-    CallLimiter limiter = limiter(10_000, 100);
+  void endpointsAndMethodsDoNotShareSlots(Vertx vertx) {
+    CallLimiter limiter = limiter(vertx, 10_000, 100);
     long first = book(limiter, HttpMethod.GET, "/user/1/monetary-account", 1).get(0);
     assertThat(book(limiter, HttpMethod.GET, "/user/2/monetary-account", 1).get(0)).isEqualTo(first);
     assertThat(book(limiter, HttpMethod.POST, "/user/1/monetary-account", 1).get(0)).isLessThanOrEqualTo(first);
   }
 
   @Test
-  void twoLimitersOnOneVertxShareTheBookings() {
-    List<Long> slots = new ArrayList<>(book(limiter(10_000, 100), HttpMethod.GET, "/user/1/payment", 3));
-    slots.addAll(book(limiter(10_000, 100), HttpMethod.GET, "/user/1/payment", 3));
+  void twoLimitersOnOneVertxShareTheBookings(Vertx vertx) {
+    List<Long> slots = new ArrayList<>(book(limiter(vertx, 10_000, 100), HttpMethod.GET, "/user/1/payment", 3));
+    slots.addAll(book(limiter(vertx, 10_000, 100), HttpMethod.GET, "/user/1/payment", 3));
     assertThat(slots).as("a second limiter of the group sees the first one's slots").doesNotHaveDuplicates();
   }
 
   @Test
-  void methodsWithoutALimitGoAtOnce() {
-    assertThat(limiter(10_000, 100).slot(HttpMethod.DELETE, "/session/1").await()).isZero();
+  void methodsWithoutALimitGoAtOnce(Vertx vertx) {
+    assertThat(limiter(vertx, 10_000, 100).slot(HttpMethod.DELETE, "/session/1").await()).isZero();
     assertThat(CallLimiter.unlimited().slot(HttpMethod.GET, "/user").await()).isZero();
   }
 
   @Test
-  void callWhoseSlotIsBeyondTheLongestWaitIsRefusedAtOnce() {
-    CallLimiter limiter = limiter(30, 100);
+  void callWhoseSlotIsBeyondTheLongestWaitIsRefusedAtOnce(Vertx vertx) {
+    CallLimiter limiter = limiter(vertx, 30, 100);
     List<Future<Long>> calls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       calls.add(limiter.slot(HttpMethod.GET, "/user/1/monetary-account"));
@@ -102,8 +92,8 @@ class CallLimiterTest {
   }
 
   @Test
-  void callerWhoseDeadlineComesBeforeEveryFreeSlotFailsAtOnceAndTakesNone() {
-    CallLimiter limiter = limiter(10_000, 100);
+  void callerWhoseDeadlineComesBeforeEveryFreeSlotFailsAtOnceAndTakesNone(Vertx vertx) {
+    CallLimiter limiter = limiter(vertx, 10_000, 100);
     long first = book(limiter, HttpMethod.GET, "/user/1/payment", 1).get(0);
     Future<Long> hurried = limiter.slot(HttpMethod.GET, "/user/1/payment", first + 12);
     assertThatThrownBy(() -> hurried.await()).isInstanceOfSatisfying(BunqApiException.class, e -> {
@@ -117,7 +107,7 @@ class CallLimiterTest {
   }
 
   @Test
-  void callBeyondTheNodesQueueBoundIsRefusedAtOnce() {
+  void callBeyondTheNodesQueueBoundIsRefusedAtOnce(Vertx vertx) {
     // Slots of 502 ms, the clock just past a slot's start: both queued calls wait about half a second
     // and a second, so they are still waiting when the third call comes.
     long slot = 502;
@@ -134,7 +124,7 @@ class CallLimiterTest {
   }
 
   @Test
-  void badSettingsAreRefusedNamingThem() {
+  void badSettingsAreRefusedNamingThem(Vertx vertx) {
     assertThatThrownBy(() -> new CallLimiter.Limit(0, 3_000)).hasMessageContaining("calls >= 1");
     assertThatThrownBy(() -> CallLimiter.of(vertx, " ", Map.of(), 0, 0, 1, clock))
         .hasMessageContaining("egress group");

@@ -4,36 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Session-server slots handed out one interval apart, first come first served, refused past the longest wait. */
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SessionPacerTest {
 
   /** The pacer judges slots by this clock; timers still wait in real time, so intervals stay short. */
   private final Clock frozen = Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC);
-  private Vertx vertx;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
 
   @Test
-  void concurrentCallersGetSlotsOneIntervalApart() throws Exception {
+  void concurrentCallersGetSlotsOneIntervalApart(Vertx vertx) throws Exception {
     SessionPacer pacer = SessionPacer.of(vertx, "office", 100, 10_000, frozen);
     List<Future<Void>> slots = List.of(pacer.slot("acme/alice"), pacer.slot("acme/bob"), pacer.slot("acme/carol"));
     Future.all(slots).await(10, TimeUnit.SECONDS);
@@ -42,7 +32,7 @@ class SessionPacerTest {
   }
 
   @Test
-  void callerWhoseSlotIsBeyondTheLongestWaitIsRefusedAtOnceWithoutTakingASlot() throws Exception {
+  void callerWhoseSlotIsBeyondTheLongestWaitIsRefusedAtOnceWithoutTakingASlot(Vertx vertx) throws Exception {
     SessionPacer pacer = SessionPacer.of(vertx, "office", 60_000, 0, frozen);
     pacer.slot("acme/alice").await(5, TimeUnit.SECONDS);
     Throwable refused = catchFailure(pacer.slot("acme/bob"));
@@ -54,7 +44,7 @@ class SessionPacerTest {
   }
 
   @Test
-  void pacersOfOneGroupShareTheirSlotsAndOtherGroupsDoNot() throws Exception {
+  void pacersOfOneGroupShareTheirSlotsAndOtherGroupsDoNot(Vertx vertx) throws Exception {
     SessionPacer first = SessionPacer.of(vertx, "office", 60_000, 0, frozen);
     SessionPacer second = SessionPacer.of(vertx, "office", 60_000, 0, frozen);
     SessionPacer elsewhere = SessionPacer.of(vertx, "datacentre", 60_000, 0, frozen);

@@ -14,15 +14,12 @@ import com.bunqconnector.session.SessionManager;
 import com.bunqconnector.session.SessionStore;
 import com.bunqconnector.session.UserSpec;
 import com.bunqconnector.testing.LogCapture;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,7 @@ class SessionRecoveryTest {
   private SessionStore store;
   private SessionManager sessions;
   private BunqClient client;
-  private final MovableClock clock = new MovableClock();
+  private final ManualClock clock = ManualClock.startingNow();
   private final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -161,29 +158,5 @@ class SessionRecoveryTest {
   private static String iban(JsonObject account) {
     return account.getJsonArray("alias").stream().map(JsonObject.class::cast)
         .filter(alias -> "IBAN".equals(alias.getString("type"))).findFirst().orElseThrow().getString("value");
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

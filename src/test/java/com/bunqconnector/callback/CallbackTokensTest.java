@@ -7,46 +7,35 @@ import com.bunqconnector.config.TenantConfig;
 import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A tenant file's callback token against the one the cluster holds: a changed file token takes over
  * (the old one in grace), the same file token keeps a rotated one.
  */
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CallbackTokensTest {
 
   private static final String FIRST = "first-file-token-0123456789abcdef";
   private static final String SECOND = "second-file-token-0123456789abcdef";
 
-  private Vertx vertx;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
-
   private static TenantConfig acme(String token) {
     return new TenantConfig("acme", "acme.json", Environment.EMULATOR, null, token, Map.of(), Map.of(), false);
   }
 
-  private String stored() {
+  private String stored(Vertx vertx) {
     return vertx.sharedData().<String, String>getAsyncMap(CallbackMaps.TOKENS).await().get("acme").await();
   }
 
   @Test
-  void aChangedFileTokenBecomesCurrentAndTheOldOneStaysValidForTheGracePeriod() {
+  void aChangedFileTokenBecomesCurrentAndTheOldOneStaysValidForTheGracePeriod(Vertx vertx) {
     CallbackTokens tokens = new CallbackTokens(vertx, 3_600_000);
     tokens.init(List.of(acme(FIRST))).await();
     assertThat(tokens.current(acme(FIRST)).await()).isEqualTo(FIRST);
@@ -59,7 +48,7 @@ class CallbackTokensTest {
     assertThat(tokens.current(acme(SECOND)).await()).isEqualTo(SECOND);
     assertThat(tokens.accepts(acme(SECOND), SECOND).await()).isTrue();
     assertThat(tokens.accepts(acme(SECOND), FIRST).await()).as("in grace, also after the same file again").isTrue();
-    JsonObject entry = new JsonObject(stored());
+    JsonObject entry = new JsonObject(stored(vertx));
     assertThat(entry.getString("file")).isEqualTo(CallbackTokens.fileDigest(acme(SECOND)))
         .doesNotContain(SECOND);
 
@@ -70,18 +59,18 @@ class CallbackTokensTest {
   }
 
   @Test
-  void aRotatedTokenStaysCurrentWhenANodeStartsWithTheSameFileToken() {
+  void aRotatedTokenStaysCurrentWhenANodeStartsWithTheSameFileToken(Vertx vertx) {
     CallbackTokens tokens = new CallbackTokens(vertx, 3_600_000);
     tokens.init(List.of(acme(FIRST))).await();
     String rotated = tokens.rotate(acme(FIRST)).await().getString("token");
     tokens.init(List.of(acme(FIRST))).await();
     assertThat(tokens.current(acme(FIRST)).await()).isEqualTo(rotated);
     assertThat(tokens.accepts(acme(FIRST), FIRST).await()).as("the file's, rotated out, in grace").isTrue();
-    assertThat(new JsonObject(stored()).getString("file")).isEqualTo(CallbackTokens.fileDigest(acme(FIRST)));
+    assertThat(new JsonObject(stored(vertx)).getString("file")).isEqualTo(CallbackTokens.fileDigest(acme(FIRST)));
   }
 
   @Test
-  void aTokenMadeUpForAFileThatNamesNoneNeverReplacesTheClustersToken() {
+  void aTokenMadeUpForAFileThatNamesNoneNeverReplacesTheClustersToken(Vertx vertx) {
     CallbackTokens tokens = new CallbackTokens(vertx, 3_600_000);
     TenantConfig firstNode = made(FIRST);
     TenantConfig secondNode = made(SECOND);
@@ -100,7 +89,7 @@ class CallbackTokensTest {
   }
 
   @Test
-  void aFileTokenTheRegistrarTakesWhileTheNodeRunsKeepsTheOldOneValidForTheGracePeriod() {
+  void aFileTokenTheRegistrarTakesWhileTheNodeRunsKeepsTheOldOneValidForTheGracePeriod(Vertx vertx) {
     FilterRegistrar registrar = new FilterRegistrar(vertx, null, "http://127.0.0.1:1", 3_600_000);
     registrar.takeToken(acme(FIRST)).await();
     registrar.takeToken(acme(SECOND)).await();

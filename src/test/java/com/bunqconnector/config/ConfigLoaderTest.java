@@ -2,6 +2,7 @@ package com.bunqconnector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class ConfigLoaderTest {
+
+  /** A tenant file with one user and nothing else. */
+  private static final String ONE_USER = "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}";
 
   @TempDir
   Path conf;
@@ -37,6 +42,29 @@ class ConfigLoaderTest {
 
   private ConfigLoader loader(Vertx vertx) {
     return new ConfigLoader(vertx, Map.of("ACME_KEY", "sandbox_abc")::get);
+  }
+
+  /** Loads {@code conf} and completes the test once {@code check} passes on what was loaded. */
+  private void assertLoaded(Vertx vertx, VertxTestContext test, Consumer<ConnectorConfig> check) {
+    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+      check.accept(config);
+      test.completeNow();
+    })));
+  }
+
+  /** Loads {@code conf}, expecting a failure, and completes the test once {@code check} passes on it. */
+  private void assertFailed(Vertx vertx, VertxTestContext test, Consumer<Throwable> check) {
+    loader(vertx).load(conf).onComplete(test.failing(e -> test.verify(() -> {
+      check.accept(e);
+      test.completeNow();
+    })));
+  }
+
+  /** The message of the failure that loading {@code conf} with {@code loader} ends in now. */
+  private String failureOf(ConfigLoader loader) {
+    Throwable failure = catchThrowable(() -> loader.load(conf).await(10, TimeUnit.SECONDS));
+    assertThat(failure).as("loading fails").isNotNull();
+    return failure.getMessage();
   }
 
   @Test
@@ -57,7 +85,7 @@ class ConfigLoaderTest {
         {"id": "acme", "environment": "sandbox", "callbackToken": "0123456789abcdef0123",
          "users": [{"id": "alice", "apiKey": "${ACME_KEY}", "permittedIps": ["*"]}, {"id": "bob"}],
          "callbacks": {"PAYMENT": ["acme.pay"], "*": ["acme.all"]}}""");
-    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+    assertLoaded(vertx, test, config -> {
       TenantConfig acme = config.tenant("acme").orElseThrow();
       assertThat(acme.environment()).isEqualTo(Environment.SANDBOX);
       assertThat(acme.user("alice").orElseThrow().apiKey()).isEqualTo("sandbox_abc");
@@ -68,26 +96,23 @@ class ConfigLoaderTest {
       assertThat(acme.categories()).containsExactly("PAYMENT");
       assertThat(acme.toString()).doesNotContain("sandbox_abc").doesNotContain("0123456789abcdef0123");
       assertThat(acme.tokenFromFile()).isTrue();
-      test.completeNow();
-    })));
+    });
   }
 
   @Test
   void generatesACallbackTokenWhenTheFileHasNone(Vertx vertx, VertxTestContext test) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
-    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
+    tenant("a.json", ONE_USER);
+    assertLoaded(vertx, test, config -> {
       assertThat(config.tenant("a").orElseThrow().callbackToken()).matches("[0-9a-f]{48}");
       assertThat(config.tenant("a").orElseThrow().tokenFromFile()).isFalse();
-      test.completeNow();
-    })));
+    });
   }
 
   private void assertRejected(Vertx vertx, VertxTestContext test, String... expected) {
-    loader(vertx).load(conf).onComplete(test.failing(e -> test.verify(() -> {
+    assertFailed(vertx, test, e -> {
       assertThat(e).isInstanceOf(ConfigException.class);
       assertThat(e.getMessage()).contains(expected);
-      test.completeNow();
-    })));
+    });
   }
 
   @Test
@@ -99,11 +124,9 @@ class ConfigLoaderTest {
   @Test
   void namesTheFileAndPlaceOfMalformedJson(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("broken.json", "{\"id\": \"acme\",\n \"users\": [");
-    loader(vertx).load(conf).onComplete(test.failing(e -> test.verify(() -> {
-      assertThat(e.getMessage()).contains("broken.json: is not valid JSON at line 2 column")
-          .doesNotContain("REDACTED").doesNotContain("[Source");
-      test.completeNow();
-    })));
+    assertFailed(vertx, test, e -> assertThat(e.getMessage())
+        .contains("broken.json: is not valid JSON at line 2 column")
+        .doesNotContain("REDACTED").doesNotContain("[Source"));
   }
 
   @Test
@@ -137,7 +160,7 @@ class ConfigLoaderTest {
   @Test
   void rejectsMisspeltNodeFields(Vertx vertx, VertxTestContext test) throws IOException {
     Files.writeString(conf.resolve("connector.json"), "{\"requestTimeoutMS\": 5}");
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    tenant("a.json", ONE_USER);
     assertRejected(vertx, test, "connector.json", "requestTimeoutMS: is not a known field");
   }
 
@@ -145,11 +168,8 @@ class ConfigLoaderTest {
   void keepsUsersInFileOrder(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"zoe\"},{\"id\":\"adam\"},{\"id\":\"mia\"},"
         + "{\"id\":\"bob\"},{\"id\":\"eve\"}]}");
-    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
-      assertThat(config.tenant("a").orElseThrow().users().keySet())
-          .containsExactly("zoe", "adam", "mia", "bob", "eve");
-      test.completeNow();
-    })));
+    assertLoaded(vertx, test, config -> assertThat(config.tenant("a").orElseThrow().users().keySet())
+        .containsExactly("zoe", "adam", "mia", "bob", "eve"));
   }
 
   @Test
@@ -201,11 +221,9 @@ class ConfigLoaderTest {
   void rejectsTwoUsersWithOneApiKeyNamingBothButNotTheKey(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apiKey\":\"sandbox_shared_key_0123\"},"
         + "{\"id\":\"bob\",\"apiKey\":\"sandbox_shared_key_0123\"}]}");
-    loader(vertx).load(conf).onComplete(test.failing(e -> test.verify(() -> {
-      assertThat(e.getMessage()).contains("acme.json", "users[1].apiKey", "key of user 'alice' too")
-          .doesNotContain("sandbox_shared_key_0123");
-      test.completeNow();
-    })));
+    assertFailed(vertx, test, e -> assertThat(e.getMessage())
+        .contains("acme.json", "users[1].apiKey", "key of user 'alice' too")
+        .doesNotContain("sandbox_shared_key_0123"));
   }
 
   @Test
@@ -217,7 +235,7 @@ class ConfigLoaderTest {
   @Test
   void rejectsABadNodeFile(Vertx vertx, VertxTestContext test) throws IOException {
     Files.writeString(conf.resolve("connector.json"), "{\"http\":{\"port\":70000}}");
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    tenant("a.json", ONE_USER);
     assertRejected(vertx, test, "connector.json", "http.port", "between 0 and 65535");
   }
 
@@ -245,47 +263,33 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void refusesAnEmptyHostABadEmulatorUrlAndAHugePort(Vertx vertx, VertxTestContext test) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+  void refusesAnEmptyHostABadEmulatorUrlAndAHugePort(Vertx vertx) throws IOException {
+    tenant("a.json", ONE_USER);
     Files.writeString(conf.resolve("connector.json"), "{\"http\":{\"host\":\"\"}}");
     ConfigLoader loader = loader(vertx);
-    loader.load(conf).onComplete(test.failing(host -> {
-      test.verify(() -> assertThat(host.getMessage()).contains("http.host: must not be empty"));
-      writeNode("{\"emulator\":{\"baseUrl\":\"not a url\"}}");
-      loader.load(conf).onComplete(test.failing(url -> {
-        test.verify(() -> assertThat(url.getMessage()).contains("emulator.baseUrl: must be an http(s) URL"));
-        writeNode("{\"http\":{\"port\":10000000000}}");
-        loader.load(conf).onComplete(test.failing(port -> test.verify(() -> {
-          assertThat(port.getMessage()).contains("http.port: must be between 0 and 65535, was 10000000000");
-          test.completeNow();
-        })));
-      }));
-    }));
+    assertThat(failureOf(loader)).contains("http.host: must not be empty");
+    writeNode("{\"emulator\":{\"baseUrl\":\"not a url\"}}");
+    assertThat(failureOf(loader)).contains("emulator.baseUrl: must be an http(s) URL");
+    writeNode("{\"http\":{\"port\":10000000000}}");
+    assertThat(failureOf(loader)).contains("http.port: must be between 0 and 65535, was 10000000000");
   }
 
   @Test
-  void readsPacingAndNamesABadEgressGroupOrInterval(Vertx vertx, VertxTestContext test) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+  void readsPacingAndNamesABadEgressGroupOrInterval(Vertx vertx) throws Exception {
+    tenant("a.json", ONE_USER);
     writeNode("{\"pacing\":{\"egressGroup\":\"office-1\",\"intervalMs\":1000,\"maxWaitMs\":5000}}");
     ConfigLoader loader = loader(vertx);
-    loader.load(conf).onComplete(test.succeeding(config -> {
-      test.verify(() -> assertThat(config.node().pacing())
-          .isEqualTo(new NodeConfig.PacingConfig(true, "office-1", 1000, 5000)));
-      writeNode("{\"pacing\":{\"egressGroup\":\"two words\"}}");
-      loader.load(conf).onComplete(test.failing(group -> {
-        test.verify(() -> assertThat(group.getMessage()).contains("pacing.egressGroup", "two words"));
-        writeNode("{\"pacing\":{\"intervalMs\":0}}");
-        loader.load(conf).onComplete(test.failing(interval -> test.verify(() -> {
-          assertThat(interval.getMessage()).contains("pacing.intervalMs");
-          test.completeNow();
-        })));
-      }));
-    }));
+    assertThat(loader.load(conf).await(10, TimeUnit.SECONDS).node().pacing())
+        .isEqualTo(new NodeConfig.PacingConfig(true, "office-1", 1000, 5000));
+    writeNode("{\"pacing\":{\"egressGroup\":\"two words\"}}");
+    assertThat(failureOf(loader)).contains("pacing.egressGroup", "two words");
+    writeNode("{\"pacing\":{\"intervalMs\":0}}");
+    assertThat(failureOf(loader)).contains("pacing.intervalMs");
   }
 
   @Test
   void storeDefaultsToAnEmbeddedDatabaseUnderData(Vertx vertx) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    tenant("a.json", ONE_USER);
     writeNode("{}");
     NodeConfig.StoreConfig store = loader(vertx).load(conf).await().node().store();
     assertThat(store.type()).isEqualTo(NodeConfig.StoreType.EMBEDDED);
@@ -295,7 +299,7 @@ class ConfigLoaderTest {
 
   @Test
   void readsAPostgresqlStoreWithItsPasswordFromTheEnvironmentAndNeverPrintsIt(Vertx vertx) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    tenant("a.json", ONE_USER);
     writeNode("{\"store\":{\"type\":\"postgresql\",\"url\":\"jdbc:postgresql://db:5432/connector\","
         + "\"user\":\"connector\",\"password\":\"${PG_PASSWORD}\"}}");
     NodeConfig node = new ConfigLoader(vertx, Map.of("PG_PASSWORD", "pw-from-env")::get).load(conf).await().node();
@@ -307,7 +311,7 @@ class ConfigLoaderTest {
 
   @Test
   void namesEveryMistakeInTheStoreSection(Vertx vertx) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    tenant("a.json", ONE_USER);
     Map<String, String> mistakes = Map.of(
         "{\"type\":\"mysql\"}", "store.type: must be embedded",
         "{\"type\":\"postgresql\"}", "store.url: is missing",
@@ -326,81 +330,55 @@ class ConfigLoaderTest {
 
   @Test
   void pacingDefaultsToBunqsOneSessionPerThirtySeconds(Vertx vertx, VertxTestContext test) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+    tenant("a.json", ONE_USER);
     writeNode("{}");
-    loader(vertx).load(conf).onComplete(test.succeeding(config -> test.verify(() -> {
-      assertThat(config.node().pacing()).isEqualTo(new NodeConfig.PacingConfig(true, "default", 30_000, 120_000));
-      test.completeNow();
-    })));
+    assertLoaded(vertx, test, config -> assertThat(config.node().pacing())
+        .isEqualTo(new NodeConfig.PacingConfig(true, "default", 30_000, 120_000)));
   }
 
   @Test
-  void callPathDefaultsToBunqsLimitsAndReadsOverrides(Vertx vertx, VertxTestContext test) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+  void callPathDefaultsToBunqsLimitsAndReadsOverrides(Vertx vertx) throws Exception {
+    tenant("a.json", ONE_USER);
     writeNode("{}");
     ConfigLoader loader = loader(vertx);
-    loader.load(conf).onComplete(test.succeeding(defaults -> {
-      test.verify(() -> {
-        CallPathConfig calls = defaults.node().callPath();
-        assertThat(calls.rateLimits().limits())
-            .containsEntry("GET", new CallPathConfig.Limit(3, 3_000))
-            .containsEntry("POST", new CallPathConfig.Limit(5, 3_000))
-            .containsEntry("PUT", new CallPathConfig.Limit(2, 3_000));
-        assertThat(calls.retry()).isEqualTo(new CallPathConfig.RetryConfig(4, 250, 4_000, 30_000));
-        assertThat(calls.http2()).isFalse();
-      });
-      writeNode("{\"client\":{\"httpVersion\":\"2\",\"poolSize\":4},\"retry\":{\"maxAttempts\":1},"
-          + "\"rateLimits\":{\"get\":{\"calls\":1,\"windowMs\":1000},\"maxQueued\":5}}");
-      loader.load(conf).onComplete(test.succeeding(custom -> test.verify(() -> {
-        CallPathConfig calls = custom.node().callPath();
-        assertThat(calls.http2()).isTrue();
-        assertThat(calls.poolSize()).isEqualTo(4);
-        assertThat(calls.retry().maxAttempts()).isEqualTo(1);
-        assertThat(calls.rateLimits().limits().get("GET")).isEqualTo(new CallPathConfig.Limit(1, 1_000));
-        assertThat(calls.rateLimits().maxQueued()).isEqualTo(5);
-        test.completeNow();
-      })));
-    }));
+    CallPathConfig defaults = loader.load(conf).await(10, TimeUnit.SECONDS).node().callPath();
+    assertThat(defaults.rateLimits().limits())
+        .containsEntry("GET", new CallPathConfig.Limit(3, 3_000))
+        .containsEntry("POST", new CallPathConfig.Limit(5, 3_000))
+        .containsEntry("PUT", new CallPathConfig.Limit(2, 3_000));
+    assertThat(defaults.retry()).isEqualTo(new CallPathConfig.RetryConfig(4, 250, 4_000, 30_000));
+    assertThat(defaults.http2()).isFalse();
+    writeNode("{\"client\":{\"httpVersion\":\"2\",\"poolSize\":4},\"retry\":{\"maxAttempts\":1},"
+        + "\"rateLimits\":{\"get\":{\"calls\":1,\"windowMs\":1000},\"maxQueued\":5}}");
+    CallPathConfig custom = loader.load(conf).await(10, TimeUnit.SECONDS).node().callPath();
+    assertThat(custom.http2()).isTrue();
+    assertThat(custom.poolSize()).isEqualTo(4);
+    assertThat(custom.retry().maxAttempts()).isEqualTo(1);
+    assertThat(custom.rateLimits().limits().get("GET")).isEqualTo(new CallPathConfig.Limit(1, 1_000));
+    assertThat(custom.rateLimits().maxQueued()).isEqualTo(5);
   }
 
   @Test
-  void namesBadCallPathSettings(Vertx vertx, VertxTestContext test) throws IOException {
-    tenant("a.json", "{\"id\":\"a\",\"users\":[{\"id\":\"u\"}]}");
+  void namesBadCallPathSettings(Vertx vertx) throws IOException {
+    tenant("a.json", ONE_USER);
     ConfigLoader loader = loader(vertx);
     writeNode("{\"client\":{\"httpVersion\":\"3\"}}");
-    loader.load(conf).onComplete(test.failing(version -> {
-      test.verify(() -> assertThat(version.getMessage()).contains("client.httpVersion", "\"1.1\" or \"2\""));
-      writeNode("{\"rateLimits\":{\"get\":{\"calls\":0}}}");
-      loader.load(conf).onComplete(test.failing(calls -> {
-        test.verify(() -> assertThat(calls.getMessage()).contains("rateLimits.get.calls"));
-        writeNode("{\"retry\":{\"baseDelayMs\":500,\"maxDelayMs\":100}}");
-        loader.load(conf).onComplete(test.failing(delay -> test.verify(() -> {
-          assertThat(delay.getMessage()).contains("retry.maxDelayMs", "at least baseDelayMs");
-          test.completeNow();
-        })));
-      }));
-    }));
+    assertThat(failureOf(loader)).contains("client.httpVersion", "\"1.1\" or \"2\"");
+    writeNode("{\"rateLimits\":{\"get\":{\"calls\":0}}}");
+    assertThat(failureOf(loader)).contains("rateLimits.get.calls");
+    writeNode("{\"retry\":{\"baseDelayMs\":500,\"maxDelayMs\":100}}");
+    assertThat(failureOf(loader)).contains("retry.maxDelayMs", "at least baseDelayMs");
   }
 
   @Test
-  void readsTheKeyPolicyAndNamesAnUnknownOne(Vertx vertx, VertxTestContext test) throws IOException {
+  void readsTheKeyPolicyAndNamesAnUnknownOne(Vertx vertx) throws Exception {
     tenant("a.json", "{\"id\":\"a\",\"keyPolicy\":\"per-tenant\",\"users\":[{\"id\":\"u\"}]}");
     tenant("b.json", "{\"id\":\"b\",\"users\":[{\"id\":\"u\"}]}");
     ConfigLoader loader = loader(vertx);
-    loader.load(conf).onComplete(test.succeeding(config -> {
-      test.verify(() -> assertThat(config.tenants()).extracting(TenantConfig::keyPerTenant)
-          .containsExactly(true, false));
-      try {
-        tenant("b.json", "{\"id\":\"b\",\"keyPolicy\":\"per-node\",\"users\":[{\"id\":\"u\"}]}");
-      } catch (IOException e) {
-        test.failNow(e);
-        return;
-      }
-      loader.load(conf).onComplete(test.failing(bad -> test.verify(() -> {
-        assertThat(bad.getMessage()).contains("b.json", "keyPolicy", "per-user", "per-tenant", "per-node");
-        test.completeNow();
-      })));
-    }));
+    assertThat(loader.load(conf).await(10, TimeUnit.SECONDS).tenants()).extracting(TenantConfig::keyPerTenant)
+        .containsExactly(true, false);
+    tenant("b.json", "{\"id\":\"b\",\"keyPolicy\":\"per-node\",\"users\":[{\"id\":\"u\"}]}");
+    assertThat(failureOf(loader)).contains("b.json", "keyPolicy", "per-user", "per-tenant", "per-node");
   }
 
   private void writeNode(String json) {

@@ -16,29 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AccountTest {
 
-  private static SharedEmulator shared;
-  private static TestClient alice;
-  private static String banks;
-
-  @BeforeAll
-  static void start() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setInitialBalance("100.00"));
-    alice = shared.alice;
-    banks = "/user/" + alice.userId + "/monetary-account-bank";
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    shared.stop();
-  }
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setInitialBalance("100.00"));
+  private final TestClient alice = shared.alice;
+  private final String banks = "/user/" + alice.userId + "/monetary-account-bank";
 
   @Test
   void newAccountHasItsOwnIbanNoMoneyAndTheGivenSettings() {

@@ -17,10 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,24 +34,14 @@ class AttachmentTest {
   private static final long STORAGE = 300_000;
   private static final String PUBLIC = "/attachment-public";
 
-  private static SharedEmulator shared;
-  private static TestClient alice;
-  private static TestClient bob;
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setStrictSignatures(true)
+      .setAttachmentStorageBytes(STORAGE));
+  private final TestClient alice = shared.alice;
+  private final TestClient bob = shared.bob;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setStrictSignatures(true).setAttachmentStorageBytes(STORAGE));
-    alice = shared.alice;
-    bob = shared.bob;
-  }
-
-  @AfterAll
-  static void stopEmulator() throws Exception {
-    shared.stop();
-  }
 
   @Test
   void anUploadedImageComesBackByteForByteUnderItsTypeAndSigned() {

@@ -12,12 +12,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Account-level notification filters and the failed-callback list with its retry. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -26,33 +23,13 @@ class CallbackDeliveryTest {
   /** Upper bound of reads while the emulator files a failure it has just been answered for. */
   private static final int MAX_POLLS = 200;
 
-  private static SharedEmulator shared;
-  private static TestClient alice;
-  private static TestClient bob;
-  private CallbackReceiver receiver;
-
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setInitialBalance("1000.00")
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setInitialBalance("1000.00")
         .setCallbackRetries(1).setCallbackRetryIntervalMs(20));
-    alice = shared.alice;
-    bob = shared.bob;
-  }
-
-  @AfterAll
-  static void stopEmulator() throws Exception {
-    shared.stop();
-  }
-
-  @BeforeEach
-  void startReceiver() throws Exception {
-    receiver = CallbackReceiver.start(shared.vertx);
-  }
-
-  @AfterEach
-  void stopReceiver() throws Exception {
-    receiver.close();
-  }
+  private final TestClient alice = shared.alice;
+  private final TestClient bob = shared.bob;
+  @RegisterExtension
+  final CallbackReceiver receiver = CallbackReceiver.eachTest(shared.vertx);
 
   @Test
   void accountFilterReceivesThatAccountsCallbacksOnly() throws Exception {
@@ -155,7 +132,7 @@ class CallbackDeliveryTest {
   }
 
   /** Reads the failure list until it holds the failure for {@code objectId}; bounded. */
-  private static JsonObject awaitFailure(String path, long objectId) {
+  private JsonObject awaitFailure(String path, long objectId) {
     for (int i = 0; i < MAX_POLLS; i++) {
       Reply reply = alice.get(path);
       for (int j = 0; j < reply.items().size(); j++) {

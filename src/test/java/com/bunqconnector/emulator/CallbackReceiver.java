@@ -15,12 +15,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A local HTTP server that stands in for a callback target: it records every callback it accepts
  * and counts every attempt per path. Paths marked failing answer 503 and record nothing.
+ *
+ * <p>Either started and closed by the test itself, or made by {@link #eachTest} for a test class's
+ * {@code @RegisterExtension} field: then it listens from before each test and is closed after it.
  */
-final class CallbackReceiver {
+final class CallbackReceiver implements BeforeEachCallback, AfterEachCallback {
 
   /** A callback as accepted: the path it was posted to and its JSON body. */
   record Received(String path, JsonObject body) {
@@ -63,8 +69,27 @@ final class CallbackReceiver {
 
   static CallbackReceiver start(Vertx vertx) throws Exception {
     CallbackReceiver receiver = new CallbackReceiver(vertx);
-    receiver.server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    receiver.listen();
     return receiver;
+  }
+
+  /** A receiver on {@code vertx} that listens only while a test runs; see the class comment. */
+  static CallbackReceiver eachTest(Vertx vertx) {
+    return new CallbackReceiver(vertx);
+  }
+
+  private void listen() throws Exception {
+    server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    listen();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
   }
 
   private void handle(HttpServerRequest request) {

@@ -17,30 +17,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code card-name}, {@code card-debit} and {@code card}: ordering, reading and changing a user's debit cards. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CardOrderTest {
 
-  private static SharedEmulator shared;
-  private static TestClient alice;
-  private static TestClient bob;
-
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setInitialBalance("100.00"));
-    alice = shared.alice;
-    bob = shared.bob;
-  }
-
-  @AfterAll
-  static void stopEmulator() throws Exception {
-    shared.stop();
-  }
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setInitialBalance("100.00"));
+  private final TestClient alice = shared.alice;
+  private final TestClient bob = shared.bob;
 
   @Test
   void cardNamesAreTheFormatsOfAPersonsLegalNameThatFit() {
@@ -244,7 +232,7 @@ class CardOrderTest {
     return reply.item(0, "MasterCardAction");
   }
 
-  private static void assertRefused(UnaryOperator<JsonObject> change, String field) {
+  private void assertRefused(UnaryOperator<JsonObject> change, String field) {
     JsonObject body = change.apply(body(alice));
     Reply reply = post(alice, user(alice) + "/card-debit", body);
     assertThat(reply.status()).as(body.encode() + " answered " + reply.text()).isEqualTo(400);

@@ -14,40 +14,18 @@ import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CardPaymentTest {
 
-  private static SharedEmulator shared;
-  private static TestClient alice;
-  private CallbackReceiver receiver;
-
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setInitialBalance("1000.00"));
-    alice = shared.alice;
-  }
-
-  @AfterAll
-  static void stopEmulator() throws Exception {
-    shared.stop();
-  }
-
-  @BeforeEach
-  void startReceiver() throws Exception {
-    receiver = CallbackReceiver.start(shared.vertx);
-  }
-
-  @AfterEach
-  void stopReceiver() throws Exception {
-    receiver.close();
-  }
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setInitialBalance("1000.00"));
+  private final TestClient alice = shared.alice;
+  @RegisterExtension
+  final CallbackReceiver receiver = CallbackReceiver.eachTest(shared.vertx);
 
   @Test
   void allowedCardPaymentDebitsTheAccountAndNotifiesSuccessAndMutation() throws Exception {
@@ -138,7 +116,7 @@ class CardPaymentTest {
         .await(10, TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static String cardActions(long accountId) {
+  private String cardActions(long accountId) {
     return accountPath(alice, accountId) + "/mastercard-action";
   }
 }

@@ -3,14 +3,11 @@ package com.bunqconnector.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -189,7 +186,7 @@ class ContextFlowTest {
   @Test
   void sessionExpiresAfterSessionTimeout(Vertx vertx) throws Exception {
     Emulators.stop(emulator);
-    MovableClock clock = new MovableClock();
+    ManualClock clock = ManualClock.startingNow();
     emulator = Emulators.start(vertx, new EmulatorOptions().setSessionTimeoutSeconds(60).setClock(clock));
     TestClient client = TestClient.withSession(emulator.baseUrl());
     clock.advance(Duration.ofSeconds(29));
@@ -198,30 +195,6 @@ class ContextFlowTest {
     Reply expired = client.get("/user");
     assertThat(expired.status()).isEqualTo(401);
     assertThat(expired.errorDescription()).isEqualTo("Insufficient authorisation.");
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   private TestClient registeredClient() {

@@ -9,31 +9,24 @@ import static com.bunqconnector.emulator.ResourceCalls.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With {@code enforceDailyLimits} on, an account's outgoing payments of a day stay within its daily_limit. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DailyLimitTest {
 
-  private static final MovableClock CLOCK = new MovableClock();
-  private static SharedEmulator shared;
-
-  @BeforeAll
-  static void start() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setClock(CLOCK).setEnforceDailyLimits(true));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    shared.stop();
-  }
+  private static final ManualClock CLOCK = ManualClock.startingAt(Instant.parse("2025-06-02T10:00:00Z"));
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setClock(CLOCK)
+      .setEnforceDailyLimits(true));
 
   @Test
   void paymentsBeyondTheDailyLimitAreRefusedUntilTheNextDay() {

@@ -6,10 +6,9 @@ import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,17 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ErrorLanguageTest {
 
-  private static SharedEmulator shared;
-
-  @BeforeAll
-  static void start() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    shared.stop();
-  }
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions());
 
   @Test
   void nlNlGetsTheDutchTextBesideTheEnglishOne() {

@@ -13,29 +13,17 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EventTest {
 
-  private static SharedEmulator shared;
-  private static TestClient alice;
-  private static TestClient bob;
-
-  @BeforeAll
-  static void start() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setInitialBalance("1000.00"));
-    alice = shared.alice;
-    bob = shared.bob;
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    shared.stop();
-  }
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setInitialBalance("1000.00"));
+  private final TestClient alice = shared.alice;
+  private final TestClient bob = shared.bob;
 
   @Test
   void feedShowsEveryKindOfObjectNewestFirstAndPagesBackwards() throws Exception {
@@ -103,7 +91,7 @@ class EventTest {
     assertThat(alice.get(path + "?display_user_event=false&monetary_account_id=" + account).items()).hasSize(5);
   }
 
-  private static JsonObject draft(String value) {
+  private JsonObject draft(String value) {
     return new JsonObject().put("number_of_required_accepts", 1).put("entries", new JsonArray().add(new JsonObject()
         .put("amount", amount(value))
         .put("counterparty_alias", pointer("IBAN", bob.iban, "Bob"))

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.json.JsonArray;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The device's IP binding holds for every call of a session, not only for session-server: calls come
@@ -18,17 +17,8 @@ import org.junit.jupiter.api.Timeout;
 class IpBindingTest {
 
   private static final String OTHER_IP = "127.0.0.2";
-  private static SharedEmulator shared;
-
-  @BeforeAll
-  static void start() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    shared.stop();
-  }
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions());
 
   @Test
   void aSessionOfADeviceRegisteredWithoutIpsIsRefusedFromAnotherIp() {

@@ -3,13 +3,11 @@ package com.bunqconnector.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -81,17 +79,7 @@ final class OauthFlow {
         .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body))
         .build();
-    try {
-      HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      Map<String, String> headers = new LinkedHashMap<>();
-      response.headers().map().forEach((k, v) -> headers.put(k, v.get(0)));
-      return new Reply(response.statusCode(), headers, response.body());
-    } catch (IOException e) {
-      throw new IllegalStateException(method + " " + pathAndQuery + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return TestClient.exchange(HTTP, request, method + " " + pathAndQuery);
   }
 
   static String query(Map<String, String> params) {

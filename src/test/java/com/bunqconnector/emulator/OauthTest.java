@@ -3,11 +3,13 @@ package com.bunqconnector.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +27,7 @@ class OauthTest {
   private static final String CLIENT_ID = "test-client";
   private static final String SECRET = "test-secret";
 
-  private final MovableClock clock = new MovableClock();
+  private final ManualClock clock = ManualClock.startingAt(Instant.parse("2025-06-02T10:00:00Z"));
   private BunqEmulator emulator;
   private OauthFlow oauth;
   private SeededUser owner;

@@ -13,30 +13,18 @@ import com.bunqconnector.emulator.TestClient.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PaymentBatchTest {
 
   private static final String OUTSIDE_IBAN = "NL91ABNA0417164300";
-  private static SharedEmulator shared;
-  private static TestClient alice;
-  private static TestClient bob;
-
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setInitialBalance("1000.00"));
-    alice = shared.alice;
-    bob = shared.bob;
-  }
-
-  @AfterAll
-  static void stopEmulator() throws Exception {
-    shared.stop();
-  }
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setInitialBalance("1000.00"));
+  private final TestClient alice = shared.alice;
+  private final TestClient bob = shared.bob;
 
   @Test
   void signedBatchBooksEveryPaymentWithItsBatchIdAndIsServedAsAPaymentBatch() {

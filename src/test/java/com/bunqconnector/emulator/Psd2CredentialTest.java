@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.bunqconnector.emulator.Psd2Certificates.Qseal;
 import com.bunqconnector.emulator.TestClient.Reply;
 import com.bunqconnector.testing.LogCapture;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -35,7 +36,7 @@ class Psd2CredentialTest {
   private static final String PATH = "/payment-service-provider-credential";
   private static final String CERTIFICATE = "client_payment_service_provider_certificate";
   private static final String SIGNATURE = "client_public_key_signature";
-  private static final MovableClock CLOCK = new MovableClock();
+  private static final ManualClock CLOCK = ManualClock.startingAt(Instant.parse("2025-06-02T10:00:00Z"));
   private static BunqEmulator emulator;
   private static Qseal pisp;
 

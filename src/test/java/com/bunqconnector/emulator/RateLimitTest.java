@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.emulator.TestClient.Reply;
 import com.bunqconnector.testing.LogCapture;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RateLimitTest {
 
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = ManualClock.startingNow();
   private BunqEmulator emulator;
 
   @AfterEach

@@ -3,6 +3,7 @@ package com.bunqconnector.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RequestIdTest {
 
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = ManualClock.startingNow();
   private BunqEmulator emulator;
   private TestClient client;
 

@@ -19,42 +19,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RequestInquiryTest {
 
-  private static SharedEmulator shared;
-  private static TestClient alice;
-  private static TestClient bob;
-  private CallbackReceiver receiver;
-
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    shared = SharedEmulator.start(new EmulatorOptions().setInitialBalance("1000.00"));
-    alice = shared.alice;
-    bob = shared.bob;
-  }
-
-  @AfterAll
-  static void stopEmulator() throws Exception {
-    shared.stop();
-  }
-
-  @BeforeEach
-  void startReceiver() throws Exception {
-    receiver = CallbackReceiver.start(shared.vertx);
-  }
-
-  @AfterEach
-  void stopReceiver() throws Exception {
-    receiver.close();
-  }
+  @RegisterExtension
+  static final SharedEmulator shared = new SharedEmulator(new EmulatorOptions().setInitialBalance("1000.00"));
+  private final TestClient alice = shared.alice;
+  private final TestClient bob = shared.bob;
+  @RegisterExtension
+  final CallbackReceiver receiver = CallbackReceiver.eachTest(shared.vertx);
 
   @Test
   void sugarDaddyPaysUpTo500WithRequestAndMutationCallbacks() throws Exception {

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -97,17 +96,7 @@ final class ResourceCalls {
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
-    try {
-      HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      Map<String, String> headers = new LinkedHashMap<>();
-      response.headers().map().forEach((k, v) -> headers.put(k, v.get(0)));
-      return new Reply(response.statusCode(), headers, response.body());
-    } catch (IOException e) {
-      throw new IllegalStateException("admin call " + path + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return TestClient.exchange(HTTP, request, "admin call " + path);
   }
 
   /** POSTs {@code body} as it is; a null type or description leaves that header out. */

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.EmulatorSeed.SeedUser;
 import com.bunqconnector.emulator.TestClient.Reply;
+import com.bunqconnector.testing.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SessionLifecycleTest {
 
-  private final MovableClock clock = new MovableClock();
+  private final ManualClock clock = ManualClock.startingAt(Instant.parse("2025-06-02T10:00:00Z"));
   private BunqEmulator emulator;
   private String shortKey;
   private String longKey;

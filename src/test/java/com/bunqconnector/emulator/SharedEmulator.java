@@ -9,36 +9,47 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One emulator with two sandbox users (each with a session and a well-funded first account),
  * shared by the tests of a class: opening a user costs two RSA key generations, an account costs
  * nothing. Tests keep out of each other's way by opening their own accounts and setting callback
  * filters on those accounts only.
+ *
+ * <p>A class registers it as a static {@code @RegisterExtension} field: the emulator starts before
+ * the class's first test and stops after its last. The fields are set from then on, so instance
+ * fields of the test may copy them.
  */
-final class SharedEmulator {
+final class SharedEmulator implements BeforeAllCallback, AfterAllCallback {
 
-  final Vertx vertx;
-  final BunqEmulator emulator;
-  final TestClient alice;
-  final TestClient bob;
+  private final EmulatorOptions options;
+  Vertx vertx;
+  BunqEmulator emulator;
+  TestClient alice;
+  TestClient bob;
 
-  private SharedEmulator(Vertx vertx, BunqEmulator emulator) {
-    this.vertx = vertx;
-    this.emulator = emulator;
-    this.alice = TestClient.withSession(emulator.baseUrl());
-    this.bob = TestClient.withSession(emulator.baseUrl());
+  /** An emulator with these options (rate limits off, as {@link Emulators#start} does). */
+  SharedEmulator(EmulatorOptions options) {
+    this.options = options;
   }
 
-  /** Starts an emulator whose sandbox users open with {@code initialBalance} EUR. */
-  static SharedEmulator start(EmulatorOptions options) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    return new SharedEmulator(vertx, Emulators.start(vertx, options));
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    vertx = Vertx.vertx();
+    emulator = Emulators.start(vertx, options);
+    alice = TestClient.withSession(emulator.baseUrl());
+    bob = TestClient.withSession(emulator.baseUrl());
   }
 
-  void stop() throws Exception {
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
     Emulators.stop(emulator);
-    vertx.close().await(15, TimeUnit.SECONDS);
+    if (vertx != null) {
+      vertx.close().await(15, TimeUnit.SECONDS);
+    }
   }
 
   /** Opens a new account for the client, funded from its first account when {@code funding} is not null. */

@@ -230,13 +230,21 @@ final class TestClient {
       request.header("X-Bunq-Client-Signature", signature);
     }
     headers.forEach(request::header);
+    return exchange(HTTP, request.build(), "request " + method + " " + path);
+  }
+
+  /**
+   * Sends {@code request} with {@code http} and reads the whole answer, keeping the first value of
+   * each header; {@code what} names the call when it fails.
+   */
+  static Reply exchange(HttpClient http, HttpRequest request, String what) {
     try {
-      HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      Map<String, String> flat = new LinkedHashMap<>();
-      response.headers().map().forEach((k, v) -> flat.put(k, v.get(0)));
-      return new Reply(response.statusCode(), flat, response.body());
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      Map<String, String> headers = new LinkedHashMap<>();
+      response.headers().map().forEach((k, v) -> headers.put(k, v.get(0)));
+      return new Reply(response.statusCode(), headers, response.body());
     } catch (IOException e) {
-      throw new IllegalStateException("request " + method + " " + path + " failed", e);
+      throw new IllegalStateException(what + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

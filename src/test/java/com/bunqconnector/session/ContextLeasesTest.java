@@ -7,32 +7,21 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One holder at a time per user; others wait on timers, give up after their wait, and outlive a dead holder. */
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class ContextLeasesTest {
 
-  private Vertx vertx;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
-
   @Test
-  void secondCallerRunsOnlyAfterTheFirstReleasesTheLease() throws Exception {
+  void secondCallerRunsOnlyAfterTheFirstReleasesTheLease(Vertx vertx) throws Exception {
     ContextLeases leases = new ContextLeases(vertx, 3_000, 10_000);
     List<String> steps = new CopyOnWriteArrayList<>();
     Promise<String> firstWork = Promise.promise();
@@ -55,7 +44,7 @@ class ContextLeasesTest {
   }
 
   @Test
-  void callerGivesUpWithANamedFailureWhenTheLeaseIsHeldPastItsWait() throws Exception {
+  void callerGivesUpWithANamedFailureWhenTheLeaseIsHeldPastItsWait(Vertx vertx) throws Exception {
     ContextLeases leases = new ContextLeases(vertx, 3_000, 200);
     Promise<String> never = Promise.promise();
     leases.withLease("acme/alice", never::future);
@@ -68,7 +57,7 @@ class ContextLeasesTest {
   }
 
   @Test
-  void leaseOfAHolderThatDiedExpiresAndTheNextCallerProceeds() throws Exception {
+  void leaseOfAHolderThatDiedExpiresAndTheNextCallerProceeds(Vertx vertx) throws Exception {
     AsyncMap<String, String> map = vertx.sharedData().<String, String>getAsyncMap(ContextLeases.MAP_NAME)
         .await(5, TimeUnit.SECONDS);
     map.put("acme/alice", "a node that died", 400).await(5, TimeUnit.SECONDS);
@@ -78,7 +67,7 @@ class ContextLeasesTest {
   }
 
   @Test
-  void leaseIsRenewedWhileLongWorkRunsAndReleasedWhenItFails() throws Exception {
+  void leaseIsRenewedWhileLongWorkRunsAndReleasedWhenItFails(Vertx vertx) throws Exception {
     ContextLeases leases = new ContextLeases(vertx, 900, 100);
     Promise<String> slow = Promise.promise();
     leases.withLease("acme/alice", slow::future);

@@ -2,16 +2,13 @@ package com.bunqconnector.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.bunqconnector.api.ContextFactory;
-import com.bunqconnector.emulator.BunqEmulator;
 import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stored context belongs to one bunq (its {@code bunq} field) and is used at whatever URL that
@@ -21,24 +18,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ContextOwnershipTest {
 
-  private EmulatorBed bed;
-  private BunqEmulator emulator;
-  private ContextFactory factory;
-
-  @BeforeEach
-  void start() throws Exception {
-    bed = new EmulatorBed("ownership-test-crypto");
-    emulator = bed.emulator;
-    factory = bed.factory;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    bed.close();
-  }
+  @RegisterExtension
+  final EmulatorBed bed = new EmulatorBed("ownership-test-crypto");
 
   private SessionManager nodeFor(String baseUrl, String bunq) {
-    SessionManager sessions = new SessionManager(bed.store, factory);
+    SessionManager sessions = new SessionManager(bed.store, bed.factory);
     sessions.register(new UserSpec("acme", "alice", baseUrl, null, List.of(), true, false, bunq));
     return sessions;
   }
@@ -51,7 +35,7 @@ class ContextOwnershipTest {
 
   @Test
   void restartedNodeKeepsTheContextOfTheSameBunqAtItsNewAddress() throws Exception {
-    SessionContext first = nodeFor(emulator.baseUrl(), "emulator one").context("acme", "alice")
+    SessionContext first = nodeFor(bed.emulator.baseUrl(), "emulator one").context("acme", "alice")
         .await(30, TimeUnit.SECONDS);
     assertThat(storedBunq()).isEqualTo("emulator one");
 
@@ -60,20 +44,20 @@ class ContextOwnershipTest {
     assertThat(again.sessionToken()).isEqualTo(first.sessionToken());
     assertThat(again.installationToken()).isEqualTo(first.installationToken());
     assertThat(again.baseUrl()).as("calls go to the bunq's current address").isEqualTo(moved);
-    assertThat(factory.installationsCreated()).isEqualTo(1);
-    assertThat(factory.sessionsCreated()).isEqualTo(1);
+    assertThat(bed.factory.installationsCreated()).isEqualTo(1);
+    assertThat(bed.factory.sessionsCreated()).isEqualTo(1);
   }
 
   @Test
   void userMovedToAnotherBunqGetsANewContextThatReplacesTheStoredOne() throws Exception {
-    SessionContext sandbox = nodeFor(emulator.baseUrl(), "sandbox").context("acme", "alice")
+    SessionContext sandbox = nodeFor(bed.emulator.baseUrl(), "sandbox").context("acme", "alice")
         .await(30, TimeUnit.SECONDS);
     try (LogCapture log = new LogCapture()) {
-      SessionManager production = nodeFor(emulator.baseUrl(), "production");
+      SessionManager production = nodeFor(bed.emulator.baseUrl(), "production");
       SessionContext moved = production.context("acme", "alice").await(30, TimeUnit.SECONDS);
       assertThat(moved.installationToken()).isNotEqualTo(sandbox.installationToken());
       assertThat(moved.apiKey()).as("the other bunq's sandbox key is not carried over").isNotEqualTo(sandbox.apiKey());
-      assertThat(factory.installationsCreated()).isEqualTo(2);
+      assertThat(bed.factory.installationsCreated()).isEqualTo(2);
       assertThat(storedBunq()).isEqualTo("production");
       assertThat(production.context("acme", "alice").await(30, TimeUnit.SECONDS).sessionToken())
           .isEqualTo(moved.sessionToken());

@@ -9,19 +9,31 @@ import com.bunqconnector.emulator.EmulatorOptions;
 import com.bunqconnector.emulator.RateLimitOptions;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the session tests against the emulator stand on: one Vert.x instance with an emulator
- * (rate limits off), a context factory calling it, and a store under a random master key.
+ * (rate limits off), a context factory calling it, and a store under a random master key. A test
+ * class registers it as a {@code @RegisterExtension} field; each test gets a bed of its own, set
+ * up before it and closed after it.
  */
-final class EmulatorBed implements AutoCloseable {
+final class EmulatorBed implements BeforeEachCallback, AfterEachCallback {
 
-  final Vertx vertx;
-  final BunqEmulator emulator;
-  final ContextFactory factory;
-  final SessionStore store;
+  private final String cryptoPool;
+  Vertx vertx;
+  BunqEmulator emulator;
+  ContextFactory factory;
+  SessionStore store;
 
-  EmulatorBed(String cryptoPool) throws Exception {
+  /** A bed whose signing runs on a worker pool of this name. */
+  EmulatorBed(String cryptoPool) {
+    this.cryptoPool = cryptoPool;
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
     vertx = Vertx.vertx();
     emulator = BunqEmulator.start(vertx, new EmulatorOptions()
         .setRateLimits(new RateLimitOptions().setEnabled(false))).await(30, TimeUnit.SECONDS);
@@ -32,7 +44,9 @@ final class EmulatorBed implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
+  public void afterEach(ExtensionContext context) throws Exception {
+    if (vertx != null) {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
   }
 }

@@ -9,36 +9,25 @@ import com.bunqconnector.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.junit5.VertxExtension;
 import java.security.KeyPair;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class SessionStoreTest {
 
   private static final KeyPair KEYS = TestContexts.KEYS;
-
-  private Vertx vertx;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
 
   private static SessionContext context() {
     return TestContexts.complete("alice");
   }
 
   @Test
-  void secretsAreSealedInTheMapAndOpenOnRead() {
+  void secretsAreSealedInTheMapAndOpenOnRead(Vertx vertx) {
     SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
     SessionContext context = context();
     store.putIfAbsent(context).await();
@@ -56,7 +45,7 @@ class SessionStoreTest {
   }
 
   @Test
-  void repeatedReadsReuseTheOpenedContextUntilTheStoredTextChanges() {
+  void repeatedReadsReuseTheOpenedContextUntilTheStoredTextChanges(Vertx vertx) {
     SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
     SessionContext stored = store.putIfAbsent(context()).await();
     SessionContext first = store.get(stored.key()).await();
@@ -74,7 +63,7 @@ class SessionStoreTest {
   }
 
   @Test
-  void nodeWithAnotherMasterKeyCannotReadContextsAndSaysWhose() {
+  void nodeWithAnotherMasterKeyCannotReadContextsAndSaysWhose(Vertx vertx) {
     new SessionStore(vertx, SecretBox.ephemeral()).putIfAbsent(context()).await();
     SessionStore stranger = new SessionStore(vertx, SecretBox.ephemeral());
     assertThatThrownBy(() -> stranger.get("acme/alice").await()).isInstanceOf(SealedSecretException.class)
@@ -82,7 +71,7 @@ class SessionStoreTest {
   }
 
   @Test
-  void startCheckRefusesAMasterKeyThatOpensNoStoredContext() {
+  void startCheckRefusesAMasterKeyThatOpensNoStoredContext(Vertx vertx) {
     SecretBox owner = SecretBox.ephemeral();
     new SessionStore(vertx, owner).checkMasterKey(20).await();
     new SessionStore(vertx, owner).putIfAbsent(context()).await();
@@ -95,7 +84,7 @@ class SessionStoreTest {
   }
 
   @Test
-  void secretMovedToAnotherUserDoesNotOpen() {
+  void secretMovedToAnotherUserDoesNotOpen(Vertx vertx) {
     SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
     store.putIfAbsent(context()).await();
     AsyncMap<String, String> map = vertx.sharedData().<String, String>getAsyncMap(SessionStore.MAP_NAME).await();
@@ -106,7 +95,7 @@ class SessionStoreTest {
   }
 
   @Test
-  void damagedEntryIsReportedWithItsKeyAndRemovedSoTheUserStartsAfresh() {
+  void damagedEntryIsReportedWithItsKeyAndRemovedSoTheUserStartsAfresh(Vertx vertx) {
     SessionStore store = new SessionStore(vertx, SecretBox.ephemeral());
     AsyncMap<String, String> map = vertx.sharedData().<String, String>getAsyncMap(SessionStore.MAP_NAME).await();
     map.put("acme/broken", "{\"tenant\": \"acme\", truncated").await();
