@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@link RuntimeUsers} (durable with the node's state), and the node that adds or removes one publishes
  * {@link Addresses#USER_EVENTS}, so every node of the cluster serves the same users; a node that
  * starts later loads them all. Such a user is served beside the tenant file's users, as long as the
- * tenant is; a tenant file may not take its id.
+ * tenant is; a tenant file may not take its id. An add-user checks the new user's API key against the
+ * tenant's users, and stores it, under a cluster-wide lock of the tenant, so that two users added at
+ * the same time, on one node or two, cannot share a key.
  *
  * <p>The in-memory state changes under this object's lock, never while bunq is called.
  */
@@ -55,6 +57,13 @@ final class LiveTenants implements UserAdmin {
   static final String USER_ADDED = "user-added";
   /** Type of the event of a user added at run time that is removed. */
   static final String USER_REMOVED = "user-removed";
+  /**
+   * Prefix of the name of the cluster-wide lock, one per tenant, that an add-user holds while it checks
+   * the new user's key against the tenant's users and stores it.
+   */
+  static final String ADD_LOCK = RuntimeUsers.MAP_NAME + ".add-user.";
+  /** How long an add-user waits for its tenant's {@link #ADD_LOCK}, held only for a check and one store. */
+  static final long ADD_LOCK_TIMEOUT_MS = 5_000;
 
   private final NodeConfig node;
   private final String emulatorBaseUrl;
@@ -276,31 +285,25 @@ final class LiveTenants implements UserAdmin {
 
   @Override
   public Future<JsonObject> add(String tenant, String user, String apiKey, List<String> permittedIps) {
-    TenantConfig file;
     synchronized (this) {
-      file = files.get(tenant);
-      if (file != null && file.users().containsKey(user)) {
+      TenantConfig file = files.get(tenant);
+      if (file == null) {
+        return Future.failedFuture(new IllegalArgumentException("tenant '" + tenant + "' is not configured"));
+      }
+      if (file.users().containsKey(user)) {
         return Future.failedFuture(new IllegalArgumentException("user '" + user + "' of tenant '" + tenant
             + "' is in its tenant file " + file.file() + "; a user added at run time needs an id of its own"));
       }
-      TenantConfig now = served.get(tenant);
-      for (UserConfig other : now == null ? List.<UserConfig>of() : now.users().values()) {
-        if (apiKey.equals(other.apiKey()) && !other.id().equals(user)) {
-          return Future.failedFuture(new IllegalArgumentException("the apiKey is the key of user '" + other.id()
-              + "' of tenant '" + tenant + "' already: one key is one bunq user, whose callback filters the two"
-              + " would keep replacing"));
-        }
-      }
-    }
-    if (file == null) {
-      return Future.failedFuture(new IllegalArgumentException("tenant '" + tenant + "' is not configured"));
     }
     RuntimeUsers.User entry = new RuntimeUsers.User(tenant, user, apiKey, permittedIps);
-    return stored.add(entry).compose(added -> {
-      if (!added) {
-        return Future.failedFuture(new IllegalArgumentException("user '" + user + "' was already added to tenant '"
-            + tenant + "' at run time"));
-      }
+    String lock = ADD_LOCK + tenant;
+    Future<Void> storedUnderLock = vertx.sharedData().getLockWithTimeout(lock, ADD_LOCK_TIMEOUT_MS)
+        .recover(e -> Future.failedFuture(new IllegalStateException("add-user could not take the cluster-wide lock "
+            + lock + " within " + ADD_LOCK_TIMEOUT_MS + " ms (another add-user of tenant '" + tenant + "' holds it,"
+            + " or the cluster does not answer); try again: " + e.getMessage(), e)))
+        // Composed on a completed future, so that even a throw from store is a failure, and the lock is released.
+        .compose(held -> Future.<Void>succeededFuture().compose(none -> store(entry)).andThen(done -> held.release()));
+    return storedUnderLock.compose(done -> {
       serveRuntime(entry);
       publish(USER_ADDED, tenant, user);
       log.info("User {}/{} added at run time", tenant, user);
@@ -311,6 +314,31 @@ final class LiveTenants implements UserAdmin {
       return registration.map(report -> new JsonObject().put("tenant", tenant).put("user", user).put("added", true)
           .put("registration", report));
     });
+  }
+
+  /**
+   * Stores a user added at run time unless its API key is the key of another user of its tenant, in
+   * its file or stored; to be called under the tenant's {@link #ADD_LOCK}, so that no other add-user of
+   * the tenant checks and stores in between, on this node or another.
+   */
+  private Future<Void> store(RuntimeUsers.User entry) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    synchronized (this) {
+      TenantConfig file = files.get(entry.tenant());
+      (file == null ? List.<UserConfig>of() : file.users().values()).forEach(u -> keys.put(u.id(), u.apiKey()));
+    }
+    return stored.of(entry.tenant()).compose(users -> {
+      users.forEach(other -> keys.putIfAbsent(other.id(), other.apiKey()));
+      for (Map.Entry<String, String> other : keys.entrySet()) {
+        if (entry.apiKey().equals(other.getValue()) && !other.getKey().equals(entry.id())) {
+          return Future.failedFuture(new IllegalArgumentException("the apiKey is the key of user '" + other.getKey()
+              + "' of tenant '" + entry.tenant() + "' already: one key is one bunq user, whose callback filters"
+              + " the two would keep replacing"));
+        }
+      }
+      return stored.add(entry);
+    }).compose(added -> added ? Future.succeededFuture() : Future.failedFuture(new IllegalArgumentException(
+        "user '" + entry.id() + "' was already added to tenant '" + entry.tenant() + "' at run time")));
   }
 
   @Override

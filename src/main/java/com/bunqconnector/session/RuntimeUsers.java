@@ -11,6 +11,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,9 +93,23 @@ public final class RuntimeUsers {
 
   /** Every stored user that opens; one that does not is logged with its key (never its value) and left out. */
   public Future<List<User>> all() {
+    return opened(key -> true);
+  }
+
+  /** Every stored user of the tenant that opens; as in {@link #all()}, one that does not is logged and left out. */
+  public Future<List<User>> of(String tenant) {
+    String prefix = SessionContext.key(tenant, "");
+    return opened(key -> key.startsWith(prefix));
+  }
+
+  /** The stored users whose keys pass {@code wanted}, opened; only those are unsealed. */
+  private Future<List<User>> opened(Predicate<String> wanted) {
     return map.compose(AsyncMap::entries).map(entries -> {
       List<User> users = new ArrayList<>();
       for (Map.Entry<String, String> entry : entries.entrySet()) {
+        if (!wanted.test(entry.getKey())) {
+          continue;
+        }
         try {
           users.add(open(box, entry.getKey(), entry.getValue()));
         } catch (SealedSecretException | DamagedUser e) {
