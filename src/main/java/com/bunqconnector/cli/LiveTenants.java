@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@link Addresses#USER_EVENTS}, so every node of the cluster serves the same users; a node that
  * starts later loads them all. Such a user is served beside the tenant file's users, as long as the
  * tenant is; a tenant file may not take its id. An add-user checks the new user's API key against the
- * tenant's users, and stores it, under a cluster-wide lock of the tenant, so that two users added at
- * the same time, on one node or two, cannot share a key.
+ * tenant's users, and stores it, while it holds a cluster-wide claim on that key, so that two users
+ * added at the same time, on one node or two, cannot share a key.
  *
  * <p>The in-memory state changes under this object's lock, never while bunq is called.
  */
@@ -57,13 +57,6 @@ final class LiveTenants implements UserAdmin {
   static final String USER_ADDED = "user-added";
   /** Type of the event of a user added at run time that is removed. */
   static final String USER_REMOVED = "user-removed";
-  /**
-   * Prefix of the name of the cluster-wide lock, one per tenant, that an add-user holds while it checks
-   * the new user's key against the tenant's users and stores it.
-   */
-  static final String ADD_LOCK = RuntimeUsers.MAP_NAME + ".add-user.";
-  /** How long an add-user waits for its tenant's {@link #ADD_LOCK}, held only for a check and one store. */
-  static final long ADD_LOCK_TIMEOUT_MS = 5_000;
 
   private final NodeConfig node;
   private final String emulatorBaseUrl;
@@ -296,14 +289,15 @@ final class LiveTenants implements UserAdmin {
       }
     }
     RuntimeUsers.User entry = new RuntimeUsers.User(tenant, user, apiKey, permittedIps);
-    String lock = ADD_LOCK + tenant;
-    Future<Void> storedUnderLock = vertx.sharedData().getLockWithTimeout(lock, ADD_LOCK_TIMEOUT_MS)
-        .recover(e -> Future.failedFuture(new IllegalStateException("add-user could not take the cluster-wide lock "
-            + lock + " within " + ADD_LOCK_TIMEOUT_MS + " ms (another add-user of tenant '" + tenant + "' holds it,"
-            + " or the cluster does not answer); try again: " + e.getMessage(), e)))
-        // Composed on a completed future, so that even a throw from store is a failure, and the lock is released.
-        .compose(held -> Future.<Void>succeededFuture().compose(none -> store(entry)).andThen(done -> held.release()));
-    return storedUnderLock.compose(done -> {
+    Future<Void> storedAlone = stored.withKeyClaimed(entry, () -> store(entry)).recover(e -> {
+      if (!(e instanceof RuntimeUsers.KeyClaimed claimed)) {
+        return Future.failedFuture(e);
+      }
+      return Future.failedFuture(claimed.user().equals(user)
+          ? new IllegalArgumentException("user '" + user + "' is being added to tenant '" + tenant + "' already")
+          : keyTaken(claimed.user(), tenant, " (it is being added now)"));
+    });
+    return storedAlone.compose(done -> {
       serveRuntime(entry);
       publish(USER_ADDED, tenant, user);
       log.info("User {}/{} added at run time", tenant, user);
@@ -318,8 +312,8 @@ final class LiveTenants implements UserAdmin {
 
   /**
    * Stores a user added at run time unless its API key is the key of another user of its tenant, in
-   * its file or stored; to be called under the tenant's {@link #ADD_LOCK}, so that no other add-user of
-   * the tenant checks and stores in between, on this node or another.
+   * its file or stored; to be run while the key is claimed ({@link RuntimeUsers#withKeyClaimed}), so
+   * that no other add-user of the key checks and stores in between, on this node or another.
    */
   private Future<Void> store(RuntimeUsers.User entry) {
     Map<String, String> keys = new LinkedHashMap<>();
@@ -331,14 +325,18 @@ final class LiveTenants implements UserAdmin {
       users.forEach(other -> keys.putIfAbsent(other.id(), other.apiKey()));
       for (Map.Entry<String, String> other : keys.entrySet()) {
         if (entry.apiKey().equals(other.getValue()) && !other.getKey().equals(entry.id())) {
-          return Future.failedFuture(new IllegalArgumentException("the apiKey is the key of user '" + other.getKey()
-              + "' of tenant '" + entry.tenant() + "' already: one key is one bunq user, whose callback filters"
-              + " the two would keep replacing"));
+          return Future.failedFuture(keyTaken(other.getKey(), entry.tenant(), ""));
         }
       }
       return stored.add(entry);
     }).compose(added -> added ? Future.succeededFuture() : Future.failedFuture(new IllegalArgumentException(
         "user '" + entry.id() + "' was already added to tenant '" + entry.tenant() + "' at run time")));
+  }
+
+  /** The refusal of a user whose API key is the key of {@code owner}; it names no key. */
+  private static IllegalArgumentException keyTaken(String owner, String tenant, String why) {
+    return new IllegalArgumentException("the apiKey is the key of user '" + owner + "' of tenant '" + tenant
+        + "' already" + why + ": one key is one bunq user, whose callback filters the two would keep replacing");
   }
 
   @Override
