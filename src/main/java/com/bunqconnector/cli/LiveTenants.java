@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@link RuntimeUsers} (durable with the node's state), and the node that adds or removes one publishes
  * {@link Addresses#USER_EVENTS}, so every node of the cluster serves the same users; a node that
  * starts later loads them all. Such a user is served beside the tenant file's users, as long as the
- * tenant is; a tenant file may not take its id.
+ * tenant is; a tenant file may not take its id. An add-user checks the new user's API key against the
+ * tenant's users, and stores it, while it holds a cluster-wide claim on that key, so that two users
+ * added at the same time, on one node or two, cannot share a key.
  *
  * <p>The in-memory state changes under this object's lock, never while bunq is called.
  */
@@ -276,31 +278,26 @@ final class LiveTenants implements UserAdmin {
 
   @Override
   public Future<JsonObject> add(String tenant, String user, String apiKey, List<String> permittedIps) {
-    TenantConfig file;
     synchronized (this) {
-      file = files.get(tenant);
-      if (file != null && file.users().containsKey(user)) {
+      TenantConfig file = files.get(tenant);
+      if (file == null) {
+        return Future.failedFuture(new IllegalArgumentException("tenant '" + tenant + "' is not configured"));
+      }
+      if (file.users().containsKey(user)) {
         return Future.failedFuture(new IllegalArgumentException("user '" + user + "' of tenant '" + tenant
             + "' is in its tenant file " + file.file() + "; a user added at run time needs an id of its own"));
       }
-      TenantConfig now = served.get(tenant);
-      for (UserConfig other : now == null ? List.<UserConfig>of() : now.users().values()) {
-        if (apiKey.equals(other.apiKey()) && !other.id().equals(user)) {
-          return Future.failedFuture(new IllegalArgumentException("the apiKey is the key of user '" + other.id()
-              + "' of tenant '" + tenant + "' already: one key is one bunq user, whose callback filters the two"
-              + " would keep replacing"));
-        }
-      }
-    }
-    if (file == null) {
-      return Future.failedFuture(new IllegalArgumentException("tenant '" + tenant + "' is not configured"));
     }
     RuntimeUsers.User entry = new RuntimeUsers.User(tenant, user, apiKey, permittedIps);
-    return stored.add(entry).compose(added -> {
-      if (!added) {
-        return Future.failedFuture(new IllegalArgumentException("user '" + user + "' was already added to tenant '"
-            + tenant + "' at run time"));
+    Future<Void> storedAlone = stored.withKeyClaimed(entry, () -> store(entry)).recover(e -> {
+      if (!(e instanceof RuntimeUsers.KeyClaimed claimed)) {
+        return Future.failedFuture(e);
       }
+      return Future.failedFuture(claimed.user().equals(user)
+          ? new IllegalArgumentException("user '" + user + "' is being added to tenant '" + tenant + "' already")
+          : keyTaken(claimed.user(), tenant, " (it is being added now)"));
+    });
+    return storedAlone.compose(done -> {
       serveRuntime(entry);
       publish(USER_ADDED, tenant, user);
       log.info("User {}/{} added at run time", tenant, user);
@@ -311,6 +308,35 @@ final class LiveTenants implements UserAdmin {
       return registration.map(report -> new JsonObject().put("tenant", tenant).put("user", user).put("added", true)
           .put("registration", report));
     });
+  }
+
+  /**
+   * Stores a user added at run time unless its API key is the key of another user of its tenant, in
+   * its file or stored; to be run while the key is claimed ({@link RuntimeUsers#withKeyClaimed}), so
+   * that no other add-user of the key checks and stores in between, on this node or another.
+   */
+  private Future<Void> store(RuntimeUsers.User entry) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    synchronized (this) {
+      TenantConfig file = files.get(entry.tenant());
+      (file == null ? List.<UserConfig>of() : file.users().values()).forEach(u -> keys.put(u.id(), u.apiKey()));
+    }
+    return stored.of(entry.tenant()).compose(users -> {
+      users.forEach(other -> keys.putIfAbsent(other.id(), other.apiKey()));
+      for (Map.Entry<String, String> other : keys.entrySet()) {
+        if (entry.apiKey().equals(other.getValue()) && !other.getKey().equals(entry.id())) {
+          return Future.failedFuture(keyTaken(other.getKey(), entry.tenant(), ""));
+        }
+      }
+      return stored.add(entry);
+    }).compose(added -> added ? Future.succeededFuture() : Future.failedFuture(new IllegalArgumentException(
+        "user '" + entry.id() + "' was already added to tenant '" + entry.tenant() + "' at run time")));
+  }
+
+  /** The refusal of a user whose API key is the key of {@code owner}; it names no key. */
+  private static IllegalArgumentException keyTaken(String owner, String tenant, String why) {
+    return new IllegalArgumentException("the apiKey is the key of user '" + owner + "' of tenant '" + tenant
+        + "' already" + why + ": one key is one bunq user, whose callback filters the two would keep replacing");
   }
 
   @Override

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Users added to a tenant at run time with the {@code bunq.admin} actions, against the emulator over
  * real sockets: called for through {@code bunq.api}, kept sealed and durable across a full restart
  * (the context too), removed again, known to every node of a cluster, and refused with clear errors
- * when the request is wrong. Their API keys appear in no reply and no log line.
+ * when the request is wrong or its key is another user's, even one added at the same time on another
+ * node. Their API keys appear in no reply and no log line.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RuntimeUsersTest {
@@ -224,6 +225,79 @@ class RuntimeUsersTest {
     }
   }
 
+  /**
+   * Of two add-user requests for one API key under two user ids, sent together, asserts that one is
+   * added and the other refused naming it, without the key; returns the added user's id.
+   */
+  private static String oneOfTwoAdded(Future<JsonObject> first, String firstUser, Future<JsonObject> second,
+      String secondUser, String apiKey) throws Exception {
+    Future.join(first, second).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+    assertThat(List.of(first, second)).as("exactly one is added").filteredOn(Future::succeeded).hasSize(1);
+    String added = first.succeeded() ? firstUser : secondUser;
+    assertThat((first.succeeded() ? first : second).result().getBoolean("added")).isTrue();
+    JsonObject refused = failureOf(first.succeeded() ? second : first);
+    assertThat(refused.getInteger("code")).isEqualTo(400);
+    assertThat(refused.getString("message"))
+        .contains("the apiKey is the key of user '" + added + "' of tenant 'acme' already").doesNotContain(apiKey);
+    return added;
+  }
+
+  /** On a node with durable state, whose map is Hazelcast's and answers later, as a cluster's does. */
+  @Test
+  void ofTwoUsersAddedTogetherWithOneKeyOneIsAddedAndTheOtherRefusedNamingIt() throws Exception {
+    SecretBox box = SecretBox.ephemeral();
+    try (Database database = Database.embedded(conf.resolve("data"))) {
+      Vertx vertx = NodeVertx.start(config(bunqVertx).node(), conf, false, database, box);
+      try {
+        node(vertx, box);
+        String added = oneOfTwoAdded(admin(vertx, addRequest("dave")), "dave", admin(vertx, addRequest("frank")),
+            "frank", seeded.apiKey());
+        SeededUser other = emulator.seededUsers().get(1);
+        assertThat(admin(vertx, addRequest("grace").put("apiKey", other.apiKey())).await(30, TimeUnit.SECONDS)
+            .getBoolean("added")).isTrue();
+        assertThat(admin(vertx, new JsonObject().put("action", "list-users")).await(10, TimeUnit.SECONDS)
+            .getJsonArray("users").stream().map(user -> ((JsonObject) user).getString("id")))
+            .containsExactly("alice", added, "grace");
+        assertThat(vertx.sharedData().<String, String>getAsyncMap(RuntimeUsers.MAP_NAME).await(10, TimeUnit.SECONDS)
+            .size().await(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(claims(vertx)).as("no claim is left").isZero();
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void anAddUserOfAKeyClaimedForAnotherIsRefusedNamingItAndAClaimIsGivenUpWhateverTheOutcome() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      SecretBox box = SecretBox.ephemeral();
+      node(vertx, box);
+      RuntimeUsers users = new RuntimeUsers(vertx, box);
+      RuntimeUsers.User dave = new RuntimeUsers.User("acme", "dave", seeded.apiKey(), List.of("*"));
+      assertThat(failureOf(users.withKeyClaimed(dave, () -> admin(vertx, addRequest("frank")))).getString("message"))
+          .contains("the apiKey is the key of user 'dave' of tenant 'acme' already (it is being added now)")
+          .doesNotContain(seeded.apiKey());
+      assertThat(failureOf(users.withKeyClaimed(dave, () -> admin(vertx, addRequest("dave")))).getString("message"))
+          .contains("user 'dave' is being added to tenant 'acme' already");
+      Future<Void> broken = users.withKeyClaimed(dave, () -> {
+        throw new IllegalStateException("the work broke");
+      });
+      assertThat(broken.transform(done -> Future.succeededFuture(done.cause())).await(10, TimeUnit.SECONDS))
+          .hasMessage("the work broke");
+
+      assertThat(admin(vertx, addRequest("frank")).await(30, TimeUnit.SECONDS).getBoolean("added")).isTrue();
+      assertThat(claims(vertx)).as("no claim is left").isZero();
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int claims(Vertx vertx) throws Exception {
+    return vertx.sharedData().<String, String>getAsyncMap(RuntimeUsers.CLAIMS_MAP_NAME).await(10, TimeUnit.SECONDS)
+        .size().await(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void aTenantFileThatTakesTheIdOfAUserAddedAtRunTimeIsRejected() throws Exception {
     Files.writeString(conf.resolve("connector.json"), Files.readString(conf.resolve("connector.json"))
@@ -257,6 +331,13 @@ class RuntimeUsersTest {
       admin(first, addRequest("carol")).await(30, TimeUnit.SECONDS);
       until(first, "the other node serves carol", () -> other.tenants().get("acme").users().containsKey("carol"));
       assertThat(bunqUserId(second, "carol")).isEqualTo(seeded.userId());
+      String sharedKey = "sandbox_" + "1".repeat(56);
+      String raced = oneOfTwoAdded(admin(first, addRequest("frank").put("apiKey", sharedKey)), "frank",
+          admin(second, addRequest("grace").put("apiKey", sharedKey)), "grace", sharedKey);
+      assertThat(claims(second)).as("no claim is left").isZero();
+      admin(first, new JsonObject().put("action", "remove-user").put("tenant", "acme").put("user", raced))
+          .await(30, TimeUnit.SECONDS);
+      until(first, "no node serves " + raced, () -> !other.tenants().get("acme").users().containsKey(raced));
 
       later = cluster.join();
       ConnectorNode third = node(later, box);
