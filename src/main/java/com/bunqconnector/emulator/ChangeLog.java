@@ -68,6 +68,7 @@ final class ChangeLog {
     try {
       Optional<StateFile.Saved> saved = file.load();
       if (saved.isEmpty()) {
+        file.tidy();
         return new Opened(Optional.empty(), new ChangeLog(file, null, minimum), true);
       }
       StateFile.Saved found = saved.get();
@@ -79,6 +80,7 @@ final class ChangeLog {
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw file.unreadable("is damaged: " + e.getMessage());
       }
+      file.tidy();
       boolean compactFirst = found.version() < StateFile.BASE_VERSION;
       return new Opened(Optional.of(restored), new ChangeLog(file, compactFirst ? null : folded, minimum),
           compactFirst);

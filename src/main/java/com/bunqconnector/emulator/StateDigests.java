@@ -93,14 +93,17 @@ final class StateDigests {
     journal = saved.journal();
   }
 
-  /** Refuses {@code path} when {@code state} recorded another digest of it; a file before digests passes. */
+  /**
+   * Refuses {@code path} when {@code state} recorded another digest of it; a file of a version before
+   * digests passes unless it has the field all the same (a newer file relabelled by hand).
+   */
   private void check(JsonObject state, String field, String read, Path path, String part) {
-    if (state.getInteger("version") < StateFile.DIGEST_VERSION) {
+    if (state.getInteger("version") < StateFile.DIGEST_VERSION && !state.containsKey(field)) {
       return;
     }
     Object recorded = state.getValue(field);
     if (!(recorded instanceof String digest) || !HEX.matcher(digest).matches()) {
-      throw file.unreadable("has no valid \"" + field + "\" (was " + recorded + ")");
+      throw file.unreadable("has no valid \"" + field + "\" (was " + StateFile.shown(recorded) + ")");
     }
     if (!digest.equals(read)) {
       throw new IllegalStateException("Emulator file " + path + part + " does not match what the state file "

@@ -2,13 +2,12 @@ package com.bunqconnector.emulator;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -41,18 +39,19 @@ import java.util.stream.Stream;
  * <p>A compaction writes the next generation's base (temporary file, forced, renamed, directory
  * forced), then the state file naming it with an empty journal; that rename is the step that
  * commits. A kill before it leaves the old state file, whose base and journal are untouched; a kill
- * after it leaves the new one, and the old base and the journal's bytes are leftovers. At start a
- * leftover temporary file, a base the state file does not name and journal bytes it does not vouch
- * for are deleted. A state file of format 1 to 3 held the changing objects itself (it is its own
+ * after it leaves the new one, and the old base and the journal's bytes are leftovers. A leftover
+ * temporary file, a base the state file does not name and journal bytes it does not vouch for are
+ * deleted once a start has restored the state ({@link #tidy()}); a start that is refused changes no
+ * file. A state file of format 1 to 3 held the changing objects itself (it is its own
  * base) and the journal only what never changes; it is still read, and the first save compacts it
- * into the current format. A lock on {@code emulator-state.lock} keeps a second emulator (in this or
- * another process) out of a directory in use.
+ * into the current format. A lock on {@code emulator-state.lock} ({@link DirectoryLock}) keeps a second
+ * emulator (in this or another process) out of a directory in use.
  *
  * <p>From format 5 on the state file also records a SHA-256 digest of its base and of the journal bytes
  * it vouches for ({@link StateDigests}), and a start whose files do not match them is refused: a base
  * or journal changed on disk after it was written, or a lowered {@code journalLength}, would otherwise
- * load silently with wrong balances. A state file of format 4 records none (there is nothing to check)
- * and the first save writes format 5 with both.
+ * load silently with wrong balances. A state file of format 4 records none (there is nothing to check,
+ * unless a digest field is there all the same) and the first save writes format 5 with both.
  *
  * <p>Blocking, and not thread-safe: use it from one worker thread.
  */
@@ -89,9 +88,7 @@ final class StateFile {
   private final Path temp;
   private final Path journal;
   private final StateDigests digests = new StateDigests(this);
-  private FileChannel lockChannel;
-  /** The lock file's identity when it was locked. */
-  private Object lockKey;
+  private final DirectoryLock lock;
   /** Bytes of the journal the state file vouches for; anything beyond is an unfinished write. */
   private long journalLength;
   /** The generation of the base the state file names; 0 while it names none (format 1 to 3, or no file). */
@@ -109,6 +106,7 @@ final class StateFile {
     this.file = dir.resolve(FILE_NAME);
     this.temp = dir.resolve(FILE_NAME + TEMP_SUFFIX);
     this.journal = dir.resolve(JOURNAL_NAME);
+    this.lock = new DirectoryLock(dir, dir.resolve(LOCK_NAME));
   }
 
   Path path() {
@@ -121,9 +119,11 @@ final class StateFile {
   }
 
   /**
-   * Creates the directory if needed (owner-only), takes its lock (held until {@link #close()}), drops
-   * an unfinished write (a temporary file, journal bytes beyond what the state file vouches for) and
-   * reads the state and the journal.
+   * Creates the directory if needed (owner-only), takes its lock (held until {@link #close()}) and
+   * reads the state and the journal. It changes no file: what an unfinished write left (a temporary
+   * file, journal bytes beyond what the state file vouches for, a base it does not name) is dropped by
+   * {@link #tidy()}, once the caller has restored the state, so that a refused start leaves every file
+   * as it was.
    *
    * @return the saved state, empty for a directory without one
    * @throws IllegalStateException naming the file and what is wrong when it cannot be read, is not
@@ -134,20 +134,16 @@ final class StateFile {
   Optional<Saved> load() {
     try {
       if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, ownerOnly(true));
+        Files.createDirectories(dir, ownerOnly(dir, true));
       }
-      lock();
-      // A temporary file is a write that never reached its rename: the state file holds the last complete state.
-      Files.deleteIfExists(temp);
+      lock.take();
       Optional<JsonObject> state = read();
       if (state.isEmpty()) {
         refuseOrphans();
-        deleteBasesBut(0);
         return Optional.empty();
       }
       int version = state.get().getInteger("version");
       JsonObject base = version >= BASE_VERSION ? readBase(state.get()) : state.get();
-      deleteBasesBut(generation);
       String baseName = generation == 0 ? "" : baseName(generation);
       return Optional.of(new Saved(version, state.get(), base, baseName, readJournal(state.get())));
     } catch (IOException e) {
@@ -155,16 +151,31 @@ final class StateFile {
     }
   }
 
-  /** Releases the directory's lock; safe to call more than once, or without a lock. */
-  void close() {
+  /**
+   * Drops what unfinished writes left, once the state {@link #load()} read was restored: a temporary
+   * file (a write that never reached its rename), bases the state file does not name (of a compaction
+   * cut short, or done) and journal bytes beyond what it vouches for (a save cut short).
+   */
+  void tidy() {
     try {
-      if (lockChannel != null) {
-        lockChannel.close();
-        lockChannel = null;
+      Files.deleteIfExists(temp);
+      deleteBasesBut(generation);
+      if (journalLength == 0) {
+        Files.deleteIfExists(journal);
+      } else {
+        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+          channel.truncate(journalLength);
+          channel.force(true);
+        }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("releasing the lock of " + dir + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException("Emulator data directory " + dir + " is not usable: " + e, e);
     }
+  }
+
+  /** Releases the directory's lock; safe to call more than once, or without a lock. */
+  void close() {
+    lock.release();
   }
 
   /**
@@ -192,45 +203,6 @@ final class StateFile {
     }
   }
 
-  /** One emulator per directory: two writers would overwrite each other's state. */
-  private void lock() throws IOException {
-    FileChannel channel = FileChannel.open(dir.resolve(LOCK_NAME), Set.of(StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE), ownerOnly(false));
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      channel.close();
-      throw new IllegalStateException("Emulator data directory " + dir + " is in use by another emulator");
-    }
-    lockChannel = channel;
-    lockKey = lockKey();
-  }
-
-  /** The identity (device and inode, where the platform has them) of the lock file now; null if it is gone. */
-  private Object lockKey() {
-    try {
-      return Files.readAttributes(dir.resolve(LOCK_NAME), BasicFileAttributes.class).fileKey();
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Refuses to write once the lock file was deleted or replaced: another emulator could then take the
-   * directory (its lock is on the new file), and two writers corrupt the journal.
-   */
-  private void checkLock() {
-    Object now = lockKey();
-    if (now == null || !now.equals(lockKey)) {
-      throw new IllegalStateException("the lock file " + dir.resolve(LOCK_NAME) + " was removed or replaced while"
-          + " this emulator ran, so another one may be writing " + dir + ": this one writes no more");
-    }
-  }
-
   private Optional<JsonObject> read() {
     Buffer bytes;
     try {
@@ -251,7 +223,7 @@ final class StateFile {
     }
     Object version = json.getValue("version");
     if (!(version instanceof Integer number) || number < 1) {
-      throw unreadable("has no valid \"version\" (was " + version + ")");
+      throw unreadable("has no valid \"version\" (was " + shown(version) + ")");
     }
     if (number > VERSION) {
       throw unreadable("was written in format version " + number + " by a newer emulator; this one reads up to "
@@ -276,7 +248,7 @@ final class StateFile {
    * @return the bytes written
    */
   long append(JsonObject state, List<JsonObject> appended) {
-    checkLock();
+    lock.check();
     if (generation == 0) {
       throw new IllegalStateException("no base to append to in " + dir + ": compact first");
     }
@@ -306,7 +278,7 @@ final class StateFile {
    * @return the bytes written
    */
   long compact(JsonObject state, JsonObject base) {
-    checkLock();
+    lock.check();
     long next = generation + 1;
     Buffer baseBytes = base.put("generation", next).toBuffer();
     StateDigests.Recorded recorded = digests.compacting(baseBytes);
@@ -347,9 +319,10 @@ final class StateFile {
   /** The base the state file names, checked to be an emulator base of that generation. */
   private JsonObject readBase(JsonObject state) {
     Object declared = state.getValue("generation");
-    if (!(declared instanceof Number number) || number.longValue() < 1) {
-      throw unreadable("has no valid \"generation\" (was " + declared + ")");
+    if (!whole(declared) || ((Number) declared).longValue() < 1) {
+      throw unreadable("has no valid \"generation\" (was " + shown(declared) + ")");
     }
+    Number number = (Number) declared;
     Path base = dir.resolve(baseName(number.longValue()));
     byte[] bytes;
     try {
@@ -389,7 +362,7 @@ final class StateFile {
   private void append(Buffer lines) throws IOException {
     boolean created = !Files.exists(journal);
     Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    try (FileChannel channel = FileChannel.open(journal, options, ownerOnly(false))) {
+    try (FileChannel channel = FileChannel.open(journal, options, ownerOnly(dir, false))) {
       channel.truncate(journalLength);
       channel.position(journalLength);
       writeFully(channel, lines);
@@ -404,7 +377,7 @@ final class StateFile {
   private void replace(Path target, Buffer bytes) throws IOException {
     Path written = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
     Files.deleteIfExists(written);
-    try (FileChannel channel = FileChannel.open(written, CREATE_NEW, ownerOnly(false))) {
+    try (FileChannel channel = FileChannel.open(written, CREATE_NEW, ownerOnly(dir, false))) {
       writeFully(channel, bytes);
       channel.force(true);
     }
@@ -421,22 +394,22 @@ final class StateFile {
 
   /**
    * The journal entries the state file vouches for, checked against its digest of them; what lies beyond
-   * them is cut off then (not before: a lowered length is refused, and the bytes past it kept).
+   * them is left for {@link #tidy()}.
    */
   private List<JsonObject> readJournal(JsonObject state) throws IOException {
     Object declared = state.getValue("journalLength");
-    if (!(declared instanceof Number number) || number.longValue() < 0 || number.longValue() > Integer.MAX_VALUE) {
-      throw unreadable("has no valid \"journalLength\" (was " + declared + ")");
+    if (!whole(declared) || ((Number) declared).longValue() < 0
+        || ((Number) declared).longValue() > Integer.MAX_VALUE) {
+      throw unreadable("has no valid \"journalLength\" (was " + shown(declared) + ")");
     }
-    long length = number.longValue();
+    long length = ((Number) declared).longValue();
     if (length == 0) {
       digests.readJournal(state, journal, new byte[0]);
-      Files.deleteIfExists(journal);
       journalLength = 0;
       return List.of();
     }
     byte[] bytes = new byte[(int) length];
-    try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
       if (channel.size() < length) {
         throw unreadable("records " + length + " bytes of " + journal + ", which has only " + channel.size());
       }
@@ -444,11 +417,13 @@ final class StateFile {
       while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
         // Reads until the buffer is full; the size was checked above.
       }
-      digests.readJournal(state, journal, bytes);
-      channel.truncate(length);
-      channel.force(true);
     } catch (NoSuchFileException e) {
       throw unreadable("records " + length + " bytes of " + journal + ", which is missing");
+    }
+    digests.readJournal(state, journal, bytes);
+    if (bytes[bytes.length - 1] != '\n') {
+      throw unreadable("vouches for " + length + " bytes of " + journal + ", which do not end with a whole record"
+          + " (a newline)");
     }
     journalLength = length;
     List<JsonObject> entries = new ArrayList<>();
@@ -461,6 +436,19 @@ final class StateFile {
       }
     }
     return entries;
+  }
+
+  /** Whether a state file's value is a whole number (JSON parses one without a fraction as an Integer or Long). */
+  private static boolean whole(Object value) {
+    return value instanceof Integer || value instanceof Long;
+  }
+
+  /** A value of the state file as an error shows it: a string quoted and escaped (one line), cut to 40 characters. */
+  static String shown(Object value) {
+    if (!(value instanceof String text)) {
+      return String.valueOf(value);
+    }
+    return Json.encode(text.length() > 40 ? text.substring(0, 40) + "..." : text);
   }
 
   private static void move(Path from, Path to) throws IOException {
@@ -480,7 +468,8 @@ final class StateFile {
     }
   }
 
-  private FileAttribute<?>[] ownerOnly(boolean directory) {
+  /** Owner-only permissions for a new file or directory in {@code dir}, where its file system has POSIX ones. */
+  static FileAttribute<?>[] ownerOnly(Path dir, boolean directory) {
     if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return new FileAttribute<?>[0];
     }

@@ -137,6 +137,60 @@ class StateDigestTest extends OfflineStateTestBase {
     assertThat(durable.dump()).isEqualTo(saved);
   }
 
+  /** A file relabelled as format 4 keeps its digests, and they are checked: an edited journal still fails. */
+  @Test
+  void digestsOfAFileRelabelledAsFormatFourAreCheckedAllTheSame() throws Exception {
+    saveTwoPayments();
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    Files.writeString(file, new JsonObject(Files.readString(file)).put("version", 4).encode());
+    Path journal = dir.resolve(StateFile.JOURNAL_NAME);
+    String written = Files.readString(journal);
+    Files.writeString(journal, written.replaceFirst("\"balance\":\"99.00\"", "\"balance\":\"89.00\""));
+
+    assertStartRefused(journal, "(its first " + written.length() + " bytes)");
+  }
+
+  /**
+   * Whatever refuses a start, after the digests too (here a journal line that is not JSON, in a file of
+   * format 4, which has no digests), no file is changed: not the journal past its length, not a base the
+   * state file does not name, not a temporary file.
+   */
+  @Test
+  void refusedStartDeletesAndCutsNothing() throws Exception {
+    saveTwoPayments();
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    JsonObject head = new JsonObject(Files.readString(file)).put("version", 4);
+    head.remove(StateDigests.BASE);
+    head.remove(StateDigests.JOURNAL);
+    Path journal = dir.resolve(StateFile.JOURNAL_NAME);
+    Files.writeString(file, head.put("journalLength", Files.size(journal) - 3).encode());
+    Files.writeString(dir.resolve(StateFile.baseName(2)), "{\"a later base\": true}");
+    Files.writeString(dir.resolve(StateFile.FILE_NAME + ".tmp"), "{\"an unfinished write\": true}");
+    Map<String, String> before = files();
+
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining(file.toString())
+        .hasMessageContaining("do not end with a whole record");
+    assertThat(files()).isEqualTo(before);
+
+    Files.writeString(file, head.put("journalLength", 0.5).encode());
+    before = files();
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining("has no valid \"journalLength\" (was 0.5)");
+    assertThat(files()).isEqualTo(before);
+    Files.writeString(file, head.put("journalLength", 0).put("generation", 1.5).encode());
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining("has no valid \"generation\" (was 1.5)");
+  }
+
+  @Test
+  void badDigestIsQuotedOnOneLine() throws Exception {
+    saveTwoPayments();
+    Path file = dir.resolve(StateFile.FILE_NAME);
+    JsonObject head = new JsonObject(Files.readString(file));
+    Files.writeString(file, head.put(StateDigests.BASE, head.getString(StateDigests.BASE) + "\nmore").encode());
+
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining("has no valid \"baseSha256\" (was \"")
+        .hasMessageContaining("...\")").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
   /** Two users, and two saves of a payment each out of the first account; closed, its dump returned. */
   private Map<String, Map<Object, String>> saveTwoPayments() throws Exception {
     durable = open(dir);
