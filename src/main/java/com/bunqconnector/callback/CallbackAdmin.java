@@ -1,6 +1,7 @@
 package com.bunqconnector.callback;
 
 import com.bunqconnector.bus.Addresses;
+import com.bunqconnector.config.ConfigException;
 import com.bunqconnector.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
@@ -89,8 +90,8 @@ final class CallbackAdmin {
           ? Future.failedFuture(new IllegalArgumentException("register-filters needs a tenant"))
           : register(tenants.get(tenant));
       case ADD_USER, REMOVE_USER, LIST_USERS -> users(action, tenant, request);
-      default -> Future.failedFuture(new IllegalArgumentException("unknown action '" + action + "'; known: "
-          + ACTIONS));
+      default -> Future.failedFuture(new IllegalArgumentException("unknown action " + ConfigException.quote(action)
+          + "; known: " + ACTIONS));
     };
     reply.onSuccess(message::reply).onFailure(e -> message.fail(
         e instanceof IllegalArgumentException ? 400 : 500, e.getMessage()));
@@ -116,12 +117,17 @@ final class CallbackAdmin {
     }
     for (String field : request.fieldNames()) {
       if (!ADD_USER_FIELDS.contains(field)) {
-        return Future.failedFuture(new IllegalArgumentException("add-user has no field '" + field + "'; its fields: "
-            + new TreeSet<>(ADD_USER_FIELDS)));
+        // Shortened when long or key-like: a key sent as a field name must not come back in the reply.
+        return Future.failedFuture(new IllegalArgumentException("add-user has no field " + ConfigException.quote(field)
+            + "; its fields: " + new TreeSet<>(ADD_USER_FIELDS)));
       }
     }
     if (!(request.getValue("apiKey") instanceof String apiKey) || apiKey.isBlank()) {
       return Future.failedFuture(new IllegalArgumentException("add-user needs the user's apiKey, a non-empty string"));
+    }
+    if (!apiKey.equals(apiKey.strip()) || apiKey.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
+      return Future.failedFuture(new IllegalArgumentException("add-user's apiKey has white space or control"
+          + " characters in it or around it; send the key alone"));
     }
     if (apiKey.length() > MAX_API_KEY_LENGTH) {
       return Future.failedFuture(new IllegalArgumentException("add-user's apiKey is " + apiKey.length()

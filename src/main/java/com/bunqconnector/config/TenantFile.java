@@ -87,6 +87,10 @@ final class TenantFile {
       if (apiKey != null && apiKey.isBlank()) {
         throw entry.error("apiKey", "is empty");
       }
+      if (apiKey != null && (!apiKey.equals(apiKey.strip())
+          || apiKey.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20))) {
+        throw entry.error("apiKey", "has white space or control characters in it or around it (not shown)");
+      }
       for (UserConfig other : users.values()) {
         if (apiKey != null && apiKey.equals(other.apiKey())) {
           throw entry.error("apiKey", "is the key of user " + ConfigException.quote(other.id()) + " too: one key is"

@@ -183,6 +183,11 @@ class RuntimeUsersTest {
           new Object[] {addRequest("dave").put("permittedIps", new JsonArray().add("300.1.1.1")),
               "permittedIps[0] must be an IPv4 address or *"},
           new Object[] {addRequest("dave").put("apikey", "x"), "add-user has no field 'apikey'"},
+          new Object[] {addRequest("dave").put(seeded.apiKey(), "x"), "add-user has no field '" + seeded.apiKey()
+              .substring(0, 4) + "...'"},
+          new Object[] {addRequest("dave").put("action", seeded.apiKey()), "unknown action '"},
+          new Object[] {addRequest("dave").put("apiKey", seeded.apiKey() + "\n"), "has white space or control"},
+          new Object[] {addRequest("dave").put("apiKey", " " + seeded.apiKey()), "has white space or control"},
           new Object[] {new JsonObject().put("action", "remove-user").put("tenant", "acme").put("user", "dave"),
               "no user 'dave' was added to tenant 'acme' at run time"},
           new Object[] {new JsonObject().put("action", "remove-user").put("tenant", "acme").put("user", "alice"),

@@ -227,6 +227,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rejectsAnApiKeyWithWhiteSpaceAroundItWithoutShowingIt(Vertx vertx, VertxTestContext test) throws IOException {
+    tenant("acme.json", "{\"id\":\"acme\",\"users\":[{\"id\":\"alice\",\"apiKey\":\"sandbox_key_0123\\n\"}]}");
+    assertFailed(vertx, test, e -> assertThat(e.getMessage())
+        .contains("acme.json", "users[0].apiKey", "white space or control characters")
+        .doesNotContain("sandbox_key_0123"));
+  }
+
+  @Test
   void rejectsATenantWithoutUsers(Vertx vertx, VertxTestContext test) throws IOException {
     tenant("acme.json", "{\"id\":\"acme\",\"users\":[]}");
     assertRejected(vertx, test, "acme.json", "users: must list at least one user");
