@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -214,7 +215,13 @@ class Durability {
         }
       }, failure -> {
         writing = false;
-        log.error("Saving the emulator state to {} failed; the calls waiting for it get 500", file.path(), failure);
+        if (failure instanceof UncheckedIOException || failure instanceof IllegalStateException) {
+          // The disk or the directory refused (full, gone, lock replaced): the message says it all, at every try.
+          log.error("Saving the emulator state to {} failed; the calls waiting for it get 500: {}", file.path(),
+              failure.getMessage());
+        } else {
+          log.error("Saving the emulator state to {} failed; the calls waiting for it get 500", file.path(), failure);
+        }
         if (snapshot.full() && file.compactionFailed()) {
           snapshots.compactionPostponed();
         }

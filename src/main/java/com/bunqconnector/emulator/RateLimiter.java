@@ -59,7 +59,8 @@ final class RateLimiter {
     if (!hintGiven) {
       hintGiven = true;
       log.info("{} {} from {} is over bunq's limit of {} calls per {} ms and is answered 429, as bunq would;"
-          + " the emulator command's --no-rate-limits turns the limits off (said once)", method, path,
+          + " the emulator command's --no-rate-limits (or, embedded, emulator.rateLimits in connector.json) turns"
+          + " them off (said once)", method, path,
           ctx.request().remoteAddress().host(), limit.calls(), limit.windowMs());
     } else {
       log.debug("{} {} from {} is over its limit of {} calls per {} ms", method, path,
