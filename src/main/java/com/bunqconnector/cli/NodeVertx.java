@@ -190,6 +190,8 @@ final class NodeVertx {
     config.setClusterName("bunq-connector-alone-" + UUID.randomUUID());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // Only 127.0.0.1, not every address of the machine, which Hazelcast listens on by default.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     config.getNetworkConfig().setPortAutoIncrement(true).setPortCount(100)
         .getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     JoinConfig join = config.getNetworkConfig().getJoin();
