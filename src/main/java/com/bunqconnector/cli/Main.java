@@ -4,6 +4,8 @@ import com.bunqconnector.crypto.RsaProvider;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code bunq-connector} command line: {@code run} (the main job), {@code emulator} (the
@@ -15,6 +17,9 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, EmulatorCommand.class, BenchCommand.class, ReplayCommand.class,
         UsersCommand.class})
 public final class Main implements Runnable {
+
+  @Spec
+  CommandSpec spec;
 
   public static void main(String[] args) {
     int code = commandLine().execute(args);
@@ -72,6 +77,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "a command is needed: one of " + String.join(", ", spec.subcommands().keySet()));
   }
 }

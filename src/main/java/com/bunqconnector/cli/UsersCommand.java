@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +42,8 @@ final class UsersCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "users needs a command: one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** {@code users list}: one line per user, with where it comes from. */

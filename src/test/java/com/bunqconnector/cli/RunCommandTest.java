@@ -79,6 +79,24 @@ class RunCommandTest {
   }
 
   @Test
+  void noCommandIsAUsageErrorNamingTheCommands() {
+    for (String[] args : List.of(new String[0], new String[] {"users"})) {
+      StringWriter err = new StringWriter();
+      PrintStream original = System.out;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        assertThat(Main.commandLine().setErr(new PrintWriter(err, true)).execute(args)).isEqualTo(2);
+      } finally {
+        System.setOut(original);
+      }
+      assertThat(out.size()).as("nothing on standard output").isZero();
+      assertThat(err.toString()).contains(args.length == 0 ? "a command is needed: one of run, emulator, bench,"
+          + " replay, users" : "users needs a command: one of list, add, remove").contains("Usage: bunq-connector");
+    }
+  }
+
+  @Test
   void shippedDemoEndsWithASummaryWhereEveryCallbackWasDelivered() throws IOException {
     shippedConfigWithFastRounds();
     Outcome outcome = run("run", "--conf", conf.toString(), "--data-dir", data(), "--duration", "3s");
