@@ -22,6 +22,11 @@ public final class Main implements Runnable {
   CommandSpec spec;
 
   public static void main(String[] args) {
+    // Hazelcast logs through java.util.logging (two lines on standard error) until it reads the
+    // logging type from its configuration; this makes its first lines go to the log as well.
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     int code = commandLine().execute(args);
     if (code != 0) {
       System.exit(code);
