@@ -10,39 +10,15 @@ import static com.bunqconnector.emulator.ResourceCalls.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A durable emulator keeps its cards, with their status and settings, across a restart. */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class DurableCardTest {
-
-  @TempDir
-  Path dir;
-  private Vertx vertx;
-  private BunqEmulator emulator;
-
-  @BeforeEach
-  void keepVertx(Vertx vertx) {
-    this.vertx = vertx;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    Emulators.stop(emulator);
-  }
+class DurableCardTest extends DurableEmulatorTestBase {
 
   @Test
   void restartedEmulatorKeepsCardsWithTheirStatusAndSettings() throws Exception {
@@ -105,14 +81,10 @@ class DurableCardTest {
   }
 
   private BunqEmulator start(int port) throws Exception {
-    return Emulators.start(vertx, new EmulatorOptions().setPort(port).setDataDir(dir).setSeed(EmulatorSeed.EMPTY)
-        .setInitialBalance("100.00"));
+    return Emulators.start(vertx, durable(port).setSeed(EmulatorSeed.EMPTY));
   }
 
   private BunqEmulator restart(BunqEmulator running) throws Exception {
-    int port = running.port();
-    Emulators.stop(running);
-    emulator = null;
-    return start(port);
+    return start(stopForRestart(running));
   }
 }

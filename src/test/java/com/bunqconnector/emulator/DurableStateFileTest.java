@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bunqconnector.emulator.TestClient.Reply;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,15 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A durable emulator's files: what a crashed write leaves is ignored, they are its owner's alone, a
@@ -30,24 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (and is left as it is), and one directory serves one emulator at a time, which stops writing when its
  * lock file is replaced.
  */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class DurableStateFileTest {
-
-  @TempDir
-  Path dir;
-  private Vertx vertx;
-  private BunqEmulator emulator;
-
-  @BeforeEach
-  void keepVertx(Vertx vertx) {
-    this.vertx = vertx;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    Emulators.stop(emulator);
-  }
+class DurableStateFileTest extends DurableEmulatorTestBase {
 
   @Test
   void leftoverTemporaryFileOfACrashedWriteIsIgnoredAndRemoved() throws Exception {
@@ -296,6 +271,6 @@ class DurableStateFileTest {
   }
 
   private BunqEmulator start(int port) throws Exception {
-    return Emulators.start(vertx, new EmulatorOptions().setPort(port).setDataDir(dir).setInitialBalance("100.00"));
+    return Emulators.start(vertx, durable(port));
   }
 }

@@ -8,10 +8,8 @@ import static com.bunqconnector.emulator.ResourceCalls.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bunqconnector.emulator.TestClient.Reply;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,17 +25,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An emulator with a data directory keeps what clients rely on across a restart, and saves before it answers. */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class DurableStateTest {
+class DurableStateTest extends DurableEmulatorTestBase {
 
   private static final String REDIRECT = "https://app.example/callback";
   private static final EmulatorSeed SEED = new EmulatorSeed(new JsonObject("""
@@ -46,21 +37,6 @@ class DurableStateTest {
          {"kind": "person", "displayName": "Grace Granter"}],
        "oauthClients": [{"clientId": "durable-client", "clientSecret": "durable-secret",
          "redirectUris": ["https://app.example/callback"], "owner": "App Maker B.V."}]}"""));
-
-  @TempDir
-  Path dir;
-  private Vertx vertx;
-  private BunqEmulator emulator;
-
-  @BeforeEach
-  void keepVertx(Vertx vertx) {
-    this.vertx = vertx;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    Emulators.stop(emulator);
-  }
 
   @Test
   void restartedEmulatorKeepsSessionsServerKeysMoneyAndIds() throws Exception {
@@ -444,15 +420,11 @@ class DurableStateTest {
   }
 
   private BunqEmulator start(int port, EmulatorSeed seed) throws Exception {
-    return Emulators.start(vertx, new EmulatorOptions().setPort(port).setDataDir(dir).setSeed(seed)
-        .setInitialBalance("100.00"));
+    return Emulators.start(vertx, durable(port).setSeed(seed));
   }
 
   /** Stops the emulator and starts a new one on the same port and directory, as a process restart would. */
   private BunqEmulator restart(BunqEmulator running, EmulatorSeed seed) throws Exception {
-    int port = running.port();
-    Emulators.stop(running);
-    emulator = null;
-    return start(port, seed);
+    return start(stopForRestart(running), seed);
   }
 }
