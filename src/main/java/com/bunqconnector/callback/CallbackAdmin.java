@@ -125,7 +125,7 @@ final class CallbackAdmin {
     if (!(request.getValue("apiKey") instanceof String apiKey) || apiKey.isBlank()) {
       return Future.failedFuture(new IllegalArgumentException("add-user needs the user's apiKey, a non-empty string"));
     }
-    if (!apiKey.equals(apiKey.strip()) || apiKey.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
+    if (TenantConfig.hasStrayCharacters(apiKey)) {
       return Future.failedFuture(new IllegalArgumentException("add-user's apiKey has white space or control"
           + " characters in it or around it; send the key alone"));
     }

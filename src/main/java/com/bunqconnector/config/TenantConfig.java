@@ -94,6 +94,14 @@ public record TenantConfig(String id, String file, Environment environment, Stri
     return id != null && ID.matcher(id).matches();
   }
 
+  /**
+   * Whether an API key has white space or control characters in it or around it: no bunq key or OAuth
+   * token has, so it is a copy-and-paste slip, which would otherwise count as a key of its own.
+   */
+  public static boolean hasStrayCharacters(String apiKey) {
+    return !apiKey.equals(apiKey.strip()) || apiKey.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20);
+  }
+
   /** Whether {@code ip} may be one of a user's {@code permittedIps}: an IPv4 address or {@code *}. */
   public static boolean isPermittedIp(String ip) {
     return ip != null && IPV4_OR_ANY.matcher(ip).matches();

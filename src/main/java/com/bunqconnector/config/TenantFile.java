@@ -87,8 +87,7 @@ final class TenantFile {
       if (apiKey != null && apiKey.isBlank()) {
         throw entry.error("apiKey", "is empty");
       }
-      if (apiKey != null && (!apiKey.equals(apiKey.strip())
-          || apiKey.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20))) {
+      if (apiKey != null && TenantConfig.hasStrayCharacters(apiKey)) {
         throw entry.error("apiKey", "has white space or control characters in it or around it (not shown)");
       }
       for (UserConfig other : users.values()) {

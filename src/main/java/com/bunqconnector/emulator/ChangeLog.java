@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,11 +93,7 @@ final class ChangeLog {
   ChangeLog(StateFile file, StateLog saved, long minimum) {
     this.file = file;
     this.minimum = minimum;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    this.sha256 = StateDigests.sha256();
     if (saved != null) {
       for (Kind kind : StateKinds.ALL) {
         for (StateLog.Item item : saved.items(kind)) {

@@ -121,7 +121,8 @@ final class StateDigests {
     return HexFormat.of().formatHex(digest);
   }
 
-  private static MessageDigest sha256() {
+  /** A new SHA-256 digest; every Java runtime has one. */
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
